@@ -1,0 +1,26 @@
+"""Transformation sets acting on inputs (THEORY.md §2): finite groups, compact Lie groups, partial
+subsets of groups and arbitrary finite sets of matrices.
+
+Examples
+--------
+>>> import symbound as sb
+>>> sb.groups.Cyclic(8).order
+8
+"""
+
+from ._base import TransformationSetBase
+from .finite import Cyclic, Dihedral, Symmetric, TransformationSet
+from .lie import O, SO, Translations
+from .partial import PartialRotations
+
+__all__ = [
+    "TransformationSetBase",
+    "Cyclic",
+    "Dihedral",
+    "Symmetric",
+    "TransformationSet",
+    "SO",
+    "O",
+    "Translations",
+    "PartialRotations",
+]

@@ -1,0 +1,221 @@
+"""The abstract transformation set (THEORY.md sections 0 and 2).
+
+A transformation set S acts on inputs. It need not be a group: partial rotations and arbitrary
+finite sets of matrices are transformation sets too. Each set carries
+
+* its symbolic facts: ``is_group``, ``is_finite``, ``order`` (|S| for finite sets), ``dim`` (the
+  dimension of the set as a manifold; 0 for finite sets), ``haar`` (the probability measure
+  lambda used to average over it);
+* its numeric description, read by the numeric layer (``symbound.numeric``): ``action`` (one of
+  ``"linear"``, ``"permutation"``, ``"translation"``), ``n`` (the length of the acted-upon axis),
+  ``elements()`` for finite sets, ``sample(size, rng)`` (a slow NumPy reference sampler; the numeric
+  layer has compiled samplers), ``apply(elements, x)`` (the reference action).
+
+Convention for data (issue #2): a linear or translation action transforms the last axis of an input;
+other non-sample axes (points of a cloud) are transformed alike; a permutation action (``Symmetric``)
+permutes axis -2 (or the last axis for ``Symmetric(n, axis=-1)``).
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+
+import numpy as np
+import sympy as sp
+
+from ..errors import InvalidTypeError, InvalidValueError
+
+__all__ = ["TransformationSetBase", "ACTIONS"]
+
+ACTIONS = ("linear", "permutation", "translation")
+
+
+class TransformationSetBase(ABC):
+    """Abstract transformation set acting on inputs (THEORY.md §2)."""
+
+    #: "linear" (matrices on the last axis), "permutation" (of axis -2 or -1), "translation" (mod period)
+    action: str = "linear"
+    #: length of the acted-upon axis (matrix size, number of permuted items, torus dimension)
+    n: int
+    is_group: bool
+    is_finite: bool
+    #: dimension of the set as a manifold (0 for finite sets)
+    dim: int = 0
+    #: whether the set is closed under inversion (s in S => s^-1 in S)
+    is_symmetric: bool = True
+    #: whether every element acts as an isometry (Euclidean metric on the last axis; Frobenius
+    #: metric of the point cloud for permutations; the flat torus metric for translations)
+    is_isometric: bool = True
+
+    # ----- symbolic facts -------------------------------------------------------------------
+    @property
+    def order(self) -> int | None:
+        """Number of elements |S| for a finite set, ``None`` for an infinite one."""
+        return None
+
+    @property
+    def order_plus(self) -> int | None:
+        """|S+| where S+ = S ∪ {id} (THEORY.md §2)."""
+        if self.order is None:
+            return None
+        return self.order if self.contains_identity else self.order + 1
+
+    @property
+    def contains_identity(self) -> bool:
+        """Whether the identity belongs to the set (always true for a group)."""
+        return self.is_group
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """Short plain-text name, e.g. ``C_8``."""
+
+    @abstractmethod
+    def latex(self) -> str:
+        """LaTeX name, e.g. ``C_{8}``."""
+
+    @property
+    @abstractmethod
+    def haar(self) -> str:
+        """Description of the probability measure lambda on the set (Haar, uniform, ...)."""
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._repr_args()})"
+
+    def _repr_args(self) -> str:
+        return ""
+
+    def order_symbol(self) -> sp.Expr:
+        """|S| as a SymPy integer (finite sets) or ``oo``."""
+        return sp.Integer(self.order) if self.order is not None else sp.oo
+
+    # ----- numeric description ----------------------------------------------------------------
+    def elements(self) -> np.ndarray:
+        """All elements of a finite set: (k, n, n) float64 matrices for linear actions, (k, n) int64
+        permutations for permutation actions.  Raises for infinite sets."""
+        raise InvalidValueError(
+            f"{self.name} is infinite; elements() exists only for finite sets (use sample())"
+        )
+
+    @abstractmethod
+    def sample(self, size: int, rng: np.random.Generator) -> np.ndarray:
+        """``size`` elements drawn from ``haar`` (reference NumPy sampler)."""
+
+    def apply(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Reference action: ``out[k, ...] = elements[k] . x[...]`` for every element.
+
+        ``x`` has shape ``(..., n)`` (linear, translation) or ``(..., n, m)`` (permutation of axis -2);
+        the result has shape ``(K, *x.shape)``.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        e = np.asarray(elements)
+        if self.action == "linear":
+            if x.shape[-1] != self.n:
+                raise InvalidValueError(
+                    f"x must have last axis of length {self.n} for {self.name}, got shape {x.shape}"
+                )
+            return np.einsum("kij,...j->k...i", e, x)
+        if self.action == "translation":
+            if x.shape[-1] != self.n:
+                raise InvalidValueError(
+                    f"x must have last axis of length {self.n} for {self.name}, got shape {x.shape}"
+                )
+            return np.mod(x[None, ...] + e.reshape((e.shape[0],) + (1,) * (x.ndim - 1) + (self.n,)),
+                          self.period)
+        raise NotImplementedError  # permutation handled in subclass
+
+    def identity(self) -> np.ndarray:
+        """The identity element in this set's numeric representation."""
+        if self.action == "linear":
+            return np.eye(self.n)
+        if self.action == "permutation":
+            return np.arange(self.n, dtype=np.int64)
+        return np.zeros(self.n)
+
+    def compose(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """The element ``a ∘ b`` (apply b first), so that ``apply([compose(a, b)], x)`` equals
+        ``apply([a], apply([b], x)[0])``.  ``a`` and ``b`` may be single elements or batches
+        (leading axes broadcast)."""
+        if self.action == "linear":
+            return np.asarray(a) @ np.asarray(b)
+        if self.action == "permutation":
+            # p acts by x -> x[p]; applying b then a gives x[b][a] = x[b[a]], i.e. c[i] = b[a[i]]
+            a_, b_ = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+            return np.take_along_axis(b_, a_, axis=-1)
+        return np.mod(np.asarray(a) + np.asarray(b), self.period)
+
+    def inverse(self, a: np.ndarray) -> np.ndarray:
+        """The inverse element (single element or batch)."""
+        if self.action == "linear":
+            return np.linalg.inv(a)
+        if self.action == "permutation":
+            return np.argsort(a, axis=-1).astype(np.int64)
+        return np.mod(-np.asarray(a), self.period)
+
+    @abstractmethod
+    def contains(self, element: np.ndarray, atol: float = 1e-9) -> bool:
+        """Whether ``element`` (numeric representation) belongs to the set."""
+
+
+def _check_plane(plane, n):
+    if (not isinstance(plane, (tuple, list)) or len(plane) != 2
+            or not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in plane)):
+        raise InvalidTypeError(f"plane must be a pair of coordinate indices, got {plane!r}")
+    i, j = int(plane[0]), int(plane[1])
+    if not (0 <= i < n and 0 <= j < n) or i == j:
+        raise InvalidValueError(
+            f"plane must be two distinct coordinate indices in [0, {n - 1}], got {plane!r}"
+        )
+    return (i, j)
+
+
+def _plane_rotations(angles: np.ndarray, n: int, plane: tuple[int, int], reflect=None) -> np.ndarray:
+    """Matrices acting on R^n that rotate coordinates ``plane`` by ``angles`` (optionally after the
+    reflection ``(x_i, x_j) -> (x_i, -x_j)``)."""
+    angles = np.asarray(angles, dtype=np.float64)
+    k = angles.shape[0]
+    out = np.broadcast_to(np.eye(n), (k, n, n)).copy()
+    c, s = np.cos(angles), np.sin(angles)
+    i, j = plane
+    out[:, i, i] = c
+    out[:, i, j] = -s
+    out[:, j, i] = s
+    out[:, j, j] = c
+    if reflect is not None:
+        r = np.asarray(reflect, dtype=bool)
+        out[r, :, j] *= -1.0  # R(theta) @ diag(1, -1) on the plane
+    return out
+
+
+def _is_orthogonal(m: np.ndarray, atol: float) -> bool:
+    """``m m^T = I`` entrywise within ``atol`` (absolute: no relative tolerance)."""
+    m = np.asarray(m, dtype=np.float64)
+    return (m.ndim == 2 and m.shape[0] == m.shape[1]
+            and bool(np.all(np.abs(m @ m.T - np.eye(m.shape[0])) <= atol)))
+
+
+def _off_plane_is_identity(m: np.ndarray, n: int, plane, atol: float) -> bool:
+    """Whether ``m`` equals the identity outside the 2x2 block of ``plane`` (within ``atol``)."""
+    i, j = plane
+    mask = np.ones((n, n), dtype=bool)
+    for a in (i, j):
+        for b in (i, j):
+            mask[a, b] = False
+    return bool(np.all(np.abs(m[mask] - np.eye(n)[mask]) <= atol))
+
+
+def _rotation_angle_in_plane(m: np.ndarray, n: int, plane, atol: float):
+    """If m is a rotation of ``plane`` (identity elsewhere), its angle in (-pi, pi]; else None."""
+    m = np.asarray(m, dtype=np.float64)
+    if m.shape != (n, n) or not _is_orthogonal(m, atol):
+        return None
+    i, j = plane
+    if not _off_plane_is_identity(m, n, plane, atol):
+        return None
+    if not (abs(m[i, i] - m[j, j]) <= atol and abs(m[i, j] + m[j, i]) <= atol):
+        return None
+    return math.atan2(m[j, i], m[i, i])

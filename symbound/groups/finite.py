@@ -1,0 +1,344 @@
+"""Finite transformation sets: cyclic, dihedral and symmetric groups, and arbitrary finite sets of
+matrices (THEORY.md §2).  lambda is the uniform measure on the elements."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import sympy as sp
+
+from .._validation import check_integer, check_real
+from ..errors import InvalidTypeError, InvalidValueError
+from ._base import TransformationSetBase, _check_plane, _is_orthogonal, _plane_rotations
+
+__all__ = ["Cyclic", "Dihedral", "Symmetric", "TransformationSet"]
+
+#: largest n for which Symmetric(n).elements() enumerates the n! permutations
+MAX_ENUMERATED_PERMUTATIONS = 8
+
+
+class _FiniteMatrixSet(TransformationSetBase):
+    action = "linear"
+    is_finite = True
+    dim = 0
+
+    _matrices: np.ndarray
+
+    @property
+    def order(self) -> int:
+        return int(self._matrices.shape[0])
+
+    @property
+    def haar(self) -> str:
+        return f"uniform measure on the {self.order} elements"
+
+    def elements(self) -> np.ndarray:
+        return self._matrices.copy()
+
+    def sample(self, size: int, rng: np.random.Generator) -> np.ndarray:
+        size = check_integer("size", size, 0)
+        return self._matrices[rng.integers(0, self.order, size=size)]
+
+    def contains(self, element, atol: float = 1e-9) -> bool:
+        m = np.asarray(element, dtype=np.float64)
+        if m.shape != (self.n, self.n):
+            return False
+        return bool(np.any(np.all(np.abs(self._matrices - m) <= atol, axis=(1, 2))))
+
+
+class Cyclic(_FiniteMatrixSet):
+    r"""The cyclic group :math:`C_k` of rotations by :math:`2\pi j/k` of a coordinate plane.
+
+    Parameters
+    ----------
+    k : order of the group, an integer >= 1.
+    dim : dimension of the space acted upon (the last axis of the data), >= 2.
+    plane : the two coordinates rotated (default the first two).
+
+    Examples
+    --------
+    >>> from symbound.groups import Cyclic
+    >>> G = Cyclic(4)
+    >>> G.order, G.is_group
+    (4, True)
+    """
+
+    is_group = True
+
+    def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
+        self.k = check_integer("k", k, 1)
+        self.n = check_integer("dim", dim, 2)
+        self.plane = _check_plane(plane, self.n)
+        angles = 2.0 * np.pi * np.arange(self.k) / self.k
+        self._matrices = _plane_rotations(angles, self.n, self.plane)
+
+    @property
+    def name(self) -> str:
+        return f"C_{self.k}"
+
+    def latex(self) -> str:
+        return f"C_{{{self.k}}}"
+
+    def _repr_args(self) -> str:
+        return f"{self.k}, dim={self.n}, plane={self.plane}"
+
+
+class Dihedral(_FiniteMatrixSet):
+    r"""The dihedral group :math:`D_k` (order 2k): rotations by :math:`2\pi j/k` and the reflections
+    of a coordinate plane.
+
+    Examples
+    --------
+    >>> from symbound.groups import Dihedral
+    >>> Dihedral(3).order
+    6
+    """
+
+    is_group = True
+
+    def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
+        self.k = check_integer("k", k, 1)
+        self.n = check_integer("dim", dim, 2)
+        self.plane = _check_plane(plane, self.n)
+        angles = 2.0 * np.pi * np.arange(self.k) / self.k
+        rot = _plane_rotations(angles, self.n, self.plane)
+        ref = _plane_rotations(angles, self.n, self.plane, reflect=np.ones(self.k, dtype=bool))
+        self._matrices = np.concatenate([rot, ref])
+
+    @property
+    def name(self) -> str:
+        return f"D_{self.k}"
+
+    def latex(self) -> str:
+        return f"D_{{{self.k}}}"
+
+    def _repr_args(self) -> str:
+        return f"{self.k}, dim={self.n}, plane={self.plane}"
+
+
+class Symmetric(TransformationSetBase):
+    r"""The symmetric group :math:`S_n` permuting n points (axis -2 of the data, the default) or n
+    coordinates (``axis=-1``).
+
+    An element is a permutation ``p`` (int array); it acts by ``x -> x[..., p, :]`` (points) or
+    ``x -> x[..., p]`` (coordinates).  Order n!.
+
+    Examples
+    --------
+    >>> from symbound.groups import Symmetric
+    >>> Symmetric(4).order
+    24
+    """
+
+    action = "permutation"
+    is_group = True
+    is_finite = True
+    dim = 0
+
+    def __init__(self, n: int, axis: int = -2):
+        self.n = check_integer("n", n, 1)
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or axis not in (-1, -2):
+            raise InvalidValueError(
+                f"axis must be -2 (permute points) or -1 (permute coordinates), got {axis!r}"
+            )
+        self.axis = int(axis)
+
+    @property
+    def order(self) -> int:
+        return math.factorial(self.n)
+
+    def order_symbol(self) -> sp.Expr:
+        return sp.factorial(sp.Integer(self.n))
+
+    @property
+    def name(self) -> str:
+        return f"S_{self.n}"
+
+    def latex(self) -> str:
+        return f"S_{{{self.n}}}"
+
+    @property
+    def haar(self) -> str:
+        return f"uniform measure on the {self.n}! permutations"
+
+    def _repr_args(self) -> str:
+        return f"{self.n}, axis={self.axis}"
+
+    def elements(self) -> np.ndarray:
+        if self.n > MAX_ENUMERATED_PERMUTATIONS:
+            raise InvalidValueError(
+                f"Symmetric(n).elements() enumerates n! permutations only for n <= "
+                f"{MAX_ENUMERATED_PERMUTATIONS}, got n={self.n}; use sample()"
+            )
+        return np.array(list(itertools.permutations(range(self.n))), dtype=np.int64).reshape(-1, self.n)
+
+    def sample(self, size: int, rng: np.random.Generator) -> np.ndarray:
+        size = check_integer("size", size, 0)
+        return np.argsort(rng.random((size, self.n)), axis=1).astype(np.int64)
+
+    def apply(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        p = np.asarray(elements, dtype=np.int64)
+        ax = x.ndim + self.axis
+        if x.ndim < -self.axis or x.shape[ax] != self.n:
+            raise InvalidValueError(
+                f"x must have axis {self.axis} of length {self.n} for {self.name}, got shape {x.shape}"
+            )
+        if p.ndim != 2 or p.shape[1] != self.n:
+            raise InvalidValueError(
+                f"elements must be permutations of shape (K, {self.n}), got shape {p.shape}"
+            )
+        # np.take puts the (K, n) index block at axis ax; move K to the front
+        return np.moveaxis(np.take(x, p, axis=ax), ax, 0)
+
+    def contains(self, element, atol: float = 1e-9) -> bool:
+        p = np.asarray(element)
+        return (p.shape == (self.n,) and np.issubdtype(p.dtype, np.integer)
+                and sorted(p.tolist()) == list(range(self.n)))
+
+
+def _match_index(table: np.ndarray, queries: np.ndarray, atol: float) -> np.ndarray:
+    """For each query matrix, the index of a matrix of ``table`` equal to it within ``atol`` in every
+    entry, or -1.
+
+    Sort-and-search on a fixed generic 1-D projection ``key = entries . w``: entrywise closeness
+    within atol implies keys within ``atol * sum|w|``, so only the table matrices whose keys fall in
+    that window are compared.  Cost O((k + q) log k) for well-separated sets instead of O(k q); the
+    result does not depend on ``w`` (every candidate is checked entrywise).
+    """
+    k = table.shape[0]
+    t = table.reshape(k, -1)
+    q = queries.reshape(queries.shape[0], -1)
+    w = np.random.default_rng(0x5B).standard_normal(t.shape[1])
+    width = np.abs(w).sum() * atol * (1.0 + 1e-9) + 1e-12 * (1.0 + np.abs(t).max()) * np.abs(w).sum()
+    tk = t @ w
+    order = np.argsort(tk, kind="stable")
+    tk_sorted = tk[order]
+    qk = q @ w
+    lo = np.searchsorted(tk_sorted, qk - width, side="left")
+    hi = np.searchsorted(tk_sorted, qk + width, side="right")
+    found = np.full(q.shape[0], -1, dtype=np.int64)
+    span = int((hi - lo).max(initial=0))
+    for off in range(span):
+        pos = lo + off
+        todo = (found < 0) & (pos < hi)
+        if not todo.any():
+            break
+        cand = order[pos[todo]]
+        ok = np.all(np.abs(t[cand] - q[todo]) <= atol, axis=1)
+        idx = np.flatnonzero(todo)[ok]
+        found[idx] = cand[ok]
+    return found
+
+
+class TransformationSet(_FiniteMatrixSet):
+    r"""Any finite set of square matrices acting linearly on the last axis (THEORY.md §2: S need not
+    be a group).
+
+    ``is_group`` is decided by a closure check: the set is a group iff it contains the identity, is
+    closed under products and every element has its inverse in the set (for invertible matrices
+    closure under products implies the latter, but a singular matrix -- e.g. a projection P with
+    P^2 = P -- can make a product-closed monoid that is not a group).  Passing ``is_group=True``
+    asserts it: a set whose closure check fails then raises.  Matrices equal within ``atol`` are
+    one element: duplicates are dropped (first occurrence kept), so ``order`` counts distinct
+    elements.
+
+    Parameters
+    ----------
+    matrices : array-like of shape (k, m, m) (or one (m, m) matrix), k >= 1, real and finite.
+    is_group : ``None`` (decide), ``True`` (assert and verify) or ``False`` (treat as a plain set).
+    name : optional display name.
+    atol : tolerance (entrywise, absolute) of the membership test, >= 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symbound.groups import TransformationSet
+    >>> S = TransformationSet([np.eye(2), -np.eye(2)])
+    >>> S.is_group, S.order
+    (True, 2)
+    >>> TransformationSet([np.eye(2), 2 * np.eye(2)]).is_group
+    False
+    """
+
+    def __init__(self, matrices, is_group: bool | None = None, name: str | None = None,
+                 atol: float = 1e-9):
+        if np.iscomplexobj(matrices):
+            raise InvalidTypeError("matrices must be real, got complex entries")
+        try:
+            m = np.array(matrices, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise InvalidTypeError(
+                f"matrices must be an array-like of shape (k, m, m) of real numbers, got {type(matrices).__name__}"
+            ) from None
+        if m.ndim == 2:
+            m = m[None]
+        if m.ndim != 3 or m.shape[0] < 1 or m.shape[1] != m.shape[2] or m.shape[1] < 1:
+            raise InvalidValueError(
+                f"matrices must have shape (k, m, m) with k >= 1 (square matrices), got shape {m.shape}"
+            )
+        if not np.all(np.isfinite(m)):
+            raise InvalidValueError("matrices must contain only finite numbers, got NaN or inf")
+        if is_group is not None and not isinstance(is_group, (bool, np.bool_)):
+            raise InvalidTypeError(f"is_group must be None, True or False, got {is_group!r}")
+        if name is not None and not isinstance(name, str):
+            raise InvalidTypeError(f"name must be a string or None, got {type(name).__name__}")
+        check_real("atol", atol, 0, None, allow_symbolic=False)
+        self.atol = float(atol)
+        self.n = m.shape[1]
+        # drop duplicates (within atol), keeping the first occurrence of each element
+        first = _match_index(m, m, self.atol)
+        self._matrices = m[first == np.arange(m.shape[0])]
+        self._name = name
+        self.contains_inverses = self._inverses_check()
+        closed = self._closure_check()
+        if is_group is True and not closed:
+            raise InvalidValueError(
+                "is_group=True but the closure check fails: the set must contain the identity, be "
+                "closed under products and contain the inverse of each element (within atol)"
+            )
+        self.is_group = closed if is_group is None else bool(is_group)
+        self.is_isometric = all(_is_orthogonal(a, 1e-8) for a in self._matrices)
+        self.is_symmetric = self.contains_inverses
+
+    def _contains_batch(self, mats: np.ndarray) -> np.ndarray:
+        return _match_index(self._matrices, mats, self.atol) >= 0
+
+    def _inverses_check(self) -> bool:
+        """Every a in S has some b in S with a b = I (then b = a^{-1}: a square matrix with a right
+        inverse is invertible)."""
+        k, n = self.order, self.n
+        eye = np.eye(n)
+        for a in self._matrices:
+            prods = np.einsum("ij,bjk->bik", a, self._matrices)
+            if not np.any(np.all(np.abs(prods - eye) <= self.atol, axis=(1, 2))):
+                return False
+        return k >= 1
+
+    def _closure_check(self) -> bool:
+        if not self.contains_identity or not self.contains_inverses:
+            return False
+        for a in self._matrices:  # one row of the product table at a time (memory O(k m^2))
+            if not np.all(self._contains_batch(np.einsum("ij,bjk->bik", a, self._matrices))):
+                return False
+        return True
+
+    def contains(self, element, atol: float | None = None) -> bool:
+        """Whether ``element`` equals a matrix of the set within ``atol`` (default: the set's)."""
+        return super().contains(element, self.atol if atol is None else atol)
+
+    @property
+    def contains_identity(self) -> bool:
+        return self.contains(np.eye(self.n), self.atol)
+
+    @property
+    def name(self) -> str:
+        return self._name or f"S[{self.order}]"
+
+    def latex(self) -> str:
+        return self._name or rf"\mathcal{{S}}_{{{self.order}}}"
+
+    def _repr_args(self) -> str:
+        return f"<{self.order} matrices {self.n}x{self.n}>, is_group={self.is_group}"

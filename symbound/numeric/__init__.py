@@ -1,0 +1,1 @@
+"""The numeric layer: numba kernels and the Python API around them (DESIGN.md)."""

@@ -1,0 +1,54 @@
+"""Input validation of the numeric layer: arrays are checked here, in Python, before any kernel sees
+them (kernels never raise, STYLE.md)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import InvalidTypeError, InvalidValueError
+
+__all__ = ["as_float_array", "check_group_matches", "check_rng_seed"]
+
+
+def as_float_array(name: str, x, *, min_ndim: int = 1, allow_empty: bool = False,
+                   dtype=np.float64) -> np.ndarray:
+    """``x`` as a C-contiguous float array, refusing non-numeric, empty, NaN and inf input."""
+    try:
+        arr = np.ascontiguousarray(np.asarray(x), dtype=dtype)
+    except (TypeError, ValueError):
+        raise InvalidTypeError(
+            f"{name} must be an array of real numbers, got {type(x).__name__}"
+        ) from None
+    if arr.ndim < min_ndim:
+        raise InvalidValueError(f"{name} must have at least {min_ndim} dimension(s), got shape {arr.shape}")
+    if not allow_empty and arr.size == 0:
+        raise InvalidValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.count_nonzero(~np.isfinite(arr)))
+        raise InvalidValueError(f"{name} must contain only finite numbers, got {bad} NaN/inf entries")
+    return arr
+
+
+def check_group_matches(name: str, x: np.ndarray, group) -> None:
+    """Raise when the acted-upon axis of ``x`` does not have the group's length ``group.n``."""
+    if group.action == "permutation":
+        ax = getattr(group, "axis", -2)
+        if x.ndim < 1 - ax or x.shape[ax] != group.n:
+            raise InvalidValueError(
+                f"{name} must have axis {ax} of length {group.n} for {group.name} "
+                f"(sample axis first), got shape {x.shape}"
+            )
+        return
+    if x.shape[-1] != group.n:
+        raise InvalidValueError(
+            f"{name} must have last axis of length {group.n} for {group.name}, got shape {x.shape}"
+        )
+
+
+def check_rng_seed(seed) -> np.random.Generator:
+    """A ``numpy.random.Generator`` from ``seed`` (an int, a Generator, or None for fresh entropy)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
+        return np.random.default_rng(seed)
+    raise InvalidTypeError(f"seed must be a nonnegative int, a numpy.random.Generator or None, got {seed!r}")
