@@ -14,7 +14,7 @@ def as_float_array(name: str, x, *, min_ndim: int = 1, allow_empty: bool = False
                    dtype=np.float64) -> np.ndarray:
     """``x`` as a C-contiguous float array, refusing non-numeric, empty, NaN and inf input."""
     try:
-        arr = np.ascontiguousarray(np.asarray(x), dtype=dtype)
+        arr = np.asarray(x, dtype=dtype, order="C")  # keeps 0-d input 0-d
     except (TypeError, ValueError):
         raise InvalidTypeError(
             f"{name} must be an array of real numbers, got {type(x).__name__}"

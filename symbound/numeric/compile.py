@@ -10,6 +10,10 @@ Entries that float64 cannot hold (the compiled value is inf or NaN, e.g. a cover
 an intermediate) are recomputed with mpmath from the symbolic formula; if the true value still does
 not fit in float64 the result is an object array of ``mpmath.mpf`` — never a silent inf.
 
+``ceiling``/``floor`` are evaluated in float64 arithmetic: where their argument lies within a few
+ulps of an integer (``1/eps`` for ``eps = 0.1``), the compiled value may take the other side of the
+jump than exact arithmetic does; the symbolic ``Bound.evaluate`` is exact there.
+
 This is the only module that imports both SymPy and numba (STYLE.md).
 
 First-call cost: generating and compiling a bound takes about 0.5-1.5 s; later processes load the

@@ -1,0 +1,76 @@
+"""The seam: a Bound compiled to numba agrees with SymPy and with mpmath; overflow is never silent."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from symbound.bounds import Bound
+from symbound.errors import InvalidTypeError, InvalidValueError
+from symbound.numeric.compile import compile_bound
+from symbound.symbols import symbols
+
+n, delta, eps, L, M, C = symbols("n", "delta", "eps", "L", "M", "C")
+
+# one bound shape for the whole module: compiled once (cache=True), reused by every test
+PARTITION = Bound(2 * L * eps + M * sp.sqrt((2 * C * sp.ceiling(1 / eps) ** 2 * sp.log(2)
+                                             + 2 * sp.log(1 / delta)) / n))
+COMPILED = compile_bound(PARTITION, "n", "delta", "eps", L=1, M=1, C=2)
+
+
+def _reference(nn, dd, ee):  # written independently with math
+    return 2 * ee + math.sqrt((2 * 2 * math.ceil(1 / ee) ** 2 * math.log(2) + 2 * math.log(1 / dd)) / nn)
+
+
+@given(st.integers(1, 10**9), st.floats(1e-10, 0.99), st.floats(1e-3, 10.0))
+def test_compiled_equals_reference_and_symbolic(nn, dd, ee):
+    # away from the jumps of ceil(1/eps): there float64 and exact arithmetic may round 1/eps to
+    # different sides of an integer (documented in symbound.numeric.compile)
+    assume(abs(1 / ee - round(1 / ee)) > 1e-9)
+    got = COMPILED(n=nn, delta=dd, eps=ee)
+    assert got == pytest.approx(_reference(nn, dd, ee), rel=1e-12)
+    assert got == pytest.approx(PARTITION.evaluate(n=nn, delta=dd, eps=ee, L=1, M=1, C=2), rel=1e-12)
+
+
+def test_compiled_vs_mpmath_high_precision():
+    v = COMPILED.evaluate_mpmath(dps=60, n=12345, delta=1e-6, eps=0.037)
+    assert float(v) == pytest.approx(float(COMPILED(n=12345, delta=1e-6, eps=0.037)), rel=1e-14)
+
+
+def test_broadcasting_shapes():
+    out = COMPILED(n=np.array([[100], [1000]]), delta=0.05, eps=np.array([0.1, 0.2, 0.3]))
+    assert out.shape == (2, 3)
+    assert out[1, 2] == pytest.approx(_reference(1000, 0.05, 0.3))
+
+
+def test_overflow_goes_to_mpmath_not_inf():
+    # K = 3^d cells in d = 1000 dimensions: 3^1000 overflows float64 but sqrt(K/n) = 3^500/... does not
+    d = 1000
+    b = Bound(M * sp.sqrt(2 * sp.Integer(3) ** d * sp.log(2) / n))
+    f = compile_bound(b, "n", M=1)
+    got = f(n=np.array([1.0, 100.0]))
+    ref = [mpmath.sqrt(2 * mpmath.mpf(3) ** d * mpmath.log(2) / k) for k in (1, 100)]
+    assert got.dtype == np.float64
+    assert got[0] == pytest.approx(float(ref[0]), rel=1e-12)
+    huge = Bound(sp.Integer(3) ** d / n)
+    g = compile_bound(huge, "n")
+    r = g(n=2.0)
+    assert r.dtype == object and isinstance(r.item(), mpmath.mpf)
+    assert mpmath.almosteq(r.item(), mpmath.mpf(3) ** d / 2, rel_eps=1e-14)
+
+
+def test_bad_input():
+    with pytest.raises(InvalidValueError, match=r"delta must lie in \(0, 1\)"):
+        COMPILED(n=10, delta=np.array([0.5, 1.5]), eps=0.1)
+    with pytest.raises(InvalidValueError, match="missing"):
+        COMPILED(n=10, delta=0.1)
+    with pytest.raises(InvalidValueError, match="finite"):
+        COMPILED(n=np.nan, delta=0.1, eps=0.1)
+    with pytest.raises(InvalidValueError, match="still has free symbols"):
+        compile_bound(PARTITION, "n")
+    with pytest.raises(InvalidTypeError):
+        compile_bound("x", "n")

@@ -1,0 +1,67 @@
+"""LaTeX export: snippets against hand-written strings, standalone documents that compile."""
+
+import shutil
+
+import pytest
+import sympy as sp
+
+from symbound.bounds import Bound
+from symbound.errors import InvalidTypeError, InvalidValueError
+from symbound.functions import GroupOrder, QuotientCoveringNumber, space_symbol
+from symbound.latex import document, escape_text, snippet
+from symbound.symbols import symbols
+
+n, delta, eps, L, L_l, M = symbols("n", "delta", "eps", "L", "L_l", "M")
+
+
+def test_snippets_hand_written():
+    assert snippet(L_l * eps) == r"L_{\ell} \varepsilon"
+    assert snippet(sp.sqrt(sp.log(1 / delta) / n)) == \
+        r"\frac{\sqrt{\log{\left(\frac{1}{\delta} \right)}}}{\sqrt{n}}"
+    G = space_symbol("G_snip", latex="C_{8}")
+    assert snippet(GroupOrder(G)) == r"\left|C_{8}\right|"
+    X = space_symbol("X_snip", latex=r"B^{2}_{1}")
+    assert snippet(QuotientCoveringNumber(X, G, eps)) == \
+        r"\mathcal{N}_{C_{8}}\left(B^{2}_{1}, \varepsilon\right)"
+
+
+def test_snippet_rejects_other_objects():
+    with pytest.raises(InvalidTypeError, match="obj must be"):
+        snippet(object())
+
+
+def test_escape_text():
+    assert escape_text("a_b & 50% #1") == r"a\_b \& 50\% \#1"
+
+
+def _bound():
+    return Bound(2 * L_l * L * eps + M * sp.sqrt(sp.log(1 / delta) / n), lhs=r"|R - \hat R_n|",
+                 reference="THEORY.md §4.1 (Xu & Mannor 2012, Thm 3)", name="partition bound",
+                 assumptions=("loss in [0, M]",), regime=("eps <= 1",))
+
+
+def test_document_structure(tmp_path):
+    p = document([_bound(), n ** sp.Rational(-1, 2)], tmp_path / "out" / "b.tex", title="T & U")
+    tex = p.read_text()
+    assert tex.startswith(r"\documentclass")
+    assert r"\title{T \& U}" in tex
+    assert r"\begin{equation}" in tex and tex.rstrip().endswith(r"\end{document}")
+    assert r"\section*{Symbols}" in tex
+    # the glossary lists exactly the symbols that occur, with their meaning
+    assert r"$L_{\ell}$ & Lipschitz constant of the loss in the prediction" in tex
+    assert r"$\delta$ & confidence level, in (0, 1)" in tex
+    assert r"THEORY.md §4.1" in tex
+
+
+def test_document_bad_input(tmp_path):
+    with pytest.raises(InvalidValueError, match="objects must contain"):
+        document([], tmp_path / "a.tex")
+    with pytest.raises(InvalidValueError, match=r"path must end in \.tex"):
+        document([_bound()], tmp_path / "a.pdf")
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no TeX engine installed (pdflatex)")
+def test_document_compiles_with_pdflatex(tmp_path):
+    pdf = document([_bound()], tmp_path / "b.tex", compile=True)
+    assert pdf.suffix == ".pdf" and pdf.stat().st_size > 1000
+    assert pdf.read_bytes().startswith(b"%PDF")
