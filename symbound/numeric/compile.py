@@ -138,7 +138,14 @@ class CompiledBound:
     def __repr__(self) -> str:
         return f"CompiledBound({self.bound.name!r}, args={self.arg_names})"
 
-    def __call__(self, *positional, **values) -> np.ndarray:
+    def __reduce__(self):
+        # a worker process rebuilds the kernel from the formula (cached on disk), so a compiled bound
+        # can be shipped to Dask workers
+        return (_rebuild, (self.bound, tuple(s.name for s in self.args)))
+
+    def __call__(self, *positional, client=None, chunk_size: int = 250_000, **values) -> np.ndarray:
+        """Evaluate on arrays (broadcast together).  With ``client`` (a ``distributed.Client``) the
+        flattened parameter grid is split into chunks of ``chunk_size`` evaluated on the workers."""
         if positional:
             if len(positional) > len(self.args):
                 raise InvalidValueError(
@@ -159,12 +166,31 @@ class CompiledBound:
         b = np.broadcast_arrays(*arrays)
         shape = b[0].shape
         flat = [np.ascontiguousarray(x, dtype=np.float64).ravel() for x in b]
-        out = np.empty(flat[0].shape[0], dtype=np.float64)
-        self._loop(out, *flat)
+        if client is not None:
+            out = self._sharded(client, flat, chunk_size)
+        else:
+            out = np.empty(flat[0].shape[0], dtype=np.float64)
+            self._loop(out, *flat)
         bad = ~np.isfinite(out)
         if np.any(bad):
             return self._rescue(out, flat, bad).reshape(shape)
         return out.reshape(shape)
+
+    def _raw(self, *flat):
+        out = np.empty(flat[0].shape[0], dtype=np.float64)
+        self._loop(out, *flat)
+        return out
+
+    def _sharded(self, client, flat, chunk_size):
+        if chunk_size < 1:
+            raise InvalidValueError(f"chunk_size must be an integer >= 1, got {chunk_size!r}")
+        total = flat[0].shape[0]
+        futures = []
+        fn = client.scatter(self, broadcast=True)
+        for start in range(0, total, chunk_size):
+            parts = [x[start:start + chunk_size] for x in flat]
+            futures.append(client.submit(_eval_chunk, fn, *parts, pure=False))
+        return np.concatenate(client.gather(futures)) if futures else np.empty(0)
 
     def _rescue(self, out, flat, bad):
         """Recompute non-finite entries in mpmath; object array if any true value exceeds float64."""
@@ -188,6 +214,14 @@ class CompiledBound:
                 raise InvalidValueError(f"missing value for {s.name!r}")
             sub[s] = sp.Float(values[s.name], dps)
         return mpmath.mpf(str(sp.N(self.formula.xreplace(sub), dps)))
+
+
+def _rebuild(bound, names):
+    return compile_bound(bound, *names)
+
+
+def _eval_chunk(compiled, *parts):
+    return compiled._raw(*parts)
 
 
 def _check_domain(sym: sp.Symbol, a: np.ndarray) -> None:

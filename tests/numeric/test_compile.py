@@ -74,3 +74,21 @@ def test_bad_input():
         compile_bound(PARTITION, "n")
     with pytest.raises(InvalidTypeError):
         compile_bound("x", "n")
+
+
+def test_pickle_roundtrip_rebuilds_kernel():
+    import pickle
+
+    g = pickle.loads(pickle.dumps(COMPILED))
+    assert g(n=500, delta=0.1, eps=0.25) == COMPILED(n=500, delta=0.1, eps=0.25)
+
+
+def test_dask_sharded_sweep_equals_local():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        nn = np.linspace(10, 1e6, 1001)
+        local = COMPILED(n=nn, delta=0.05, eps=0.1)
+        remote = COMPILED(n=nn, delta=0.05, eps=0.1, client=client, chunk_size=300)
+    np.testing.assert_array_equal(local, remote)
