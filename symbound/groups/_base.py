@@ -5,7 +5,8 @@ finite sets of matrices are transformation sets too. Each set carries
 
 * its symbolic facts: ``is_group``, ``is_finite``, ``order`` (|S| for finite sets), ``dim`` (the
   dimension of the set as a manifold; 0 for finite sets), ``haar`` (the probability measure
-  lambda used to average over it);
+  lambda used to average over it), ``is_symmetric`` (closed under inversion), ``is_isometric``
+  (every element an isometry), ``contains_identity`` and ``order_plus`` = |S ∪ {id}|;
 * its numeric description, read by the numeric layer (``symbound.numeric``): ``action`` (one of
   ``"linear"``, ``"permutation"``, ``"translation"``), ``n`` (the length of the acted-upon axis),
   ``elements()`` for finite sets, ``sample(size, rng)`` (a slow NumPy reference sampler; the numeric

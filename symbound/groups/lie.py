@@ -47,12 +47,25 @@ class _Orthogonal(TransformationSetBase):
     special: bool
 
     def __init__(self, n: int, dim: int | None = None, plane: tuple[int, int] = (0, 1)):
-        self.degree = check_integer("n", n, 2)
+        self.degree = check_integer("n", n, 1)
         if dim is None:
             dim = self.degree
         self.n = check_integer("dim", dim, self.degree)
         self.plane = _check_plane(plane, self.n) if self.degree == 2 else None
         self.dim = self.degree * (self.degree - 1) // 2
+        # SO(1) = {1} and O(1) = {1, -1} are finite groups of dimension 0
+        self.is_finite = self.degree == 1
+
+    @property
+    def order(self) -> int | None:
+        if self.degree == 1:
+            return 1 if self.special else 2
+        return None
+
+    def elements(self) -> np.ndarray:
+        if self.degree == 1:
+            return np.array([[[1.0]]]) if self.special else np.array([[[1.0]], [[-1.0]]])
+        return super().elements()
 
     @property
     def haar(self) -> str:
@@ -72,7 +85,8 @@ class _Orthogonal(TransformationSetBase):
 
     def volume(self) -> sp.Expr:
         """Riemannian volume with the metric in which one-parameter subgroups exp(t A), |A|_F =
-        sqrt 2, have speed 1 (so SO(2) has length 2 pi and SO(3) volume 8 pi^2)."""
+        sqrt 2, have speed 1 (so SO(2) has length 2 pi and SO(3) volume 8 pi^2).  For n = 1 the
+        group is finite and this is its counting measure (1 for SO(1), 2 for O(1))."""
         # vol SO(n) = prod_{k=2}^{n} area(S^{k-1}) with that metric (a classical formula)
         v = sp.Integer(1)
         for k in range(2, self.degree + 1):
@@ -148,9 +162,8 @@ class O(_Orthogonal):  # noqa: E742 - the group's name
 
 
 def _check_dim_plane(n, dim, plane):
-    """n >= 2 (SO(1) and O(1) are finite: use Cyclic(1) or TransformationSet); dim and plane only
-    for n = 2."""
-    n = check_integer("n", n, 2)
+    """n >= 1; a larger ``dim`` and a ``plane`` only for n = 2."""
+    n = check_integer("n", n, 1)
     if dim is not None:
         dim = check_integer("dim", dim, n)
         if dim != n and n != 2:
