@@ -1,0 +1,1141 @@
+"""Input spaces and their covering numbers (THEORY.md section 1).
+
+Every space answers ``covering(eps, kind)`` with a :class:`~symbound._covering.CoveringBound`: the
+value of ``N(A, eps)`` (least number of closed eps-balls with centres in ``A`` that cover ``A``), a
+certified ``"upper"`` or ``"lower"`` bound on it, an ``"exact"`` value, or an ``"asymptotic"`` form,
+together with ``ln N`` built in log form, the argument used, its reference and its regime.
+
+Conventions shared by all spaces
+--------------------------------
+* ``eps`` may be a positive number or a SymPy expression (e.g. ``symbol("eps")``).  Python floats
+  are taken as the exact binary numbers they are wherever an integer part is taken (``ceiling``),
+  and as :class:`sympy.Float` elsewhere; they are never parsed from text.
+* **Symbolic eps.**  The expression returned is the formula of the main regime, and the conditions
+  under which it holds are listed in ``regime`` (e.g. ``("eps <= 2",)`` for the sphere).  No
+  ``Piecewise`` is used, so the expression reads like the paper.
+* **Numeric eps.**  The regime is decided: when one ball already covers (``eps`` at least the
+  radius of a ball with centre in ``A`` containing ``A``) the answer is ``1`` with kind ``"exact"``
+  and method ``"one ball"``; lower bounds below 1 are replaced by the trivial ``N >= 1``; when
+  several certified upper bounds apply, the smallest is returned and ``method`` names it.  With a
+  symbolic ``eps`` the upper bound is ``Min`` of the candidates (and ``log_expr`` the ``Min`` of
+  their logarithms).
+* ``"asymptotic"`` forms are the volume ratios ``vol(A) / (omega_m eps^m)`` of THEORY.md section 1.
+  For ``m >= 2`` this is the leading order of ``N`` only up to the covering density ``theta_m >= 1``
+  of ``R^m`` (``theta_1 = 1``, ``theta_2 = 2 pi / sqrt(27)``, Kershner 1939): as ``eps -> 0``,
+  ``N(A, eps) eps^m omega_m / vol(A)`` tends to ``theta_m`` for Jordan-measurable ``A`` (Kolmogorov and
+  Tikhomirov 1959), so the form is an asymptotic *lower* envelope.  The ``regime`` says so.
+
+The packing argument used for upper bounds: a maximal set whose points are pairwise more than eps
+apart is an eps-cover with centres in ``A``, and the closed balls of radius eps/2 around its points
+are disjoint and lie in the parallel set ``A + B_{eps/2}``, hence
+
+.. math::
+
+    N(A, \\varepsilon) \\le P(A, \\varepsilon)
+    \\le \\frac{\\operatorname{vol}(A + B_{\\varepsilon/2})}{\\operatorname{vol}(B_{\\varepsilon/2})} .
+
+For a convex body ``K`` Steiner's formula gives
+``vol(K + B_r) = sum_j V_j(K) omega_{d-j} r^{d-j}`` with the intrinsic volumes ``V_j``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from abc import ABC, abstractmethod
+from typing import Any, Callable
+
+import sympy as sp
+
+from ._covering import KINDS, CoveringBound
+from ._validation import check_choice, check_integer, check_real
+from .errors import InvalidTypeError, InvalidValueError
+from .symbols import symbol_names
+
+__all__ = [
+    "Space",
+    "Ball",
+    "Cube",
+    "Sphere",
+    "Annulus",
+    "Torus",
+    "Manifold",
+    "FiniteSet",
+    "Product",
+    "unit_ball_volume",
+]
+
+_REF = "THEORY.md §1"
+_REF_STEINER = "THEORY.md §1; Steiner's formula (Schneider, Convex Bodies, 2nd ed., §4.2)"
+_ASYMPTOTIC_REGIME = "asymptotic as eps -> 0"
+_DENSITY_CAVEAT = (
+    "leading order up to the covering density theta_m >= 1 of R^m "
+    "(theta_1 = 1, theta_2 = 2*pi/sqrt(27)): an asymptotic lower envelope for m >= 2"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def unit_ball_volume(m: int) -> sp.Expr:
+    """Volume of the unit ball of ``R^m``.
+
+    .. math:: \\omega_m = \\frac{\\pi^{m/2}}{\\Gamma(m/2 + 1)}
+
+    Examples
+    --------
+    >>> unit_ball_volume(2)
+    pi
+    >>> unit_ball_volume(3)
+    4*pi/3
+    """
+    m = check_integer("m", m, 0)
+    return sp.pi ** sp.Rational(m, 2) / sp.gamma(sp.Rational(m, 2) + 1)
+
+
+def _log_omega(m: int) -> sp.Expr:
+    """ln omega_m in log form (no power of pi, no factorial is formed)."""
+    return sp.Rational(m, 2) * sp.log(sp.pi) - sp.loggamma(sp.Rational(m, 2) + 1)
+
+
+def _to_sympy(value: Any) -> sp.Expr:
+    """A validated numeric argument as a SymPy object (numbers only, never text)."""
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, numbers.Integral):
+        return sp.Integer(int(value))
+    if isinstance(value, numbers.Rational):
+        return sp.Rational(int(value.numerator), int(value.denominator))
+    if isinstance(value, numbers.Real):
+        return sp.Float(float(value))
+    try:  # numpy scalars / 0-d arrays (already validated by check_real)
+        return _to_sympy(value.item())
+    except AttributeError:
+        raise InvalidTypeError(f"expected a real number, got {type(value).__name__} ({value!r})") from None
+
+
+def _exact(x: sp.Expr) -> sp.Expr:
+    """Replace every Float by the exact rational it stores (for ceilings and comparisons)."""
+    x = sp.sympify(x) if not isinstance(x, sp.Basic) else x
+    floats = x.atoms(sp.Float)
+    return x.xreplace({f: sp.Rational(f) for f in floats}) if floats else x
+
+
+def _ceil(x: sp.Expr) -> sp.Expr:
+    return sp.ceiling(_exact(x))
+
+
+def _decide(rel) -> bool | None:
+    """Three-valued truth of a SymPy relation: True, False, or None when undecidable."""
+    if rel is sp.true or rel is True:
+        return True
+    if rel is sp.false or rel is False:
+        return False
+    return None
+
+
+def _ge(a, b) -> bool | None:
+    return _decide(sp.Ge(_exact(sp.sympify(a)), _exact(sp.sympify(b))))
+
+
+def _is_numeric(*exprs: sp.Expr) -> bool:
+    return all(not sp.sympify(e).free_symbols for e in exprs)
+
+
+def _tex(x: sp.Expr) -> str:
+    return sp.latex(x, symbol_names=symbol_names())
+
+
+def _cond(rel) -> str:
+    return str(rel)
+
+
+def _bound(expr, log_expr, kind, method, reference=_REF, regime=()) -> CoveringBound:
+    return CoveringBound(
+        expr=sp.sympify(expr),
+        log_expr=sp.sympify(log_expr),
+        kind=kind,
+        method=method,
+        reference=reference,
+        regime=tuple(regime),
+    )
+
+
+def _lower(expr, log_expr, method, reference=_REF, regime=()) -> CoveringBound:
+    """A certified lower bound; with numeric values, below 1 it is replaced by the trivial N >= 1."""
+    if _is_numeric(log_expr) and _decide(sp.Le(log_expr, 0)) is True:
+        return _bound(sp.Integer(1), sp.Integer(0), "lower", "trivial (N >= 1)", _REF, ())
+    return _bound(expr, log_expr, "lower", method, reference, regime)
+
+
+def _smallest_upper(cands: list[tuple[sp.Expr, sp.Expr, str, str, tuple[str, ...]]]) -> CoveringBound:
+    """The smallest of several certified upper bounds ``(expr, log_expr, method, reference, regime)``.
+
+    Numeric: the candidate with the smallest logarithm, named in ``method``.  Symbolic: ``Min``.
+    """
+    if len(cands) == 1 or all(_is_numeric(c[1]) for c in cands):
+        best = min(cands, key=lambda c: sp.N(c[1], 30)) if len(cands) > 1 else cands[0]
+        return _bound(best[0], best[1], "upper", best[2], best[3], best[4])
+    regime: list[str] = []
+    for c in cands:
+        regime += [r for r in c[4] if r not in regime]
+    refs: list[str] = []
+    for c in cands:
+        if c[3] not in refs:
+            refs.append(c[3])
+    return _bound(
+        sp.Min(*[c[0] for c in cands]),
+        sp.Min(*[c[1] for c in cands]),
+        "upper",
+        "min(" + ", ".join(c[2] for c in cands) + ")",
+        "; ".join(refs),
+        tuple(regime),
+    )
+
+
+def _check_eps(eps: Any) -> sp.Expr:
+    check_real("eps", eps, 0, low_closed=False)
+    return _to_sympy(eps)
+
+
+def _volume_ratio(log_volume, volume, m: int, eps) -> tuple[sp.Expr, sp.Expr]:
+    """``vol / (omega_m eps^m)`` and its logarithm in log form."""
+    expr = volume / (unit_ball_volume(m) * eps**m)
+    log_expr = log_volume - _log_omega(m) - m * sp.log(eps)
+    return expr, log_expr
+
+
+# --------------------------------------------------------------------------------------------
+# the abstract space
+# --------------------------------------------------------------------------------------------
+
+
+class Space(ABC):
+    """A compact metric space with covering numbers (THEORY.md section 1).
+
+    Attributes (properties)
+    -----------------------
+    dim : int
+        Intrinsic (covering) dimension: the exponent ``m`` in ``N ~ eps^{-m}``.
+    ambient_dim : int or None
+        Dimension of the Euclidean space the set lives in (``None`` when there is none).
+    diameter : SymPy expression or None
+        ``sup d(x, y)``; ``None`` when unknown (:class:`Manifold`, :class:`FiniteSet`).
+    volume : SymPy expression or None
+        Hausdorff measure of dimension ``dim`` (Lebesgue volume for full-dimensional sets, surface
+        area for the sphere, counting measure for a finite set).
+    name : str
+        Short plain-text name, e.g. ``"B^3_1"``; :meth:`latex` gives the LaTeX form ``B^{3}_{1}``.
+
+    Notes
+    -----
+    ``covering(eps, kind)`` returns a :class:`~symbound._covering.CoveringBound`; ``kind`` is the
+    request (``"upper"``, ``"lower"`` or ``"asymptotic"``); the answer's ``kind`` may be
+    ``"exact"`` when the value is known exactly (which is both an upper and a lower bound).
+    """
+
+    #: requests this space can answer
+    available_kinds: tuple[str, ...] = KINDS
+
+    # -- descriptive properties ------------------------------------------------------------
+    @property
+    @abstractmethod
+    def dim(self) -> int:
+        """Intrinsic dimension."""
+
+    @property
+    def ambient_dim(self) -> int | None:
+        """Dimension of the ambient Euclidean space (``None`` when there is none)."""
+        return self.dim
+
+    @property
+    def diameter(self) -> sp.Expr | None:
+        """Diameter ``sup d(x, y)``, or ``None`` when unknown."""
+        return None
+
+    @property
+    def volume(self) -> sp.Expr | None:
+        """Hausdorff measure of dimension :attr:`dim`, or ``None`` when unknown."""
+        return None
+
+    @property
+    def name(self) -> str:
+        """Short plain-text name."""
+        return self.latex().replace("{", "").replace("}", "").replace("\\", "")
+
+    @abstractmethod
+    def latex(self) -> str:
+        """Short LaTeX name of the space (without dollar signs)."""
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
+
+    @abstractmethod
+    def _key(self) -> tuple:
+        """The parameters that identify the space (for ``==``, ``hash`` and ``repr``)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._key()))
+
+    # -- geometry used by the generic covering logic ---------------------------------------
+    def _one_ball_radius(self) -> sp.Expr | None:
+        """Some r such that one closed r-ball with centre in the space contains it (or None)."""
+        return None
+
+    @property
+    def _riemannian(self) -> bool:
+        """Whether the metric is locally Euclidean (used by Euclidean products' asymptotics)."""
+        return True
+
+    # -- covering numbers -------------------------------------------------------------------
+    def covering(self, eps: Any, kind: str = "upper") -> CoveringBound:
+        """Covering number ``N(self, eps)``: a bound of the requested ``kind`` (THEORY.md §1).
+
+        Parameters
+        ----------
+        eps : positive number or SymPy expression
+            Radius of the closed covering balls.
+        kind : {"upper", "lower", "asymptotic"}
+            The request.  The answer may be ``"exact"`` for an upper or lower request.
+
+        Returns
+        -------
+        CoveringBound
+
+        Raises
+        ------
+        InvalidValueError
+            ``eps <= 0`` or not finite, an unknown ``kind``, or a kind this space cannot give.
+        InvalidTypeError
+            ``eps`` is not a real number or SymPy expression.
+        """
+        check_choice("kind", kind, KINDS)
+        if kind not in self.available_kinds:
+            raise InvalidValueError(
+                f"kind={kind!r} is not available for {type(self).__name__}; available: "
+                f"{list(self.available_kinds)}"
+            )
+        e = _check_eps(eps)
+        if kind in ("upper", "lower"):
+            r = self._one_ball_radius()
+            if r is not None and _ge(e, r) is True:
+                return _bound(1, 0, "exact", "one ball", _REF, (f"eps = {e} >= {r}",))
+        return getattr(self, "_" + kind)(e)
+
+    def covering_number(self, eps: Any, kind: str = "upper") -> sp.Expr:
+        """``self.covering(eps, kind).expr``: the covering number (bound) as a SymPy expression."""
+        return self.covering(eps, kind).expr
+
+    def log_covering_number(self, eps: Any, kind: str = "upper") -> sp.Expr:
+        """``self.covering(eps, kind).log_expr``: ``ln N`` built in log form (never overflows)."""
+        return self.covering(eps, kind).log_expr
+
+    def _upper(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _lower(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _asymptotic(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _asymptotic_volume_ratio(self, eps: sp.Expr, log_volume: sp.Expr) -> CoveringBound:
+        m = self.dim
+        expr, log_expr = _volume_ratio(log_volume, self.volume, m, eps)
+        regime = (_ASYMPTOTIC_REGIME,) if m <= 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
+        return _bound(expr, log_expr, "asymptotic", "volume ratio vol / (omega_m eps^m)", _REF, regime)
+
+
+def _check_positive(name: str, value: Any) -> sp.Expr:
+    check_real(name, value, 0, low_closed=False)
+    return _to_sympy(value)
+
+
+def _check_dim(value: Any, low: int = 1) -> int:
+    return check_integer("dim", value, low)
+
+
+# --------------------------------------------------------------------------------------------
+# concrete spaces
+# --------------------------------------------------------------------------------------------
+
+
+class Ball(Space):
+    """Closed Euclidean ball of radius ``R`` in ``R^d`` (THEORY.md §1).
+
+    .. math::
+
+        \\left(\\frac{R}{\\varepsilon}\\right)^d \\le N(B^d_R, \\varepsilon)
+        \\le \\left(1 + \\frac{2R}{\\varepsilon}\\right)^d
+
+    The lower bound compares volumes (N balls of radius eps cover volume ``omega_d R^d``); the
+    upper bound is the packing bound, which by Steiner's formula with
+    ``V_j = C(d, j) omega_d / omega_{d-j} R^j`` equals the classical one.  ``N = 1`` for
+    ``eps >= R`` (the centre covers); ``N = ceil(R/eps)`` exactly for ``d = 1``.
+
+    Parameters
+    ----------
+    dim : int >= 1
+    radius : positive number or SymPy expression (default 1)
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symbound.spaces import Ball
+    >>> B = Ball(3, radius=1)
+    >>> B.latex()
+    'B^{3}_{1}'
+    >>> B.covering_number(sp.Rational(1, 2))
+    125
+    >>> B.covering_number(sp.Rational(1, 2), kind="lower")
+    8
+    """
+
+    def __init__(self, dim: int, radius: Any = 1) -> None:
+        self._dim = _check_dim(dim)
+        self.radius = _check_positive("radius", radius)
+
+    def _key(self) -> tuple:
+        return (self._dim, self.radius)
+
+    def __repr__(self) -> str:
+        return f"Ball(dim={self._dim}, radius={self.radius})"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def diameter(self) -> sp.Expr:
+        return 2 * self.radius
+
+    @property
+    def volume(self) -> sp.Expr:
+        return unit_ball_volume(self._dim) * self.radius**self._dim
+
+    def latex(self) -> str:
+        return f"B^{{{self._dim}}}_{{{_tex(self.radius)}}}"
+
+    def parallel_volume(self, r: Any) -> sp.Expr:
+        """Volume of ``B_R + B_r``: ``omega_d (R + r)^d`` (Steiner's formula)."""
+        r = _check_positive("r", r)
+        return unit_ball_volume(self._dim) * (self.radius + r) ** self._dim
+
+    def _one_ball_radius(self) -> sp.Expr:
+        return self.radius
+
+    def _exact_1d(self, eps):
+        n = _ceil(self.radius / eps)
+        return _bound(n, sp.log(n), "exact", "exact interval count ceil(R/eps)", _REF)
+
+    def _upper(self, eps):
+        if self._dim == 1:
+            return self._exact_1d(eps)
+        d, R = self._dim, self.radius
+        return _bound((1 + 2 * R / eps) ** d, d * sp.log(1 + 2 * R / eps), "upper",
+                      "volume/packing argument (Steiner, = classical)", _REF_STEINER)
+
+    def _lower(self, eps):
+        if self._dim == 1:
+            return self._exact_1d(eps)
+        d, R = self._dim, self.radius
+        return _lower((R / eps) ** d, d * sp.log(R / eps), "volume argument", _REF)
+
+    def _asymptotic(self, eps):
+        d, R = self._dim, self.radius
+        regime = (_ASYMPTOTIC_REGIME,) if d == 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
+        return _bound((R / eps) ** d, d * sp.log(R / eps), "asymptotic",
+                      "volume ratio vol / (omega_m eps^m)", _REF, regime)
+
+
+class Cube(Space):
+    """The cube ``[0, a]^d`` with the sup metric or the Euclidean metric (THEORY.md §1).
+
+    Sup metric (exact): the closed eps-balls are cubes of side ``2 eps``,
+
+    .. math:: N = \\left\\lceil \\frac{a}{2\\varepsilon} \\right\\rceil^d .
+
+    (``m = ceil(a/(2 eps))`` points per axis with spacing ``a/(m-1) > 2 eps`` give ``m^d`` points no
+    ball contains two of, and the grid of cells of side ``a/m`` gives a cover.)
+
+    Euclidean metric: the smaller of the grid bound (cells of side ``a/m`` have half-diagonal
+    ``a sqrt(d) / (2m) <= eps``) and the Steiner packing bound with ``V_j = C(d, j) a^j``,
+
+    .. math::
+
+        N \\le \\min\\Big( \\Big\\lceil \\frac{a\\sqrt d}{2\\varepsilon} \\Big\\rceil^d,\\;
+        \\sum_{j=0}^d \\binom{d}{j} \\frac{\\omega_{d-j}}{\\omega_d}
+        \\Big(\\frac{2a}{\\varepsilon}\\Big)^j \\Big),
+        \\qquad N \\ge \\frac{a^d}{\\omega_d \\varepsilon^d}.
+
+    The grid bound wins for small and moderate ``d``; the Steiner bound wins only in high dimension
+    at small eps: as eps -> 0 its ratio to the grid bound tends to
+    ``2^d Gamma(d/2 + 1) / (pi^{d/2} d^{d/2}) ~ sqrt(pi d) (8 / (pi e))^{d/2}``, which is below 1
+    from ``d`` of about 90 on (e.g. ``d = 200``, ``eps = a/100``).
+
+    Parameters
+    ----------
+    dim : int >= 1
+    side : positive number or SymPy expression (default 1)
+    metric : {"sup", "euclidean"}
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symbound.spaces import Cube
+    >>> Cube(2, side=1, metric="sup").covering_number(sp.Rational(1, 5))
+    9
+    >>> Cube(2, metric="euclidean").covering(sp.Rational(1, 5)).method
+    'grid bound'
+    """
+
+    METRICS = ("sup", "euclidean")
+
+    def __init__(self, dim: int, side: Any = 1, metric: str = "sup") -> None:
+        self._dim = _check_dim(dim)
+        self.side = _check_positive("side", side)
+        self.metric = check_choice("metric", metric, self.METRICS)
+
+    def _key(self) -> tuple:
+        return (self._dim, self.side, self.metric)
+
+    def __repr__(self) -> str:
+        return f"Cube(dim={self._dim}, side={self.side}, metric={self.metric!r})"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def diameter(self) -> sp.Expr:
+        return self.side if self.metric == "sup" else self.side * sp.sqrt(self._dim)
+
+    @property
+    def volume(self) -> sp.Expr:
+        return self.side**self._dim
+
+    @property
+    def _riemannian(self) -> bool:
+        return self.metric == "euclidean" or self._dim == 1
+
+    def latex(self) -> str:
+        sub = "_{\\infty}" if self.metric == "sup" else ""
+        return f"[0, {_tex(self.side)}]^{{{self._dim}}}{sub}"
+
+    def parallel_volume(self, r: Any) -> sp.Expr:
+        """Volume of the r-neighbourhood ``[0, a]^d + B_r`` in the cube's metric.
+
+        Euclidean: Steiner's formula ``sum_j C(d, j) a^j omega_{d-j} r^{d-j}``; sup: ``(a + 2r)^d``.
+        """
+        r = _check_positive("r", r)
+        d, a = self._dim, self.side
+        if self.metric == "sup":
+            return (a + 2 * r) ** d
+        return sp.Add(*[sp.binomial(d, j) * a**j * unit_ball_volume(d - j) * r ** (d - j)
+                        for j in range(d + 1)])
+
+    def _one_ball_radius(self) -> sp.Expr:
+        return self.diameter / 2
+
+    def _exact(self, eps):
+        n = _ceil(self.side / (2 * eps))
+        return _bound(n**self._dim, self._dim * sp.log(n), "exact",
+                      "exact grid count ceil(a/(2 eps))^d", _REF)
+
+    def steiner_bound(self, eps: Any) -> tuple[sp.Expr, sp.Expr]:
+        """Steiner packing bound ``vol(K + B_{eps/2}) / vol(B_{eps/2})`` and its log (Euclidean).
+
+        With ``t = 2a/eps`` the log is built as
+        ``d ln t - ln omega_d + ln(1 + sum_{k>=1} C(d, k) omega_k t^{-k})``.
+        """
+        e = _check_eps(eps)
+        d, a = self._dim, self.side
+        t = 2 * a / e
+        expr = sp.Add(*[sp.binomial(d, j) * unit_ball_volume(d - j) / unit_ball_volume(d) * t**j
+                        for j in range(d + 1)])
+        tail = sp.Add(*[sp.binomial(d, k) * unit_ball_volume(k) * t ** (-k) for k in range(1, d + 1)])
+        log_expr = d * sp.log(t) - _log_omega(d) + sp.log(1 + tail)
+        return expr, log_expr
+
+    def grid_bound(self, eps: Any) -> tuple[sp.Expr, sp.Expr]:
+        """Grid bound ``ceil(a sqrt(d) / (2 eps))^d`` and its log (Euclidean)."""
+        e = _check_eps(eps)
+        n = _ceil(self.side * sp.sqrt(self._dim) / (2 * e))
+        return n**self._dim, self._dim * sp.log(n)
+
+    def _upper(self, eps):
+        if self.metric == "sup" or self._dim == 1:
+            return self._exact(eps)
+        g, lg = self.grid_bound(eps)
+        s, ls = self.steiner_bound(eps)
+        return _smallest_upper([
+            (g, lg, "grid bound", _REF, ()),
+            (s, ls, "Steiner packing bound", _REF_STEINER, ()),
+        ])
+
+    def _lower(self, eps):
+        if self.metric == "sup" or self._dim == 1:
+            return self._exact(eps)
+        expr, log_expr = _volume_ratio(self._dim * sp.log(self.side), self.volume, self._dim, eps)
+        return _lower(expr, log_expr, "volume argument", _REF)
+
+    def _asymptotic(self, eps):
+        d, a = self._dim, self.side
+        if self.metric == "sup" or d == 1:
+            return _bound((a / (2 * eps)) ** d, d * sp.log(a / (2 * eps)), "asymptotic",
+                          "grid count without ceiling", _REF, (_ASYMPTOTIC_REGIME,))
+        return self._asymptotic_volume_ratio(eps, d * sp.log(a))
+
+
+class Sphere(Space):
+    """Unit sphere ``S^{d-1}`` in ``R^d`` with the chordal (Euclidean) metric (THEORY.md §1).
+
+    ``dim`` given to the constructor is the **ambient** dimension ``d``; the attribute :attr:`dim`
+    is the intrinsic dimension ``d - 1`` and :attr:`ambient_dim` is ``d``.
+
+    Upper bound (packing in the shell ``1 - eps/2 <= |x| <= 1 + eps/2``, valid for ``eps <= 2``),
+    never larger than the classical ``(1 + 2/eps)^d``:
+
+    .. math::
+
+        N \\le \\Big(\\frac{2}{\\varepsilon} + 1\\Big)^d - \\Big(\\frac{2}{\\varepsilon} - 1\\Big)^d .
+
+    Lower bound: a chordal eps-ball is a cap of geodesic radius ``phi = 2 asin(eps/2)`` whose area is
+    at most ``omega_{d-1} phi^{d-1}`` (``sin t <= t``), so
+
+    .. math::
+
+        N \\ge \\frac{d\\,\\omega_d}{\\omega_{d-1}\\,(2\\arcsin(\\varepsilon/2))^{d-1}} ,
+        \\qquad \\varepsilon < 2 .
+
+    The circle (``d = 2``) is exact: ``N = ceil(pi / (2 asin(eps/2)))``; ``N = 1`` for ``eps >= 2``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symbound.spaces import Sphere
+    >>> S = Sphere(3)
+    >>> (S.dim, S.ambient_dim, S.latex())
+    (2, 3, 'S^{2}')
+    >>> Sphere(2).covering_number(1)
+    3
+    """
+
+    def __init__(self, dim: int) -> None:
+        self._n = _check_dim(dim)
+
+    def _key(self) -> tuple:
+        return (self._n,)
+
+    def __repr__(self) -> str:
+        return f"Sphere(dim={self._n})"
+
+    @property
+    def dim(self) -> int:
+        return self._n - 1
+
+    @property
+    def ambient_dim(self) -> int:
+        return self._n
+
+    @property
+    def diameter(self) -> sp.Expr:
+        return sp.Integer(2)
+
+    @property
+    def volume(self) -> sp.Expr:
+        """Surface area ``area(S^{d-1}) = d omega_d``."""
+        return self._n * unit_ball_volume(self._n)
+
+    def _log_area(self) -> sp.Expr:
+        return sp.log(self._n) + _log_omega(self._n)
+
+    def latex(self) -> str:
+        return f"S^{{{self._n - 1}}}"
+
+    def parallel_volume(self, r: Any) -> sp.Expr:
+        """Volume of the r-neighbourhood of the sphere in ``R^d``:
+        ``omega_d ((1 + r)^d - max(1 - r, 0)^d)``."""
+        r = _check_positive("r", r)
+        d = self._n
+        return unit_ball_volume(d) * ((1 + r) ** d - sp.Max(1 - r, 0) ** d)
+
+    def _one_ball_radius(self) -> sp.Expr:
+        return sp.Integer(2)
+
+    def _regime(self, eps) -> tuple[str, ...]:
+        return () if _is_numeric(eps) else (_cond(sp.Le(eps, 2)),)
+
+    def _circle(self, eps):
+        n = _ceil(sp.pi / (2 * sp.asin(eps / 2)))
+        return _bound(n, sp.log(n), "exact", "exact arc count ceil(pi / (2 asin(eps/2)))", _REF,
+                      self._regime(eps))
+
+    def _upper(self, eps):
+        d = self._n
+        if d == 1:
+            regime = () if _is_numeric(eps) else (_cond(sp.Lt(eps, 2)),)
+            return _bound(2, sp.log(2), "exact", "two points", _REF, regime)
+        if d == 2:
+            return self._circle(eps)
+        u = 2 / eps
+        # positive-term form: (u+1)^d - (u-1)^d = 2 sum_{k odd} C(d,k) u^{d-k}
+        odd = sp.Add(*[sp.binomial(d, k) * (eps / 2) ** k for k in range(1, d + 1, 2)])
+        log_expr = d * sp.log(u) + sp.log(2 * odd)
+        if _is_numeric(eps):
+            expr = 2 * sp.Add(*[sp.binomial(d, k) * u ** (d - k) for k in range(1, d + 1, 2)])
+        else:
+            expr = (u + 1) ** d - (u - 1) ** d
+        return _bound(expr, log_expr, "upper",
+                      "Steiner/shell packing bound (sharper than (1 + 2/eps)^d)", _REF_STEINER,
+                      self._regime(eps))
+
+    def _lower(self, eps):
+        d = self._n
+        if d <= 2:
+            return self._upper(eps)
+        phi = 2 * sp.asin(eps / 2)
+        expr = self.volume / (unit_ball_volume(d - 1) * phi ** (d - 1))
+        log_expr = self._log_area() - _log_omega(d - 1) - (d - 1) * sp.log(phi)
+        return _lower(expr, log_expr, "cap-area argument (sin t <= t)", _REF, self._regime(eps))
+
+    def _asymptotic(self, eps):
+        if self._n == 1:
+            return _bound(2, sp.log(2), "asymptotic", "two points", _REF, (_ASYMPTOTIC_REGIME,))
+        return self._asymptotic_volume_ratio(eps, self._log_area())
+
+
+class Annulus(Space):
+    """Planar annulus ``r_1 <= |x| <= r_2`` in ``R^2`` (``r_1 = 0`` is a disk) (THEORY.md §1).
+
+    Upper bound: packing in ``A + B_{eps/2}``, whose area is
+    ``pi ((r_2 + r)^2 - max(r_1 - r, 0)^2)``:
+
+    .. math::
+
+        N \\le \\frac{4 (r_1 + r_2)(r_2 - r_1 + \\varepsilon)}{\\varepsilon^2}
+        \\quad (\\varepsilon \\le 2 r_1), \\qquad
+        N \\le \\Big(1 + \\frac{2 r_2}{\\varepsilon}\\Big)^2 \\quad (\\varepsilon \\ge 2 r_1).
+
+    Lower bound and asymptotic form: ``(r_2^2 - r_1^2) / eps^2`` (area ratio).  ``N = 1`` for
+    ``eps >= r_1 + r_2`` (a centre on the inner circle).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symbound.spaces import Annulus
+    >>> A = Annulus(1, 2)
+    >>> A.volume
+    3*pi
+    >>> A.covering_number(sp.Rational(1, 2))
+    72
+    """
+
+    def __init__(self, r_inner: Any, r_outer: Any) -> None:
+        check_real("r_inner", r_inner, 0)
+        self.r_inner = _to_sympy(r_inner)
+        self.r_outer = _check_positive("r_outer", r_outer)
+        if _decide(sp.Lt(_exact(self.r_inner), _exact(self.r_outer))) is False:
+            raise InvalidValueError(
+                f"r_inner must be smaller than r_outer (0 <= r_inner < r_outer), got "
+                f"r_inner={r_inner!r}, r_outer={r_outer!r}"
+            )
+
+    def _key(self) -> tuple:
+        return (self.r_inner, self.r_outer)
+
+    def __repr__(self) -> str:
+        return f"Annulus(r_inner={self.r_inner}, r_outer={self.r_outer})"
+
+    @property
+    def dim(self) -> int:
+        return 2
+
+    @property
+    def diameter(self) -> sp.Expr:
+        return 2 * self.r_outer
+
+    @property
+    def volume(self) -> sp.Expr:
+        return sp.pi * (self.r_outer**2 - self.r_inner**2)
+
+    def latex(self) -> str:
+        return f"A_{{{_tex(self.r_inner)}, {_tex(self.r_outer)}}}"
+
+    def parallel_volume(self, r: Any) -> sp.Expr:
+        """Area of ``A + B_r``: ``pi ((r_2 + r)^2 - max(r_1 - r, 0)^2)``."""
+        r = _check_positive("r", r)
+        return sp.pi * ((self.r_outer + r) ** 2 - sp.Max(self.r_inner - r, 0) ** 2)
+
+    def _one_ball_radius(self) -> sp.Expr:
+        return self.r_inner + self.r_outer
+
+    def _upper(self, eps):
+        r1, r2 = self.r_inner, self.r_outer
+        # eps <= 2 r1: the hole survives in A + B_{eps/2}
+        thin = False if r1.is_zero else _ge(2 * r1, eps)
+        if thin is False:
+            expr = (1 + 2 * r2 / eps) ** 2
+            return _bound(expr, 2 * sp.log(1 + 2 * r2 / eps), "upper",
+                          "packing bound (parallel set is a disk)", _REF_STEINER)
+        expr = 4 * (r1 + r2) * (r2 - r1 + eps) / eps**2
+        log_expr = sp.log(4) + sp.log(r1 + r2) + sp.log(r2 - r1 + eps) - 2 * sp.log(eps)
+        regime = () if thin else (_cond(sp.Le(eps, 2 * r1)),)
+        return _bound(expr, log_expr, "upper", "packing bound (parallel set is an annulus)",
+                      _REF_STEINER, regime)
+
+    def _lower(self, eps):
+        r1, r2 = self.r_inner, self.r_outer
+        expr = (r2**2 - r1**2) / eps**2
+        log_expr = sp.log(r2 - r1) + sp.log(r2 + r1) - 2 * sp.log(eps)
+        return _lower(expr, log_expr, "area argument", _REF)
+
+    def _asymptotic(self, eps):
+        r1, r2 = self.r_inner, self.r_outer
+        return self._asymptotic_volume_ratio(eps, sp.log(sp.pi) + sp.log(r2 - r1) + sp.log(r2 + r1))
+
+
+class Torus(Space):
+    """Flat torus ``R^d / p Z^d`` with the Euclidean quotient metric ``min_k |x - y - p k|``.
+
+    Upper bound: the smaller of the grid bound (a grid of spacing ``s = p/m`` leaves every point
+    within ``s sqrt(d) / 2``, so ``m = ceil(p sqrt(d) / (2 eps))`` per axis) and the packing bound
+    (balls of radius ``eps/2 <= p/2`` embed isometrically, volume ``omega_d (eps/2)^d``):
+
+    .. math::
+
+        N \\le \\min\\Big( \\Big\\lceil \\frac{p\\sqrt d}{2\\varepsilon} \\Big\\rceil^d,\\;
+        \\frac{(2p/\\varepsilon)^d}{\\omega_d} \\Big)\\ (\\text{second term for } \\varepsilon \\le p),
+        \\qquad N \\ge \\frac{p^d}{\\omega_d \\varepsilon^d}.
+
+    The lower bound holds for every eps (a metric ball of the torus is the image of a Euclidean ball,
+    so its volume is at most ``omega_d eps^d``).  ``d = 1`` is exact: ``ceil(p / (2 eps))``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symbound.spaces import Torus
+    >>> T = Torus(2, period=1)
+    >>> T.covering_number(sp.Rational(1, 10))
+    64
+    """
+
+    def __init__(self, dim: int, period: Any = 1) -> None:
+        self._dim = _check_dim(dim)
+        self.period = _check_positive("period", period)
+
+    def _key(self) -> tuple:
+        return (self._dim, self.period)
+
+    def __repr__(self) -> str:
+        return f"Torus(dim={self._dim}, period={self.period})"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def diameter(self) -> sp.Expr:
+        return self.period * sp.sqrt(self._dim) / 2
+
+    @property
+    def volume(self) -> sp.Expr:
+        return self.period**self._dim
+
+    def latex(self) -> str:
+        return f"\\mathbb{{T}}^{{{self._dim}}}_{{{_tex(self.period)}}}"
+
+    @property
+    def name(self) -> str:
+        return f"T^{self._dim}_{self.period}"
+
+    def _one_ball_radius(self) -> sp.Expr:
+        return self.diameter
+
+    def _exact_1d(self, eps):
+        n = _ceil(self.period / (2 * eps))
+        return _bound(n, sp.log(n), "exact", "exact arc count ceil(p/(2 eps))", _REF)
+
+    def _upper(self, eps):
+        d, p = self._dim, self.period
+        if d == 1:
+            return self._exact_1d(eps)
+        n = _ceil(p * sp.sqrt(d) / (2 * eps))
+        cands = [(n**d, d * sp.log(n), "grid bound", _REF, ())]
+        fits = _ge(p, eps)
+        # balls of radius eps/2 <= p/2 embed isometrically; for eps > p use the value at eps = p
+        # (N is nonincreasing in eps), which keeps the bound monotone.
+        e_pack = p if fits is False else eps
+        cands.append(((2 * p / e_pack) ** d / unit_ball_volume(d),
+                      d * sp.log(2 * p / e_pack) - _log_omega(d),
+                      "packing bound" if fits is not False else "packing bound at eps = p",
+                      _REF, () if fits is not None else (_cond(sp.Le(eps, p)),)))
+        return _smallest_upper(cands)
+
+    def _lower(self, eps):
+        d, p = self._dim, self.period
+        if d == 1:
+            return self._exact_1d(eps)
+        expr, log_expr = _volume_ratio(d * sp.log(p), self.volume, d, eps)
+        return _lower(expr, log_expr, "volume argument", _REF)
+
+    def _asymptotic(self, eps):
+        return self._asymptotic_volume_ratio(eps, self._dim * sp.log(self.period))
+
+
+class Manifold(Space):
+    """Compact ``m``-dimensional Riemannian manifold of volume ``V`` (THEORY.md §1).
+
+    Only the asymptotic form is available (no certified bound holds without curvature data):
+
+    .. math:: N(M, \\varepsilon) \\sim \\frac{V}{\\omega_m \\varepsilon^m}, \\quad \\varepsilon \\to 0,
+
+    up to the covering density ``theta_m`` of ``R^m`` for ``m >= 2`` (see the module notes).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symbound.spaces import Manifold
+    >>> Manifold(2, volume=4 * sp.pi).covering_number(sp.Rational(1, 10), kind="asymptotic")
+    400
+    """
+
+    available_kinds = ("asymptotic",)
+
+    def __init__(self, dim: int, volume: Any) -> None:
+        self._dim = _check_dim(dim)
+        self._volume = _check_positive("volume", volume)
+
+    def _key(self) -> tuple:
+        return (self._dim, self._volume)
+
+    def __repr__(self) -> str:
+        return f"Manifold(dim={self._dim}, volume={self._volume})"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def ambient_dim(self) -> None:
+        return None
+
+    @property
+    def volume(self) -> sp.Expr:
+        return self._volume
+
+    def latex(self) -> str:
+        return f"M^{{{self._dim}}}"
+
+    def covering(self, eps: Any, kind: str = "asymptotic") -> CoveringBound:
+        """As :meth:`Space.covering`; only ``kind="asymptotic"`` is available (the default here)."""
+        check_choice("kind", kind, KINDS)
+        if kind != "asymptotic":
+            raise InvalidValueError(
+                f"kind={kind!r} is not available for Manifold; available: ['asymptotic'] "
+                "(a general compact manifold has only the asymptotic form V / (omega_m eps^m))"
+            )
+        return super().covering(eps, kind)
+
+    def covering_number(self, eps: Any, kind: str = "asymptotic") -> sp.Expr:
+        return self.covering(eps, kind).expr
+
+    def log_covering_number(self, eps: Any, kind: str = "asymptotic") -> sp.Expr:
+        return self.covering(eps, kind).log_expr
+
+    def _asymptotic(self, eps):
+        return self._asymptotic_volume_ratio(eps, sp.log(self._volume))
+
+
+class FiniteSet(Space):
+    """A set of ``k`` points (positions unknown) (THEORY.md §1).
+
+    Certified: ``1 <= N <= k``.  Asymptotically (``eps`` below the unknown minimum separation)
+    ``N = k``.  :attr:`dim` is 0, :attr:`volume` is ``k`` (counting measure = 0-dimensional Hausdorff
+    measure), :attr:`diameter` and :attr:`ambient_dim` are ``None``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symbound.spaces import FiniteSet
+    >>> F = FiniteSet(5)
+    >>> (F.covering_number(0.1), F.covering_number(0.1, kind="lower"))
+    (5, 1)
+    """
+
+    def __init__(self, k: int) -> None:
+        self.k = check_integer("k", k, 1)
+
+    def _key(self) -> tuple:
+        return (self.k,)
+
+    def __repr__(self) -> str:
+        return f"FiniteSet(k={self.k})"
+
+    @property
+    def dim(self) -> int:
+        return 0
+
+    @property
+    def ambient_dim(self) -> None:
+        return None
+
+    @property
+    def volume(self) -> sp.Expr:
+        return sp.Integer(self.k)
+
+    def latex(self) -> str:
+        return f"F_{{{self.k}}}"
+
+    def _upper(self, eps):
+        kind = "exact" if self.k == 1 else "upper"
+        return _bound(self.k, sp.log(self.k), kind, "number of points", _REF)
+
+    def _lower(self, eps):
+        kind = "exact" if self.k == 1 else "lower"
+        return _bound(1, 0, kind, "trivial (N >= 1)", _REF)
+
+    def _asymptotic(self, eps):
+        return _bound(self.k, sp.log(self.k), "asymptotic", "number of points", _REF,
+                      ("eps below the minimum separation of the points",))
+
+
+class Product(Space):
+    """Product ``A x B`` with the max metric or the Euclidean (l2) product metric (THEORY.md §1).
+
+    Upper bounds (products of covers, centres in ``A x B``):
+
+    .. math::
+
+        N_{\\max}(A\\times B, \\varepsilon) \\le N(A, \\varepsilon) N(B, \\varepsilon), \\qquad
+        N_{2}(A\\times B, \\varepsilon) \\le N(A, \\varepsilon/\\sqrt2)\\, N(B, \\varepsilon/\\sqrt2).
+
+    Lower bound (both metrics): the projections are 1-Lipschitz and onto, so a cover of ``A x B``
+    projects to covers of ``A`` and ``B``; and the product of 2eps-separated sets is 2eps-separated
+    (``d_2 >= d_max``), so ``N(A x B, eps) >= P(A, 2eps) P(B, 2eps) >= N(A, 2eps) N(B, 2eps)``:
+
+    .. math::
+
+        N(A\\times B, \\varepsilon) \\ge \\max\\big(N(A, \\varepsilon), N(B, \\varepsilon),
+        N(A, 2\\varepsilon) N(B, 2\\varepsilon)\\big).
+
+    Asymptotic: max metric, the product of the factors' forms (the ball is a product of balls);
+    Euclidean metric, ``vol(A) vol(B) / (omega_{a+b} eps^{a+b})`` (both factors locally Euclidean).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from symbound.spaces import Cube, Product
+    >>> I = Cube(1, side=1)
+    >>> Product(I, I, metric="max").covering_number(sp.Rational(1, 4))
+    4
+    """
+
+    METRICS = ("max", "euclidean")
+
+    def __init__(self, A: Space, B: Space, metric: str = "max") -> None:
+        for nm, s in (("A", A), ("B", B)):
+            if not isinstance(s, Space):
+                raise InvalidTypeError(f"{nm} must be a symbound Space, got {type(s).__name__} ({s!r})")
+        self.A, self.B = A, B
+        self.metric = check_choice("metric", metric, self.METRICS)
+
+    def _key(self) -> tuple:
+        return (self.A, self.B, self.metric)
+
+    def __repr__(self) -> str:
+        return f"Product({self.A!r}, {self.B!r}, metric={self.metric!r})"
+
+    @property
+    def available_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(k for k in KINDS if k in self.A.available_kinds and k in self.B.available_kinds)
+
+    @property
+    def dim(self) -> int:
+        return self.A.dim + self.B.dim
+
+    @property
+    def ambient_dim(self) -> int | None:
+        a, b = self.A.ambient_dim, self.B.ambient_dim
+        return None if a is None or b is None else a + b
+
+    @property
+    def diameter(self) -> sp.Expr | None:
+        a, b = self.A.diameter, self.B.diameter
+        if a is None or b is None:
+            return None
+        return sp.Max(a, b) if self.metric == "max" else sp.sqrt(a**2 + b**2)
+
+    @property
+    def volume(self) -> sp.Expr | None:
+        """Product measure ``vol(A) vol(B)`` (``None`` if either is unknown)."""
+        a, b = self.A.volume, self.B.volume
+        return None if a is None or b is None else a * b
+
+    @property
+    def _riemannian(self) -> bool:
+        return self.metric == "euclidean" and self.A._riemannian and self.B._riemannian
+
+    def latex(self) -> str:
+        sub = "\\max" if self.metric == "max" else "2"
+        return f"\\left({self.A.latex()} \\times {self.B.latex()}\\right)_{{{sub}}}"
+
+    @property
+    def name(self) -> str:
+        return f"({self.A.name} x {self.B.name})_{self.metric}"
+
+    def _one_ball_radius(self) -> sp.Expr | None:
+        a, b = self.A._one_ball_radius(), self.B._one_ball_radius()
+        if a is None or b is None:
+            return None
+        return sp.Max(a, b) if self.metric == "max" else sp.sqrt(a**2 + b**2)
+
+    def _regime(self, *bounds: CoveringBound) -> tuple[str, ...]:
+        out: list[str] = []
+        for b in bounds:
+            out += [r for r in b.regime if r not in out]
+        return tuple(out)
+
+    def _upper(self, eps):
+        e = eps if self.metric == "max" else eps / sp.sqrt(2)
+        a, b = self.A.covering(e, "upper"), self.B.covering(e, "upper")
+        how = "N(A, eps) N(B, eps)" if self.metric == "max" else "N(A, eps/sqrt2) N(B, eps/sqrt2)"
+        return _bound(a.expr * b.expr, a.log_expr + b.log_expr, "upper",
+                      f"product of covers {how} [A: {a.method}; B: {b.method}]", _REF,
+                      self._regime(a, b))
+
+    def _lower(self, eps):
+        a1, b1 = self.A.covering(eps, "lower"), self.B.covering(eps, "lower")
+        a2, b2 = self.A.covering(2 * eps, "lower"), self.B.covering(2 * eps, "lower")
+        cands = [
+            (a1.expr, a1.log_expr, f"projection onto A [{a1.method}]"),
+            (b1.expr, b1.log_expr, f"projection onto B [{b1.method}]"),
+            (a2.expr * b2.expr, a2.log_expr + b2.log_expr,
+             f"product of 2eps-separated sets [A: {a2.method}; B: {b2.method}]"),
+        ]
+        regime = self._regime(a1, b1, a2, b2)
+        if all(_is_numeric(c[1]) for c in cands):
+            best = max(cands, key=lambda c: sp.N(c[1], 30))
+            return _bound(best[0], best[1], "lower", best[2], _REF, regime)
+        return _bound(sp.Max(*[c[0] for c in cands]), sp.Max(*[c[1] for c in cands]), "lower",
+                      "max(projections, product of 2eps-separated sets)", _REF, regime)
+
+    def _asymptotic(self, eps):
+        if self.metric == "max":
+            a, b = self.A.covering(eps, "asymptotic"), self.B.covering(eps, "asymptotic")
+            return _bound(a.expr * b.expr, a.log_expr + b.log_expr, "asymptotic",
+                          "product of the factors' asymptotic forms", _REF, self._regime(a, b))
+        if not (self.A._riemannian and self.B._riemannian) or self.volume is None:
+            raise InvalidValueError(
+                "kind='asymptotic' is not available for a Euclidean product whose factors are not "
+                "both locally Euclidean with known volume; available: ['upper', 'lower']"
+            )
+        m = self.dim
+        log_vol = sp.log(self.A.volume) + sp.log(self.B.volume)
+        expr, log_expr = _volume_ratio(log_vol, self.volume, m, eps)
+        regime = (_ASYMPTOTIC_REGIME,) if m <= 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
+        return _bound(expr, log_expr, "asymptotic", "volume ratio vol / (omega_m eps^m)", _REF, regime)
