@@ -39,9 +39,35 @@ _TEXT_ESCAPES = {
 }
 
 
+#: Unicode symbols that occur in symbound's texts, as LaTeX (pdflatex's default set-up has none)
+_UNICODE = {
+    "⊆": r"$\subseteq$", "⊂": r"$\subset$", "∪": r"$\cup$", "∩": r"$\cap$", "∈": r"$\in$",
+    "≤": r"$\le$", "≥": r"$\ge$", "≠": r"$\ne$", "≈": r"$\approx$", "∼": r"$\sim$",
+    "∞": r"$\infty$", "→": r"$\to$", "↦": r"$\mapsto$", "×": r"$\times$", "·": r"$\cdot$",
+    "∘": r"$\circ$", "√": r"$\surd$", "∫": r"$\int$", "∑": r"$\sum$", "∏": r"$\prod$",
+    "±": r"$\pm$", "−": "-", "–": "--", "—": "---", "…": r"\ldots{}", "§": r"\S{}",
+    "’": "'", "‘": "`", "“": "``", "”": "''", "|": r"$|$",
+    "α": r"$\alpha$", "β": r"$\beta$", "γ": r"$\gamma$", "δ": r"$\delta$", "ε": r"$\varepsilon$",
+    "η": r"$\eta$", "θ": r"$\theta$", "λ": r"$\lambda$", "μ": r"$\mu$", "ρ": r"$\rho$",
+    "σ": r"$\sigma$", "ω": r"$\omega$", "π": r"$\pi$", "φ": r"$\varphi$", "Γ": r"$\Gamma$",
+    "Δ": r"$\Delta$", "Σ": r"$\Sigma$", "Ω": r"$\Omega$", "ℓ": r"$\ell$",
+}
+
+
 def escape_text(text: str) -> str:
-    """Escape plain text for LaTeX text mode."""
-    return "".join(_TEXT_ESCAPES.get(ch, ch) for ch in str(text))
+    """Escape plain text for LaTeX text mode (special characters and the Unicode symbols symbound's
+    texts use; any other non-ASCII character is written as its code point, never dropped)."""
+    out = []
+    for ch in str(text):
+        if ch in _TEXT_ESCAPES:
+            out.append(_TEXT_ESCAPES[ch])
+        elif ch in _UNICODE:
+            out.append(_UNICODE[ch])
+        elif ord(ch) > 127:
+            out.append(rf"[U+{ord(ch):04X}]")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def snippet(obj) -> str:
@@ -176,7 +202,7 @@ def compile_pdf(tex_path: str | os.PathLike, *, timeout: float = 120.0) -> Path:
         proc = subprocess.run(
             [engine, "-interaction=nonstopmode", "-halt-on-error", "-output-directory", tmp,
              str(tex_path.resolve())],
-            capture_output=True, text=True, timeout=timeout,
+            capture_output=True, text=True, errors="replace", timeout=timeout,
         )
         pdf = Path(tmp) / (tex_path.stem + ".pdf")
         if proc.returncode != 0 or not pdf.exists():

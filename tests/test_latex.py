@@ -32,6 +32,8 @@ def test_snippet_rejects_other_objects():
 
 def test_escape_text():
     assert escape_text("a_b & 50% #1") == r"a\_b \& 50\% \#1"
+    assert escape_text("s(X) ⊆ X, §2") == r"s(X) $\subseteq$ X, \S{}2"
+    assert escape_text("\u263a") == "[U+263A]"
 
 
 def _bound():
