@@ -1,0 +1,359 @@
+r"""Data equivariance error: how symmetric is a data set? (THEORY.md §3)
+
+Two readings of the symmetry of a sample ``(x_i, y_i)`` under a transformation set S acting on inputs
+(and ``rho`` acting on outputs):
+
+**Functional part** — the equivariance error of the regression function ``f*(x) = E[y | x]``,
+
+.. math:: ee_p(f^*) = \Big( \mathbb E_{x \sim \mu_X} \mathbb E_{g \sim \lambda}
+          \lVert f^*(g x) - \rho(g) f^*(x) \rVert^p \Big)^{1/p},
+
+estimated without a model: for every ``x_i`` and group sample ``g``, the nearest data point ``x_j``
+to ``g x_i`` within ``radius`` stands in for ``g x_i`` and ``y_j`` for ``f*(g x_i)``; the pair
+contributes ``e = || y_j - rho(g) y_i ||``. Pairs with no data point within the radius are dropped
+and counted in ``coverage``. If ``f*`` is L-Lipschitz, replacing ``g x_i`` by ``x_j`` moves each
+error by at most ``L * radius`` (the **bias bound**, reported when ``lipschitz`` is given). With
+noisy labels the estimate also contains the label noise (``y`` is not ``f*(x)``).
+
+**Distributional part** — the asymmetry of the input distribution itself, an MMD between the
+sample and its transformed copy ``{g_i x_i}`` (a fresh ``g_i ~ lambda`` per point), Gaussian kernel
+with the median-heuristic bandwidth, and a permutation-test p-value. The pairs ``(x_i, g_i x_i)``
+are dependent, so the permutations swap the two members of random pairs: if ``mu_X`` is
+S-invariant and ``lambda`` is inverse-invariant (Haar on a group; the uniform measure on a finite
+group or on a symmetric set such as ``PartialRotations``), ``(x, g x)`` and ``(g x, x)`` have the
+same law and the test is exact. For a non-symmetric set it is an approximation.
+
+Group samples: for a finite set with at most ``n_group_samples`` elements every element is used
+(exact average over S); otherwise every point gets ``n_group_samples`` fresh elements of its own, so
+the pairs of different points are independent and the standard error (clustered by point) covers
+the sampling of S as well.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+import numpy as np
+
+from .._validation import check_integer, check_real
+from ..errors import InvalidTypeError, InvalidValueError
+from ..groups._base import TransformationSetBase
+from . import covering_kernels as _k
+from ._checks import as_float_array, check_group_matches, check_rng_seed
+
+__all__ = ["DataEquivarianceError", "data_equivariance_error"]
+
+_REFERENCE = "THEORY.md §3 (data equivariance error: matching within a radius, bias L r; MMD)"
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class DataEquivarianceError:
+    """Result of :func:`data_equivariance_error`.
+
+    Functional part (THEORY.md §3): ``value`` (the estimate of ee_p of the regression function),
+    ``stderr`` (clustered by data point, delta method for the 1/p power), ``ci`` (normal interval of
+    the mean of e^p at ``confidence``, mapped through the 1/p power), ``coverage`` (fraction of the
+    ``(i, g)`` pairs whose ``g x_i`` found a data point within ``radius``), ``n_matched``,
+    ``n_pairs``, ``bias_bound`` (``lipschitz * radius``, or ``None``), ``max_observed`` (the largest
+    matched error: a lower estimate of the sup, and it includes label noise).
+
+    Distributional part: ``mmd`` (biased MMD between the sample and its transformed copy), ``mmd2``,
+    ``mmd_pvalue`` (within-pair permutation test), ``mmd_bandwidth``, ``n_mmd_points``,
+    ``n_permutations``.
+    """
+
+    value: float
+    stderr: float
+    ci: tuple
+    confidence: float
+    p: float
+    coverage: float
+    n_matched: int
+    n_pairs: int
+    radius: float
+    bias_bound: float | None
+    max_observed: float
+    n_group_samples: int
+    exhaustive: bool
+    mmd: float
+    mmd2: float
+    mmd_pvalue: float
+    mmd_bandwidth: float
+    n_mmd_points: int
+    n_permutations: int
+    group: object
+    rho: str
+    notes: tuple = field(default_factory=tuple)
+    reference: str = _REFERENCE
+
+    def __repr__(self) -> str:
+        how = (f"all {self.n_group_samples} elements" if self.exhaustive
+               else f"{self.n_group_samples} sampled elements per point")
+        lo, hi = self.ci
+        lines = [
+            f"DataEquivarianceError(group={getattr(self.group, 'name', self.group)}, rho={self.rho}, "
+            f"p={self.p:g}, radius={self.radius:g})",
+            f"  functional: ee_{self.p:g} ~ {self.value:.6g} ± {self.stderr:.2g} (stderr), "
+            f"{self.confidence:.0%} CI [{lo:.6g}, {hi:.6g}] over {how}",
+            f"    coverage {self.coverage:.1%} ({self.n_matched} of {self.n_pairs} pairs matched "
+            f"within the radius)",
+            "    bias bound: " + (f"|bias| <= L r = {self.bias_bound:.6g}" if self.bias_bound is not None
+                                  else "give lipschitz= to bound the matching bias by L * radius"),
+            f"    max observed matched error {self.max_observed:.6g} (a lower estimate of the sup)",
+            f"  distributional: MMD = {self.mmd:.6g} (bandwidth {self.mmd_bandwidth:.4g}, "
+            f"{self.n_mmd_points} points), permutation p-value {self.mmd_pvalue:.4g} "
+            f"({self.n_permutations} within-pair permutations)",
+        ]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _apply_each(group, elems: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``out[i] = elems[i] . x[i]`` (one element per sample)."""
+    if group.action == "linear":
+        return np.einsum("nij,n...j->n...i", elems, x, optimize=True)
+    if group.action == "translation":
+        shift = elems.reshape((elems.shape[0],) + (1,) * (x.ndim - 2) + (group.n,))
+        return np.mod(x + shift, group.period)
+    ax = x.ndim + group.axis
+    idx = elems.reshape((elems.shape[0],) + (1,) * (ax - 1) + (group.n,) + (1,) * (x.ndim - ax - 1))
+    return np.take_along_axis(x, np.broadcast_to(idx, x.shape), axis=ax)
+
+
+def _rho_outputs(rho, group, elems: np.ndarray, y: np.ndarray):
+    """``rho(g) y_i`` for a chunk of elements: array (K, N, k) flattened outputs, or None (identity)."""
+    if rho is None:
+        return None
+    if isinstance(rho, str):  # "same"
+        return group.apply(elems, y).reshape(elems.shape[0], y.shape[0], -1)
+    mats = np.asarray(rho(elems), dtype=np.float64)
+    k = y.reshape(y.shape[0], -1).shape[1]
+    if mats.shape != (elems.shape[0], k, k) or not np.all(np.isfinite(mats)):
+        raise InvalidValueError(
+            f"rho(elements) must return finite matrices of shape ({elems.shape[0]}, {k}, {k}) for "
+            f"outputs of size {k}, got shape {mats.shape}"
+        )
+    return np.einsum("kab,nb->kna", mats, y.reshape(y.shape[0], -1), optimize=True)
+
+
+def _rho_each(rho, group, g: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``rho(g_i) y_i`` with one element per sample, flattened outputs (N, k)."""
+    yf = y.reshape(y.shape[0], -1)
+    if rho is None:
+        return yf
+    if isinstance(rho, str):  # "same"
+        return _apply_each(group, g, y).reshape(y.shape[0], -1)
+    mats = np.asarray(rho(g), dtype=np.float64)
+    k = yf.shape[1]
+    if mats.shape != (g.shape[0], k, k) or not np.all(np.isfinite(mats)):
+        raise InvalidValueError(
+            f"rho(elements) must return finite matrices of shape ({g.shape[0]}, {k}, {k}) for "
+            f"outputs of size {k}, got shape {mats.shape}"
+        )
+    return np.einsum("nab,nb->na", mats, yf, optimize=True)
+
+
+def _mmd_test(a: np.ndarray, b: np.ndarray, bandwidth, n_permutations: int, rng):
+    """Biased MMD^2 between paired samples ``a``, ``b`` (n, D) with a Gaussian kernel, and the
+    within-pair permutation p-value. Returns ``(mmd2, pvalue, sigma)``."""
+    n = a.shape[0]
+    z = np.concatenate([a, b])
+    sq = np.einsum("ij,ij->i", z, z)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (z @ z.T), 0.0)
+    if bandwidth == "median":
+        off = d2[np.triu_indices(2 * n, k=1)]
+        sigma = float(np.sqrt(np.median(off))) if off.size else 1.0
+        if not sigma > 0.0:
+            sigma = 1.0
+    else:
+        sigma = float(bandwidth)
+    kmat = np.exp(d2 * (-0.5 / (sigma * sigma)))
+    w = np.concatenate([np.full(n, 1.0 / n), np.full(n, -1.0 / n)])
+    stat = float(w @ kmat @ w)
+    signs = rng.choice(np.array([-1.0, 1.0]), size=(n, n_permutations))
+    wp = np.concatenate([signs / n, -signs / n])  # swap the members of pairs with sign -1
+    perm_stats = np.einsum("ip,ip->p", wp, kmat @ wp)
+    tol = 1e-12 * max(1.0, abs(stat))
+    pvalue = (1.0 + float(np.count_nonzero(perm_stats >= stat - tol))) / (n_permutations + 1.0)
+    return max(stat, 0.0), pvalue, sigma
+
+
+def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
+                            n_group_samples: int = 64, lipschitz: float | None = None, seed=None,
+                            mmd_bandwidth="median", n_permutations: int = 200,
+                            mmd_max_points: int = 1000, confidence: float = 0.95,
+                            progress: bool = False) -> DataEquivarianceError:
+    r"""Data equivariance error of a sample (THEORY.md §3): functional and distributional parts.
+
+    Parameters
+    ----------
+    X : inputs, shape ``(n, ...)`` as the group's action expects (``(n, d)`` points, ``(n, k, d)``
+        point clouds).
+    y : outputs, shape ``(n,)`` or ``(n, ...)``; ``len(y) == len(X)``.
+    group : a transformation set of :mod:`symbound.groups`.
+    radius : matching radius r > 0: ``g x_i`` is matched to its nearest data point within r
+        (Euclidean distance of the flattened inputs; for ``Translations`` the ambient distance of
+        the wrapped points, so matches across the seam of the torus are missed).
+    rho : action on outputs: ``None`` (invariance), ``"same"`` (the group's own action applied to
+        ``y``), or a callable mapping the element array to ``(K, k, k)`` matrices acting on the
+        flattened outputs.
+    p : exponent, >= 1.
+    n_group_samples : number of elements drawn from the set's measure; a finite set with at most
+        this many elements is enumerated instead (exact average over S).
+    lipschitz : Lipschitz constant L of the regression function, if known: the matching bias is at
+        most ``L * radius`` per pair (reported as ``bias_bound``).
+    seed : int, ``numpy.random.Generator`` or ``None``.
+    mmd_bandwidth : ``"median"`` (median pairwise distance of the pooled sample) or a positive float.
+    n_permutations : permutations of the MMD test, >= 1.
+    mmd_max_points : the MMD uses a random subsample of at most this many points (kernel matrix
+        of size (2 m)^2).
+    confidence : level of the confidence interval, in (0, 1).
+    progress : show a tqdm progress bar.
+
+    Returns
+    -------
+    DataEquivarianceError
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from symbound.groups import SO
+    >>> from symbound.numeric.data_symmetry import data_equivariance_error
+    >>> ang = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    >>> X = np.concatenate([r * np.stack([np.cos(ang), np.sin(ang)], 1) for r in (0.5, 1.0)])
+    >>> y = np.linalg.norm(X, axis=1)
+    >>> res = data_equivariance_error(X, y, SO(2), radius=0.02, seed=0)
+    >>> res.value < 1e-12, res.coverage
+    (True, 1.0)
+    """
+    if not isinstance(group, TransformationSetBase):
+        raise InvalidTypeError(
+            f"group must be a transformation set of symbound.groups, got {type(group).__name__}"
+        )
+    x = as_float_array("X", X, min_ndim=2)
+    yy = as_float_array("y", y, min_ndim=1)
+    if yy.shape[0] != x.shape[0]:
+        raise InvalidValueError(f"len(y) must equal len(X) = {x.shape[0]}, got {yy.shape[0]}")
+    check_group_matches("X", x, group)
+    radius = float(check_real("radius", radius, 0, None, low_closed=False, allow_symbolic=False))
+    p = float(check_real("p", p, 1, None, allow_symbolic=False))
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1)
+    if lipschitz is not None:
+        lipschitz = float(check_real("lipschitz", lipschitz, 0, None, allow_symbolic=False))
+    n_permutations = check_integer("n_permutations", n_permutations, 1)
+    mmd_max_points = check_integer("mmd_max_points", mmd_max_points, 2)
+    confidence = float(check_real("confidence", confidence, 0, 1, low_closed=False,
+                                  high_closed=False, allow_symbolic=False))
+    if not (isinstance(mmd_bandwidth, str) and mmd_bandwidth == "median"):
+        if isinstance(mmd_bandwidth, str):
+            raise InvalidValueError(
+                f"mmd_bandwidth must be 'median' or a positive number, got {mmd_bandwidth!r}")
+        check_real("mmd_bandwidth", mmd_bandwidth, 0, None, low_closed=False, allow_symbolic=False)
+    if rho is not None and not callable(rho) and rho != "same":
+        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {rho!r}")
+    if rho == "same":
+        check_group_matches("y", yy, group)
+        rho_name = "same"
+    else:
+        rho_name = "identity (invariance)" if rho is None else getattr(rho, "__name__", "callable")
+    if not isinstance(progress, bool):
+        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+    rng = check_rng_seed(seed)
+
+    n = x.shape[0]
+    flat = np.ascontiguousarray(x.reshape(n, -1))
+    yflat = yy.reshape(n, -1)
+    exhaustive = bool(group.is_finite and group.order is not None and group.order <= n_group_samples)
+    elems = group.elements() if exhaustive else None
+    n_el = elems.shape[0] if exhaustive else n_group_samples
+
+    # ----- functional part: match g x_i to its nearest data point within the radius ------------
+    # Exhaustive: every element acts on every point. Sampled: round k draws a fresh element per
+    # point, so the pairs of different points are independent and the standard error clustered by
+    # point accounts for the sampling of the group too.
+    from .covering import _grid  # the dense point grid shared with the covering engine
+
+    axes, origin, cell, ncell, bstart, perm, pvec = _grid(flat, radius)
+    sum_ep = np.zeros(n)  # per data point: sum over matched g of e^p
+    cnt = np.zeros(n)
+    max_obs = 0.0
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n_el, desc="data equivariance error", unit="round")
+    try:
+        idx = np.empty(n, np.int64)
+        d2 = np.empty(n)
+        for kk in range(n_el):
+            if exhaustive:
+                g = elems[kk:kk + 1]
+                gx = group.apply(g, x)[0]
+                ry = _rho_outputs(rho, group, g, yy)
+                target = yflat if ry is None else ry[0]
+            else:
+                g = group.sample(n, rng)
+                gx = _apply_each(group, g, x)
+                target = _rho_each(rho, group, g, yy)
+            q = np.ascontiguousarray(gx.reshape(n, -1))
+            _k.nearest_within(q, 0, n, axes, origin, cell, ncell, radius, bstart, perm, pvec,
+                              idx, d2)
+            ok = idx >= 0
+            e = np.linalg.norm(yflat[idx[ok]] - target[ok], axis=1)
+            if e.size:
+                max_obs = max(max_obs, float(e.max()))
+            sum_ep[ok] += e ** p
+            cnt[ok] += 1.0
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+
+    notes = []
+    n_matched = int(cnt.sum())
+    n_pairs = n * n_el
+    zq = NormalDist().inv_cdf(0.5 + confidence / 2.0)
+    if n_matched == 0:
+        value = stderr = float("nan")
+        ci = (float("nan"), float("nan"))
+        notes.append("no transformed point found a data point within the radius: increase radius "
+                     "or sample the orbits more densely")
+    else:
+        m = float(sum_ep.sum() / n_matched)
+        resid = sum_ep - m * cnt  # ratio estimator, clustered by data point
+        var_m = (n / max(n - 1, 1)) * float(resid @ resid) / (n_matched ** 2)
+        se_m = math.sqrt(max(var_m, 0.0))
+        value = m ** (1.0 / p)
+        stderr = (se_m / p) * m ** (1.0 / p - 1.0) if m > 0 else 0.0
+        ci = (max(m - zq * se_m, 0.0) ** (1.0 / p), (m + zq * se_m) ** (1.0 / p))
+        if n_matched < n_pairs:
+            notes.append(f"{n_pairs - n_matched} pairs had no data point within the radius and "
+                         "were dropped: the estimate is over the matched pairs only")
+    bias = lipschitz * radius if lipschitz is not None else None
+
+    # ----- distributional part: MMD between the sample and its transformed copy --------------------
+    m_pts = min(n, mmd_max_points)
+    sub = np.sort(rng.choice(n, size=m_pts, replace=False)) if m_pts < n else np.arange(n)
+    g_fresh = group.sample(m_pts, rng)
+    xs = x[sub]
+    txs = _apply_each(group, g_fresh, xs)
+    if m_pts >= 2:
+        mmd2, pval, sigma = _mmd_test(xs.reshape(m_pts, -1), txs.reshape(m_pts, -1), mmd_bandwidth,
+                                      n_permutations, rng)
+    else:
+        mmd2, pval, sigma = 0.0, 1.0, float("nan")
+        notes.append("one data point: the MMD test needs at least two")
+    if not group.is_group and not getattr(group, "is_symmetric", True):
+        notes.append("the set is not closed under inverses: the within-pair permutation test is "
+                     "approximate")
+
+    return DataEquivarianceError(
+        value=value, stderr=stderr, ci=ci, confidence=confidence, p=p,
+        coverage=n_matched / n_pairs, n_matched=n_matched, n_pairs=n_pairs, radius=radius,
+        bias_bound=bias, max_observed=max_obs, n_group_samples=n_el, exhaustive=exhaustive,
+        mmd=math.sqrt(mmd2), mmd2=mmd2, mmd_pvalue=pval, mmd_bandwidth=sigma, n_mmd_points=m_pts,
+        n_permutations=n_permutations, group=group, rho=rho_name, notes=tuple(notes),
+    )

@@ -1,0 +1,153 @@
+"""Data equivariance error (THEORY.md §3): matching within a radius, bias bound, MMD test."""
+
+import math
+
+import numpy as np
+import pytest
+
+from symbound.errors import InvalidTypeError, InvalidValueError
+from symbound.groups import SO, Cyclic, Symmetric
+from symbound.numeric.data_symmetry import DataEquivarianceError, data_equivariance_error
+
+
+@pytest.fixture(scope="module")
+def circles():
+    """Orbit-closed sample for SO(2): 720 equally spaced angles on circles of radius 0.5 and 1."""
+    ang = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    return np.concatenate([r * np.stack([np.cos(ang), np.sin(ang)], 1) for r in (0.5, 1.0)])
+
+
+def test_exactly_invariant_target_is_zero_within_bias(circles):
+    y = np.linalg.norm(circles, axis=1)
+    res = data_equivariance_error(circles, y, SO(2), radius=0.02, lipschitz=1.0, seed=0)
+    assert isinstance(res, DataEquivarianceError)
+    assert res.coverage == 1.0 and res.n_pairs == circles.shape[0] * 64
+    assert res.bias_bound == pytest.approx(0.02)
+    assert res.value <= res.bias_bound and res.value < 1e-12  # y is exactly invariant on the sample
+    assert res.ci[0] <= res.value <= res.ci[1]
+
+
+def test_asymmetric_target_matches_hand_computation(circles):
+    """y = x_0 under SO(2): e(x, g_a) = r |cos(phi + a) - cos(phi)|, and with phi, a independent and
+    uniform, E[(cos(phi + a) - cos phi)^2] = 1/2 + 1/2 - 2 E[cos(phi + a) cos phi] = 1 - E[cos a] = 1.
+    So ee_2 = sqrt(E r^2) = sqrt((0.25 + 1) / 2). Matching moves each error by at most L r = 0.02."""
+    y = circles[:, 0]
+    res = data_equivariance_error(circles, y, SO(2), radius=0.02, lipschitz=1.0,
+                                  n_group_samples=256, seed=1)
+    expected = math.sqrt((0.25 + 1.0) / 2)
+    assert abs(res.value - expected) <= res.bias_bound + 4 * res.stderr
+    assert res.stderr < 0.02 and res.coverage == 1.0
+    assert res.max_observed <= 2.0 + 0.02
+
+
+def test_exhaustive_finite_group_equals_brute_force():
+    """C_4 on an orbit-closed sample: every g x_i is a data point, so the estimate is exactly
+    sqrt(mean over i and g of ((g x_i)_0 - x_i,0)^2) for y = x_0 (brute force)."""
+    rng = np.random.default_rng(2)
+    base = rng.normal(size=(50, 2))
+    g = Cyclic(4)
+    X = np.concatenate(list(g.apply(g.elements(), base)))  # 200 points, closed under C_4
+    y = X[:, 0]
+    res = data_equivariance_error(X, y, g, radius=1e-9, seed=0)
+    gx = g.apply(g.elements(), X)  # (4, 200, 2)
+    brute = math.sqrt(np.mean((gx[:, :, 0] - X[None, :, 0]) ** 2))
+    assert res.exhaustive and res.coverage == 1.0
+    assert res.value == pytest.approx(brute, rel=1e-12)
+
+
+def test_equivariant_target_with_rho_same_and_callable():
+    """y = x is equivariant under rotations (rho = the same matrices): error 0; with rho=None
+    (invariance) the error is sqrt(E |g x - x|^2) = sqrt(mean over g |g - I|_op^2 |x|^2)."""
+    rng = np.random.default_rng(3)
+    g = Cyclic(8)
+    base = rng.normal(size=(40, 2))
+    X = np.concatenate(list(g.apply(g.elements(), base)))
+    same = data_equivariance_error(X, X, g, radius=1e-9, rho="same", seed=0)
+    assert same.value < 1e-12
+    call = data_equivariance_error(X, X, g, radius=1e-9, rho=lambda els: els, seed=0)
+    assert call.value < 1e-12
+    inv = data_equivariance_error(X, X, g, radius=1e-9, seed=0)
+    # |R_a x - x|^2 = 2 (1 - cos a) |x|^2, averaged over the 8 angles 2 pi j / 8: mean = 2 |x|^2
+    assert inv.value == pytest.approx(math.sqrt(2 * np.mean((X ** 2).sum(1))), rel=1e-12)
+
+
+def test_mmd_detects_asymmetric_distribution_not_symmetric_one():
+    rng = np.random.default_rng(4)
+    quadrant = rng.uniform(0, 1, (400, 2))  # all mass in one quadrant: far from C_4-invariant
+    res = data_equivariance_error(quadrant, quadrant[:, 0], Cyclic(4), radius=0.05, seed=0)
+    assert res.mmd_pvalue < 0.01 and res.mmd > 0.3
+    gauss = rng.normal(size=(400, 2))  # isotropic: C_4-invariant
+    res = data_equivariance_error(gauss, gauss[:, 0], Cyclic(4), radius=0.05, seed=0)
+    assert res.mmd_pvalue > 0.05
+
+
+def test_mmd_bandwidth_and_subsample_and_repr(circles):
+    res = data_equivariance_error(circles, circles[:, 0], SO(2), radius=0.02, seed=0,
+                                  mmd_bandwidth=0.5, mmd_max_points=300, n_permutations=50)
+    assert res.mmd_bandwidth == 0.5 and res.n_mmd_points == 300 and res.n_permutations == 50
+    assert 1 / 51 <= res.mmd_pvalue <= 1
+    text = repr(res)
+    assert "coverage" in text and "MMD" in text and "lower estimate" in text
+
+
+def test_coverage_and_no_match():
+    rng = np.random.default_rng(5)
+    X = rng.uniform(0, 1, (200, 2))
+    res = data_equivariance_error(X, X[:, 0], Cyclic(4), radius=0.05, seed=0)
+    assert 0 < res.coverage < 1 and res.n_matched < res.n_pairs
+    assert any("dropped" in n for n in res.notes)
+    far = np.array([[1.0, 0.0], [3.0, 0.0]])  # C_4 images of these are not near any data point
+    res = data_equivariance_error(far, far[:, 0], Cyclic(4), radius=0.1, seed=0)
+    # identity is one of the 4 elements: exactly 1/4 of the pairs match
+    assert res.coverage == 0.25
+
+
+def test_seed_reproducible_and_permutation_group():
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(150, 3, 2))
+    y = X.sum(axis=(1, 2))  # permutation invariant
+    a = data_equivariance_error(X, y, Symmetric(3), radius=0.1, seed=3, progress=True)
+    b = data_equivariance_error(X, y, Symmetric(3), radius=0.1, seed=3)
+    assert a.value == b.value == 0.0 and a.mmd_pvalue == b.mmd_pvalue
+    assert a.exhaustive and a.coverage >= 1 / 6  # the identity always matches its own point
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(radius=0.0), InvalidValueError, "radius"),
+    (dict(radius=-1.0), InvalidValueError, "radius"),
+    (dict(radius=0.1, p=0.5), InvalidValueError, "p must"),
+    (dict(radius=0.1, n_group_samples=0), InvalidValueError, "n_group_samples"),
+    (dict(radius=0.1, lipschitz=-1.0), InvalidValueError, "lipschitz"),
+    (dict(radius=0.1, rho="other"), InvalidTypeError, "rho"),
+    (dict(radius=0.1, mmd_bandwidth="scott"), InvalidValueError, "mmd_bandwidth"),
+    (dict(radius=0.1, mmd_bandwidth=0.0), InvalidValueError, "mmd_bandwidth"),
+    (dict(radius=0.1, n_permutations=0), InvalidValueError, "n_permutations"),
+    (dict(radius=0.1, confidence=1.0), InvalidValueError, "confidence"),
+    (dict(radius=0.1, rho=lambda e: np.ones((2, 3, 3))), InvalidValueError, "rho"),
+])
+def test_bad_parameters(kwargs, exc, match):
+    X = np.random.default_rng(7).normal(size=(20, 2))
+    with pytest.raises(exc, match=match):
+        data_equivariance_error(X, X[:, 0], SO(2), **kwargs)
+
+
+def test_bad_data():
+    X = np.random.default_rng(8).normal(size=(20, 2))
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(InvalidValueError, match="finite"):
+        data_equivariance_error(bad, X[:, 0], SO(2), radius=0.1)
+    yb = X[:, 0].copy()
+    yb[0] = np.inf
+    with pytest.raises(InvalidValueError, match="finite"):
+        data_equivariance_error(X, yb, SO(2), radius=0.1)
+    with pytest.raises(InvalidValueError, match="len"):
+        data_equivariance_error(X, X[:5, 0], SO(2), radius=0.1)
+    with pytest.raises(InvalidValueError, match="last axis"):
+        data_equivariance_error(X, X[:, 0], SO(3), radius=0.1)
+    with pytest.raises(InvalidValueError, match="empty"):
+        data_equivariance_error(np.zeros((0, 2)), np.zeros(0), SO(2), radius=0.1)
+    with pytest.raises(InvalidTypeError, match="group"):
+        data_equivariance_error(X, X[:, 0], "SO2", radius=0.1)
+    with pytest.raises(InvalidValueError, match="last axis"):
+        data_equivariance_error(X, X[:, 0], SO(2), radius=0.1, rho="same")
