@@ -1,4 +1,4 @@
-"""Input spaces and their covering numbers (THEORY.md section 1).
+r"""Input spaces and their covering numbers (THEORY.md section 1).
 
 Every space answers ``covering(eps, kind)`` with a :class:`~symbound._covering.CoveringBound`: the
 value of ``N(A, eps)`` (least number of closed eps-balls with centres in ``A`` that cover ``A``), a
@@ -20,10 +20,12 @@ Conventions shared by all spaces
   symbolic ``eps`` the upper bound is ``Min`` of the candidates (and ``log_expr`` the ``Min`` of
   their logarithms).
 * ``"asymptotic"`` forms are the volume ratios ``vol(A) / (omega_m eps^m)`` of THEORY.md section 1.
-  For ``m >= 2`` this is the leading order of ``N`` only up to the covering density ``theta_m >= 1``
-  of ``R^m`` (``theta_1 = 1``, ``theta_2 = 2 pi / sqrt(27)``, Kershner 1939): as ``eps -> 0``,
-  ``N(A, eps) eps^m omega_m / vol(A)`` tends to ``theta_m`` for Jordan-measurable ``A`` (Kolmogorov and
-  Tikhomirov 1959), so the form is an asymptotic *lower* envelope.  The ``regime`` says so.
+  They have the right order ``eps^{-m}``, but for ``m >= 2`` not the right constant: any covering
+  of the plane by equal disks has density at least ``theta_2 = 2 pi / sqrt(27) ~ 1.209`` (Kershner
+  1939), and in general ``N(A, eps) eps^m omega_m / vol(A)`` tends to the covering density
+  ``theta_m > 1`` of ``R^m`` (Kolmogorov and Tikhomirov 1959; Rogers, *Packing and Covering*,
+  1964).  For ``m >= 2`` the form is therefore an asymptotic *lower* envelope (exact for
+  ``m <= 1``), and the ``regime`` of the answer says so.
 
 The packing argument used for upper bounds: a maximal set whose points are pairwise more than eps
 apart is an eps-cover with centres in ``A``, and the closed balls of radius eps/2 around its points
@@ -31,8 +33,8 @@ are disjoint and lie in the parallel set ``A + B_{eps/2}``, hence
 
 .. math::
 
-    N(A, \\varepsilon) \\le P(A, \\varepsilon)
-    \\le \\frac{\\operatorname{vol}(A + B_{\\varepsilon/2})}{\\operatorname{vol}(B_{\\varepsilon/2})} .
+    N(A, \varepsilon) \le P(A, \varepsilon)
+    \le \frac{\operatorname{vol}(A + B_{\varepsilon/2})}{\operatorname{vol}(B_{\varepsilon/2})} .
 
 For a convex body ``K`` Steiner's formula gives
 ``vol(K + B_r) = sum_j V_j(K) omega_{d-j} r^{d-j}`` with the intrinsic volumes ``V_j``.
@@ -42,7 +44,7 @@ from __future__ import annotations
 
 import numbers
 from abc import ABC, abstractmethod
-from typing import Any, Callable
+from typing import Any, Union
 
 import sympy as sp
 
@@ -64,6 +66,9 @@ __all__ = [
     "unit_ball_volume",
 ]
 
+#: a real parameter: a Python/NumPy number or a SymPy expression (possibly symbolic)
+RealLike = Union[int, float, sp.Expr]
+
 _REF = "THEORY.md §1"
 _REF_STEINER = "THEORY.md §1; Steiner's formula (Schneider, Convex Bodies, 2nd ed., §4.2)"
 _ASYMPTOTIC_REGIME = "asymptotic as eps -> 0"
@@ -79,9 +84,9 @@ _DENSITY_CAVEAT = (
 
 
 def unit_ball_volume(m: int) -> sp.Expr:
-    """Volume of the unit ball of ``R^m``.
+    r"""Volume of the unit ball of ``R^m``.
 
-    .. math:: \\omega_m = \\frac{\\pi^{m/2}}{\\Gamma(m/2 + 1)}
+    .. math:: \omega_m = \frac{\pi^{m/2}}{\Gamma(m/2 + 1)}
 
     Examples
     --------
@@ -115,9 +120,18 @@ def _to_sympy(value: Any) -> sp.Expr:
         raise InvalidTypeError(f"expected a real number, got {type(value).__name__} ({value!r})") from None
 
 
+def _as_expr(x: Any) -> sp.Expr:
+    """A SymPy object for an internal number or expression (never parses text)."""
+    if isinstance(x, sp.Basic):
+        return x
+    if isinstance(x, numbers.Number) and not isinstance(x, bool):
+        return _to_sympy(x)
+    raise InvalidTypeError(f"expected a number or SymPy expression, got {type(x).__name__}")
+
+
 def _exact(x: sp.Expr) -> sp.Expr:
     """Replace every Float by the exact rational it stores (for ceilings and comparisons)."""
-    x = sp.sympify(x) if not isinstance(x, sp.Basic) else x
+    x = _as_expr(x)
     floats = x.atoms(sp.Float)
     return x.xreplace({f: sp.Rational(f) for f in floats}) if floats else x
 
@@ -136,11 +150,11 @@ def _decide(rel) -> bool | None:
 
 
 def _ge(a, b) -> bool | None:
-    return _decide(sp.Ge(_exact(sp.sympify(a)), _exact(sp.sympify(b))))
+    return _decide(sp.Ge(_exact(a), _exact(b)))
 
 
 def _is_numeric(*exprs: sp.Expr) -> bool:
-    return all(not sp.sympify(e).free_symbols for e in exprs)
+    return all(not _as_expr(e).free_symbols for e in exprs)
 
 
 def _tex(x: sp.Expr) -> str:
@@ -153,8 +167,8 @@ def _cond(rel) -> str:
 
 def _bound(expr, log_expr, kind, method, reference=_REF, regime=()) -> CoveringBound:
     return CoveringBound(
-        expr=sp.sympify(expr),
-        log_expr=sp.sympify(log_expr),
+        expr=_as_expr(expr),
+        log_expr=_as_expr(log_expr),
         kind=kind,
         method=method,
         reference=reference,
@@ -162,7 +176,7 @@ def _bound(expr, log_expr, kind, method, reference=_REF, regime=()) -> CoveringB
     )
 
 
-def _lower(expr, log_expr, method, reference=_REF, regime=()) -> CoveringBound:
+def _certified_lower(expr, log_expr, method, reference=_REF, regime=()) -> CoveringBound:
     """A certified lower bound; with numeric values, below 1 it is replaced by the trivial N >= 1."""
     if _is_numeric(log_expr) and _decide(sp.Le(log_expr, 0)) is True:
         return _bound(sp.Integer(1), sp.Integer(0), "lower", "trivial (N >= 1)", _REF, ())
@@ -292,7 +306,7 @@ class Space(ABC):
         return True
 
     # -- covering numbers -------------------------------------------------------------------
-    def covering(self, eps: Any, kind: str = "upper") -> CoveringBound:
+    def covering(self, eps: RealLike, kind: str = "upper") -> CoveringBound:
         """Covering number ``N(self, eps)``: a bound of the requested ``kind`` (THEORY.md §1).
 
         Parameters
@@ -316,7 +330,7 @@ class Space(ABC):
         check_choice("kind", kind, KINDS)
         if kind not in self.available_kinds:
             raise InvalidValueError(
-                f"kind={kind!r} is not available for {type(self).__name__}; available: "
+                f"kind={kind!r} is not available for {self!r}; available: "
                 f"{list(self.available_kinds)}"
             )
         e = _check_eps(eps)
@@ -326,11 +340,11 @@ class Space(ABC):
                 return _bound(1, 0, "exact", "one ball", _REF, (f"eps = {e} >= {r}",))
         return getattr(self, "_" + kind)(e)
 
-    def covering_number(self, eps: Any, kind: str = "upper") -> sp.Expr:
+    def covering_number(self, eps: RealLike, kind: str = "upper") -> sp.Expr:
         """``self.covering(eps, kind).expr``: the covering number (bound) as a SymPy expression."""
         return self.covering(eps, kind).expr
 
-    def log_covering_number(self, eps: Any, kind: str = "upper") -> sp.Expr:
+    def log_covering_number(self, eps: RealLike, kind: str = "upper") -> sp.Expr:
         """``self.covering(eps, kind).log_expr``: ``ln N`` built in log form (never overflows)."""
         return self.covering(eps, kind).log_expr
 
@@ -365,12 +379,12 @@ def _check_dim(value: Any, low: int = 1) -> int:
 
 
 class Ball(Space):
-    """Closed Euclidean ball of radius ``R`` in ``R^d`` (THEORY.md §1).
+    r"""Closed Euclidean ball of radius ``R`` in ``R^d`` (THEORY.md §1).
 
     .. math::
 
-        \\left(\\frac{R}{\\varepsilon}\\right)^d \\le N(B^d_R, \\varepsilon)
-        \\le \\left(1 + \\frac{2R}{\\varepsilon}\\right)^d
+        \left(\frac{R}{\varepsilon}\right)^d \le N(B^d_R, \varepsilon)
+        \le \left(1 + \frac{2R}{\varepsilon}\right)^d
 
     The lower bound compares volumes (N balls of radius eps cover volume ``omega_d R^d``); the
     upper bound is the packing bound, which by Steiner's formula with
@@ -395,7 +409,7 @@ class Ball(Space):
     8
     """
 
-    def __init__(self, dim: int, radius: Any = 1) -> None:
+    def __init__(self, dim: int, radius: RealLike = 1) -> None:
         self._dim = _check_dim(dim)
         self.radius = _check_positive("radius", radius)
 
@@ -420,7 +434,7 @@ class Ball(Space):
     def latex(self) -> str:
         return f"B^{{{self._dim}}}_{{{_tex(self.radius)}}}"
 
-    def parallel_volume(self, r: Any) -> sp.Expr:
+    def parallel_volume(self, r: RealLike) -> sp.Expr:
         """Volume of ``B_R + B_r``: ``omega_d (R + r)^d`` (Steiner's formula)."""
         r = _check_positive("r", r)
         return unit_ball_volume(self._dim) * (self.radius + r) ** self._dim
@@ -443,7 +457,7 @@ class Ball(Space):
         if self._dim == 1:
             return self._exact_1d(eps)
         d, R = self._dim, self.radius
-        return _lower((R / eps) ** d, d * sp.log(R / eps), "volume argument", _REF)
+        return _certified_lower((R / eps) ** d, d * sp.log(R / eps), "volume argument", _REF)
 
     def _asymptotic(self, eps):
         d, R = self._dim, self.radius
@@ -453,11 +467,11 @@ class Ball(Space):
 
 
 class Cube(Space):
-    """The cube ``[0, a]^d`` with the sup metric or the Euclidean metric (THEORY.md §1).
+    r"""The cube ``[0, a]^d`` with the sup metric or the Euclidean metric (THEORY.md §1).
 
     Sup metric (exact): the closed eps-balls are cubes of side ``2 eps``,
 
-    .. math:: N = \\left\\lceil \\frac{a}{2\\varepsilon} \\right\\rceil^d .
+    .. math:: N = \left\lceil \frac{a}{2\varepsilon} \right\rceil^d .
 
     (``m = ceil(a/(2 eps))`` points per axis with spacing ``a/(m-1) > 2 eps`` give ``m^d`` points no
     ball contains two of, and the grid of cells of side ``a/m`` gives a cover.)
@@ -467,10 +481,10 @@ class Cube(Space):
 
     .. math::
 
-        N \\le \\min\\Big( \\Big\\lceil \\frac{a\\sqrt d}{2\\varepsilon} \\Big\\rceil^d,\\;
-        \\sum_{j=0}^d \\binom{d}{j} \\frac{\\omega_{d-j}}{\\omega_d}
-        \\Big(\\frac{2a}{\\varepsilon}\\Big)^j \\Big),
-        \\qquad N \\ge \\frac{a^d}{\\omega_d \\varepsilon^d}.
+        N \le \min\Big( \Big\lceil \frac{a\sqrt d}{2\varepsilon} \Big\rceil^d,\;
+        \sum_{j=0}^d \binom{d}{j} \frac{\omega_{d-j}}{\omega_d}
+        \Big(\frac{2a}{\varepsilon}\Big)^j \Big),
+        \qquad N \ge \frac{a^d}{\omega_d \varepsilon^d}.
 
     The grid bound wins for small and moderate ``d``; the Steiner bound wins only in high dimension
     at small eps: as eps -> 0 its ratio to the grid bound tends to
@@ -495,7 +509,7 @@ class Cube(Space):
 
     METRICS = ("sup", "euclidean")
 
-    def __init__(self, dim: int, side: Any = 1, metric: str = "sup") -> None:
+    def __init__(self, dim: int, side: RealLike = 1, metric: str = "sup") -> None:
         self._dim = _check_dim(dim)
         self.side = _check_positive("side", side)
         self.metric = check_choice("metric", metric, self.METRICS)
@@ -526,7 +540,7 @@ class Cube(Space):
         sub = "_{\\infty}" if self.metric == "sup" else ""
         return f"[0, {_tex(self.side)}]^{{{self._dim}}}{sub}"
 
-    def parallel_volume(self, r: Any) -> sp.Expr:
+    def parallel_volume(self, r: RealLike) -> sp.Expr:
         """Volume of the r-neighbourhood ``[0, a]^d + B_r`` in the cube's metric.
 
         Euclidean: Steiner's formula ``sum_j C(d, j) a^j omega_{d-j} r^{d-j}``; sup: ``(a + 2r)^d``.
@@ -546,7 +560,7 @@ class Cube(Space):
         return _bound(n**self._dim, self._dim * sp.log(n), "exact",
                       "exact grid count ceil(a/(2 eps))^d", _REF)
 
-    def steiner_bound(self, eps: Any) -> tuple[sp.Expr, sp.Expr]:
+    def steiner_bound(self, eps: RealLike) -> tuple[sp.Expr, sp.Expr]:
         """Steiner packing bound ``vol(K + B_{eps/2}) / vol(B_{eps/2})`` and its log (Euclidean).
 
         With ``t = 2a/eps`` the log is built as
@@ -561,7 +575,7 @@ class Cube(Space):
         log_expr = d * sp.log(t) - _log_omega(d) + sp.log(1 + tail)
         return expr, log_expr
 
-    def grid_bound(self, eps: Any) -> tuple[sp.Expr, sp.Expr]:
+    def grid_bound(self, eps: RealLike) -> tuple[sp.Expr, sp.Expr]:
         """Grid bound ``ceil(a sqrt(d) / (2 eps))^d`` and its log (Euclidean)."""
         e = _check_eps(eps)
         n = _ceil(self.side * sp.sqrt(self._dim) / (2 * e))
@@ -581,7 +595,7 @@ class Cube(Space):
         if self.metric == "sup" or self._dim == 1:
             return self._exact(eps)
         expr, log_expr = _volume_ratio(self._dim * sp.log(self.side), self.volume, self._dim, eps)
-        return _lower(expr, log_expr, "volume argument", _REF)
+        return _certified_lower(expr, log_expr, "volume argument", _REF)
 
     def _asymptotic(self, eps):
         d, a = self._dim, self.side
@@ -592,7 +606,7 @@ class Cube(Space):
 
 
 class Sphere(Space):
-    """Unit sphere ``S^{d-1}`` in ``R^d`` with the chordal (Euclidean) metric (THEORY.md §1).
+    r"""Unit sphere ``S^{d-1}`` in ``R^d`` with the chordal (Euclidean) metric (THEORY.md §1).
 
     ``dim`` given to the constructor is the **ambient** dimension ``d``; the attribute :attr:`dim`
     is the intrinsic dimension ``d - 1`` and :attr:`ambient_dim` is ``d``.
@@ -602,15 +616,15 @@ class Sphere(Space):
 
     .. math::
 
-        N \\le \\Big(\\frac{2}{\\varepsilon} + 1\\Big)^d - \\Big(\\frac{2}{\\varepsilon} - 1\\Big)^d .
+        N \le \Big(\frac{2}{\varepsilon} + 1\Big)^d - \Big(\frac{2}{\varepsilon} - 1\Big)^d .
 
     Lower bound: a chordal eps-ball is a cap of geodesic radius ``phi = 2 asin(eps/2)`` whose area is
     at most ``omega_{d-1} phi^{d-1}`` (``sin t <= t``), so
 
     .. math::
 
-        N \\ge \\frac{d\\,\\omega_d}{\\omega_{d-1}\\,(2\\arcsin(\\varepsilon/2))^{d-1}} ,
-        \\qquad \\varepsilon < 2 .
+        N \ge \frac{d\,\omega_d}{\omega_{d-1}\,(2\arcsin(\varepsilon/2))^{d-1}} ,
+        \qquad \varepsilon < 2 .
 
     The circle (``d = 2``) is exact: ``N = ceil(pi / (2 asin(eps/2)))``; ``N = 1`` for ``eps >= 2``.
 
@@ -657,7 +671,7 @@ class Sphere(Space):
     def latex(self) -> str:
         return f"S^{{{self._n - 1}}}"
 
-    def parallel_volume(self, r: Any) -> sp.Expr:
+    def parallel_volume(self, r: RealLike) -> sp.Expr:
         """Volume of the r-neighbourhood of the sphere in ``R^d``:
         ``omega_d ((1 + r)^d - max(1 - r, 0)^d)``."""
         r = _check_positive("r", r)
@@ -701,7 +715,7 @@ class Sphere(Space):
         phi = 2 * sp.asin(eps / 2)
         expr = self.volume / (unit_ball_volume(d - 1) * phi ** (d - 1))
         log_expr = self._log_area() - _log_omega(d - 1) - (d - 1) * sp.log(phi)
-        return _lower(expr, log_expr, "cap-area argument (sin t <= t)", _REF, self._regime(eps))
+        return _certified_lower(expr, log_expr, "cap-area argument (sin t <= t)", _REF, self._regime(eps))
 
     def _asymptotic(self, eps):
         if self._n == 1:
@@ -710,16 +724,16 @@ class Sphere(Space):
 
 
 class Annulus(Space):
-    """Planar annulus ``r_1 <= |x| <= r_2`` in ``R^2`` (``r_1 = 0`` is a disk) (THEORY.md §1).
+    r"""Planar annulus ``r_1 <= |x| <= r_2`` in ``R^2`` (``r_1 = 0`` is a disk) (THEORY.md §1).
 
     Upper bound: packing in ``A + B_{eps/2}``, whose area is
     ``pi ((r_2 + r)^2 - max(r_1 - r, 0)^2)``:
 
     .. math::
 
-        N \\le \\frac{4 (r_1 + r_2)(r_2 - r_1 + \\varepsilon)}{\\varepsilon^2}
-        \\quad (\\varepsilon \\le 2 r_1), \\qquad
-        N \\le \\Big(1 + \\frac{2 r_2}{\\varepsilon}\\Big)^2 \\quad (\\varepsilon \\ge 2 r_1).
+        N \le \frac{4 (r_1 + r_2)(r_2 - r_1 + \varepsilon)}{\varepsilon^2}
+        \quad (\varepsilon \le 2 r_1), \qquad
+        N \le \Big(1 + \frac{2 r_2}{\varepsilon}\Big)^2 \quad (\varepsilon \ge 2 r_1).
 
     Lower bound and asymptotic form: ``(r_2^2 - r_1^2) / eps^2`` (area ratio).  ``N = 1`` for
     ``eps >= r_1 + r_2`` (a centre on the inner circle).
@@ -735,7 +749,7 @@ class Annulus(Space):
     72
     """
 
-    def __init__(self, r_inner: Any, r_outer: Any) -> None:
+    def __init__(self, r_inner: RealLike, r_outer: RealLike) -> None:
         check_real("r_inner", r_inner, 0)
         self.r_inner = _to_sympy(r_inner)
         self.r_outer = _check_positive("r_outer", r_outer)
@@ -766,7 +780,7 @@ class Annulus(Space):
     def latex(self) -> str:
         return f"A_{{{_tex(self.r_inner)}, {_tex(self.r_outer)}}}"
 
-    def parallel_volume(self, r: Any) -> sp.Expr:
+    def parallel_volume(self, r: RealLike) -> sp.Expr:
         """Area of ``A + B_r``: ``pi ((r_2 + r)^2 - max(r_1 - r, 0)^2)``."""
         r = _check_positive("r", r)
         return sp.pi * ((self.r_outer + r) ** 2 - sp.Max(self.r_inner - r, 0) ** 2)
@@ -792,7 +806,7 @@ class Annulus(Space):
         r1, r2 = self.r_inner, self.r_outer
         expr = (r2**2 - r1**2) / eps**2
         log_expr = sp.log(r2 - r1) + sp.log(r2 + r1) - 2 * sp.log(eps)
-        return _lower(expr, log_expr, "area argument", _REF)
+        return _certified_lower(expr, log_expr, "area argument", _REF)
 
     def _asymptotic(self, eps):
         r1, r2 = self.r_inner, self.r_outer
@@ -800,7 +814,7 @@ class Annulus(Space):
 
 
 class Torus(Space):
-    """Flat torus ``R^d / p Z^d`` with the Euclidean quotient metric ``min_k |x - y - p k|``.
+    r"""Flat torus ``R^d / p Z^d`` with the Euclidean quotient metric ``min_k |x - y - p k|``.
 
     Upper bound: the smaller of the grid bound (a grid of spacing ``s = p/m`` leaves every point
     within ``s sqrt(d) / 2``, so ``m = ceil(p sqrt(d) / (2 eps))`` per axis) and the packing bound
@@ -808,9 +822,9 @@ class Torus(Space):
 
     .. math::
 
-        N \\le \\min\\Big( \\Big\\lceil \\frac{p\\sqrt d}{2\\varepsilon} \\Big\\rceil^d,\\;
-        \\frac{(2p/\\varepsilon)^d}{\\omega_d} \\Big)\\ (\\text{second term for } \\varepsilon \\le p),
-        \\qquad N \\ge \\frac{p^d}{\\omega_d \\varepsilon^d}.
+        N \le \min\Big( \Big\lceil \frac{p\sqrt d}{2\varepsilon} \Big\rceil^d,\;
+        \frac{(2p/\varepsilon)^d}{\omega_d} \Big)\ (\text{second term for } \varepsilon \le p),
+        \qquad N \ge \frac{p^d}{\omega_d \varepsilon^d}.
 
     The lower bound holds for every eps (a metric ball of the torus is the image of a Euclidean ball,
     so its volume is at most ``omega_d eps^d``).  ``d = 1`` is exact: ``ceil(p / (2 eps))``.
@@ -824,7 +838,7 @@ class Torus(Space):
     64
     """
 
-    def __init__(self, dim: int, period: Any = 1) -> None:
+    def __init__(self, dim: int, period: RealLike = 1) -> None:
         self._dim = _check_dim(dim)
         self.period = _check_positive("period", period)
 
@@ -881,18 +895,18 @@ class Torus(Space):
         if d == 1:
             return self._exact_1d(eps)
         expr, log_expr = _volume_ratio(d * sp.log(p), self.volume, d, eps)
-        return _lower(expr, log_expr, "volume argument", _REF)
+        return _certified_lower(expr, log_expr, "volume argument", _REF)
 
     def _asymptotic(self, eps):
         return self._asymptotic_volume_ratio(eps, self._dim * sp.log(self.period))
 
 
 class Manifold(Space):
-    """Compact ``m``-dimensional Riemannian manifold of volume ``V`` (THEORY.md §1).
+    r"""Compact ``m``-dimensional Riemannian manifold of volume ``V`` (THEORY.md §1).
 
     Only the asymptotic form is available (no certified bound holds without curvature data):
 
-    .. math:: N(M, \\varepsilon) \\sim \\frac{V}{\\omega_m \\varepsilon^m}, \\quad \\varepsilon \\to 0,
+    .. math:: N(M, \varepsilon) \sim \frac{V}{\omega_m \varepsilon^m}, \quad \varepsilon \to 0,
 
     up to the covering density ``theta_m`` of ``R^m`` for ``m >= 2`` (see the module notes).
 
@@ -906,7 +920,7 @@ class Manifold(Space):
 
     available_kinds = ("asymptotic",)
 
-    def __init__(self, dim: int, volume: Any) -> None:
+    def __init__(self, dim: int, volume: RealLike) -> None:
         self._dim = _check_dim(dim)
         self._volume = _check_positive("volume", volume)
 
@@ -931,7 +945,7 @@ class Manifold(Space):
     def latex(self) -> str:
         return f"M^{{{self._dim}}}"
 
-    def covering(self, eps: Any, kind: str = "asymptotic") -> CoveringBound:
+    def covering(self, eps: RealLike, kind: str = "asymptotic") -> CoveringBound:
         """As :meth:`Space.covering`; only ``kind="asymptotic"`` is available (the default here)."""
         check_choice("kind", kind, KINDS)
         if kind != "asymptotic":
@@ -941,10 +955,10 @@ class Manifold(Space):
             )
         return super().covering(eps, kind)
 
-    def covering_number(self, eps: Any, kind: str = "asymptotic") -> sp.Expr:
+    def covering_number(self, eps: RealLike, kind: str = "asymptotic") -> sp.Expr:
         return self.covering(eps, kind).expr
 
-    def log_covering_number(self, eps: Any, kind: str = "asymptotic") -> sp.Expr:
+    def log_covering_number(self, eps: RealLike, kind: str = "asymptotic") -> sp.Expr:
         return self.covering(eps, kind).log_expr
 
     def _asymptotic(self, eps):
@@ -1005,14 +1019,14 @@ class FiniteSet(Space):
 
 
 class Product(Space):
-    """Product ``A x B`` with the max metric or the Euclidean (l2) product metric (THEORY.md §1).
+    r"""Product ``A x B`` with the max metric or the Euclidean (l2) product metric (THEORY.md §1).
 
     Upper bounds (products of covers, centres in ``A x B``):
 
     .. math::
 
-        N_{\\max}(A\\times B, \\varepsilon) \\le N(A, \\varepsilon) N(B, \\varepsilon), \\qquad
-        N_{2}(A\\times B, \\varepsilon) \\le N(A, \\varepsilon/\\sqrt2)\\, N(B, \\varepsilon/\\sqrt2).
+        N_{\max}(A\times B, \varepsilon) \le N(A, \varepsilon) N(B, \varepsilon), \qquad
+        N_{2}(A\times B, \varepsilon) \le N(A, \varepsilon/\sqrt2)\, N(B, \varepsilon/\sqrt2).
 
     Lower bound (both metrics): the projections are 1-Lipschitz and onto, so a cover of ``A x B``
     projects to covers of ``A`` and ``B``; and the product of 2eps-separated sets is 2eps-separated
@@ -1020,8 +1034,8 @@ class Product(Space):
 
     .. math::
 
-        N(A\\times B, \\varepsilon) \\ge \\max\\big(N(A, \\varepsilon), N(B, \\varepsilon),
-        N(A, 2\\varepsilon) N(B, 2\\varepsilon)\\big).
+        N(A\times B, \varepsilon) \ge \max\big(N(A, \varepsilon), N(B, \varepsilon),
+        N(A, 2\varepsilon) N(B, 2\varepsilon)\big).
 
     Asymptotic: max metric, the product of the factors' forms (the ball is a product of balls);
     Euclidean metric, ``vol(A) vol(B) / (omega_{a+b} eps^{a+b})`` (both factors locally Euclidean).
@@ -1052,7 +1066,13 @@ class Product(Space):
 
     @property
     def available_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
-        return tuple(k for k in KINDS if k in self.A.available_kinds and k in self.B.available_kinds)
+        """Kinds both factors give; Euclidean asymptotics also need locally Euclidean factors."""
+        kinds = [k for k in KINDS if k in self.A.available_kinds and k in self.B.available_kinds]
+        if self.metric == "euclidean" and not (
+            self.A._riemannian and self.B._riemannian and self.volume is not None
+        ):
+            kinds = [k for k in kinds if k != "asymptotic"]
+        return tuple(kinds)
 
     @property
     def dim(self) -> int:
@@ -1129,12 +1149,7 @@ class Product(Space):
             a, b = self.A.covering(eps, "asymptotic"), self.B.covering(eps, "asymptotic")
             return _bound(a.expr * b.expr, a.log_expr + b.log_expr, "asymptotic",
                           "product of the factors' asymptotic forms", _REF, self._regime(a, b))
-        if not (self.A._riemannian and self.B._riemannian) or self.volume is None:
-            raise InvalidValueError(
-                "kind='asymptotic' is not available for a Euclidean product whose factors are not "
-                "both locally Euclidean with known volume; available: ['upper', 'lower']"
-            )
-        m = self.dim
+        m = self.dim  # available_kinds guarantees locally Euclidean factors with known volumes
         log_vol = sp.log(self.A.volume) + sp.log(self.B.volume)
         expr, log_expr = _volume_ratio(log_vol, self.volume, m, eps)
         regime = (_ASYMPTOTIC_REGIME,) if m <= 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
