@@ -111,20 +111,28 @@ def build_report(out: Path, *, pdf: bool = True, n_points: int = 2000, seed: int
            "Lipschitz constant L = 1, loss Lipschitz L_l = 1, loss in [0, 1], 2 classes, hypotheses "
            "in [-1, 1].", ""]
     consts = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1)
-    for method, extra in (("partition", dict(classes=2, grid_size=GRID)), ("dudley", dict(hypothesis_bound=1))):
-        bounds = []
-        names = []
+    md += ["Values are certified: the bounds use the certified upper covering numbers above, with "
+           "the resolution optimised numerically (the value is the bound at the returned resolution). "
+           "The rates come from the leading-order power-law forms of the same covering numbers. "
+           "The multiplier m compares the certified bounds as computed: where it exceeds |G| "
+           "(C_8, D_8), part of the gain comes from the constants of the two certified covering "
+           "constructions (a packing bound for X, a band cover for the quotient), not from the "
+           "symmetry alone; the asymptotic multiplier of the leading-order forms is exactly |G|.", ""]
+    for method, extra in (("partition", dict(classes=2, grid_size=GRID)),
+                          ("dudley", dict(hypothesis_bound=1))):
+        certified, leading, names = [], [], []
         for label, G in sets:
-            b = sb.generalization_bound(X, G, method=method, **consts, **extra)
-            bounds.append(b)
+            certified.append(sb.generalization_bound(X, G, method=method, covering="upper",
+                                                     **consts, **extra))
+            leading.append(sb.generalization_bound(X, G, method=method, **consts, **extra))
             names.append(label)
-        tex_objects.append(bounds[1])
+        tex_objects.append(leading[1])
         for n in N_VALUES:
-            table = sb.compare(bounds, n=n, delta=DELTA, names=names)
+            table = sb.compare(certified, n=n, delta=DELTA, names=names)
             md += [f"### {method} bound, n = {n}", "", "```", str(table), "```", ""]
             tex_objects.append(table)
-        md += [f"Rates in n ({method}): " + ", ".join(
-            f"{nm}: n^({b.rate('n')})" for nm, b in zip(names, bounds)), ""]
+        md += [f"Leading rates in n ({method}): " + ", ".join(
+            f"{nm}: n^({b.rate('n')})" for nm, b in zip(names, leading)), ""]
 
     # 3. measured equivariance error ----------------------------------------------------------
     rng = np.random.default_rng(seed)
@@ -144,10 +152,13 @@ def build_report(out: Path, *, pdf: bool = True, n_points: int = 2000, seed: int
            f"ee_inf = 2 * {BREAKING} = {eta_sup}. "
            f"symbound's observed maximum {est.max_observed:.4g} is a lower estimate of it, as labelled. "
            "The bound for approximately invariant models below uses the closed-form sup.", ""]
-    approx = sb.generalization_bound(X, G, method="partition", **consts, classes=2, grid_size=GRID,
+    approx = sb.generalization_bound(X, G, method="partition", covering="upper", **consts,
+                                     classes=2, grid_size=GRID,
                                      equivariance_error=eta_sup)
-    exact = sb.generalization_bound(X, G, method="partition", **consts, classes=2, grid_size=GRID)
-    plain = sb.generalization_bound(X, None, method="partition", **consts, classes=2, grid_size=GRID)
+    exact = sb.generalization_bound(X, G, method="partition", covering="upper", **consts,
+                                    classes=2, grid_size=GRID)
+    plain = sb.generalization_bound(X, None, method="partition", covering="upper", **consts,
+                                    classes=2, grid_size=GRID)
     rows = []
     for n in N_VALUES:
         rows.append([n, _fmt(plain.evaluate(n=n, delta=DELTA)),

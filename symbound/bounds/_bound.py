@@ -170,7 +170,7 @@ class Optimum:
                 f",\\quad \\text{{value}} = {latex_of(sp.sympify(self.value))}$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Bound:
     r"""An upper bound ``lhs <= expr`` with everything needed to trust and use it.
 
@@ -357,7 +357,11 @@ class Bound:
         return f"$\\displaystyle {self.latex()}$"
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.lhs} <= {self.expr}   [{self.kind}; {self.reference}]"
+        op = "<=" if self.kind == "certified" else "<~"
+        return f"{self.name}: {self.lhs} {op} {self.expr}   [{self.kind}; {self.reference}]"
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self}>"
 
     def describe(self) -> str:
         """Plain-text description: statement, kind, reference, assumptions, regime, notes."""
@@ -409,8 +413,12 @@ def _numeric_argmin(f: sp.Expr, sym: sp.Symbol, interval) -> tuple[float, float]
     if not (0 < lo < hi):
         raise InvalidValueError(f"interval must satisfy 0 < lo < hi, got {interval!r}")
     g = sp.lambdify(sym, f, modules="mpmath")
+    try:
+        g_fast = sp.lambdify(sym, f, modules="math")
+    except Exception:  # pragma: no cover - a function math cannot print: mpmath only
+        g_fast = None
 
-    def val(x):
+    def val_mp(x):
         with mpmath.workdps(30):
             try:
                 y = g(mpmath.mpf(x))
@@ -421,6 +429,18 @@ def _numeric_argmin(f: sp.Expr, sym: sp.Symbol, interval) -> tuple[float, float]
             if mpmath.isnan(y):
                 return mpmath.inf
             return y
+
+    def val(x):
+        # float64 for the search (fast); mpmath where float64 overflows or fails.  Only the
+        # search uses these values: the returned value is recomputed exactly at the argmin.
+        if g_fast is not None:
+            try:
+                y = g_fast(x)
+                if isinstance(y, (int, float)) and math.isfinite(y):
+                    return mpmath.mpf(y)
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                pass
+        return val_mp(x)
 
     # log-grid scan, then three zooms around the best point: robust to the saw-tooth shape that
     # ceil() gives a bound (many local minima), where golden section alone stalls.

@@ -196,7 +196,7 @@ QUADRATURE_MIN_RATIO = 1e-14
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GeneralizationBound(Bound):
     r"""A :class:`~symbound.bounds.Bound` returned by :func:`generalization_bound`.
 
