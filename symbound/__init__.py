@@ -1,21 +1,57 @@
 """symbound: generalization and approximation bounds for models with exact, partial or approximate
-symmetry (Petrache & Trivedi, NeurIPS 2023), symbolic (SymPy) and numeric (numba)."""
+symmetry (Petrache & Trivedi, NeurIPS 2023), symbolic (SymPy) and numeric (numba).
 
-from . import groups, symbols
-from .bounds import Bound, Optimum
+Examples
+--------
+>>> import symbound as sb
+>>> sb.quotient(sb.Annulus(1, 2), sb.groups.SO(2)).covering_number(0.1)
+5
+"""
+
+from . import groups, latex, symbols
+from .bounds import (
+    Bound,
+    Comparison,
+    GeneralizationBound,
+    Optimum,
+    compare,
+    generalization_bound,
+    lipschitz_class_log_covering,
+)
 from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
+from .numeric.compile import CompiledBound, compile_bound
+from .numeric.covering import EmpiricalCovering, empirical_covering_number
+from .numeric.data_symmetry import DataEquivarianceError, data_equivariance_error
+from .numeric.orbit import (
+    EquivarianceErrorCurve,
+    EquivarianceErrorEstimate,
+    LieDerivativeEstimate,
+    assert_equivariant,
+    equivariance_error,
+    equivariance_error_curve,
+    lie_derivative,
+)
+from .numeric.reynolds import SymmetrizedModel, symmetrize
+from .quotient import QuotientSpace, quotient
+from .spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus
 from .symbols import symbol
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "groups",
-    "symbols",
-    "symbol",
-    "Bound",
-    "Optimum",
-    "SymboundError",
-    "InvalidValueError",
-    "InvalidTypeError",
-    "NumericalError",
+    # symbolic layer
+    "symbols", "symbol", "groups", "latex",
+    "Space", "Ball", "Cube", "Sphere", "Annulus", "Torus", "Manifold", "FiniteSet", "Product",
+    "quotient", "QuotientSpace",
+    "Bound", "Optimum", "generalization_bound", "GeneralizationBound",
+    "lipschitz_class_log_covering", "compare", "Comparison",
+    # numeric layer
+    "equivariance_error", "EquivarianceErrorEstimate", "equivariance_error_curve",
+    "EquivarianceErrorCurve", "lie_derivative", "LieDerivativeEstimate", "assert_equivariant",
+    "symmetrize", "SymmetrizedModel",
+    "data_equivariance_error", "DataEquivarianceError",
+    "empirical_covering_number", "EmpiricalCovering",
+    "compile_bound", "CompiledBound",
+    # errors
+    "SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
 ]

@@ -1,4 +1,4 @@
-"""Unevaluated SymPy quantities: covering numbers, equivariance errors, orders (STYLE.md, "Take").
+r"""Unevaluated SymPy quantities: covering numbers, equivariance errors, orders (STYLE.md, "Take").
 
 A bound is first written as in the paper — ``N_S(X, eps)``, ``ee(f)``, ``|G|`` — and rewritten into
 its formula by substituting the definitions it carries (:meth:`symbound.bounds.Bound.formula`).
@@ -7,11 +7,11 @@ Each quantity prints itself in LaTeX through ``_latex``.
 Examples
 --------
 >>> import sympy as sp
->>> from symbound.functions import CoveringNumber, space_symbol
+>>> from symbound.functions import CoveringNumber, latex_of, space_symbol
 >>> from symbound.symbols import symbol
 >>> X = space_symbol("X")
->>> sp.latex(CoveringNumber(X, symbol("eps")))
-'\\mathcal{N}\\left(X, \\varepsilon\\right)'
+>>> print(latex_of(CoveringNumber(X, symbol("eps"))))
+\mathcal{N}\left(X, \varepsilon\right)
 """
 
 from __future__ import annotations
