@@ -1,0 +1,614 @@
+"""numba kernels of the orbit-sampling integrals (THEORY.md section 3): counter-based random numbers,
+group elements, group actions on batches and the reductions of the equivariance error.
+
+Only ``@njit`` functions over arrays and scalars live here: no Python objects, no SymPy, and no
+kernel raises (inputs are validated by the Python API in ``group_samples.py``, ``orbit.py`` and
+``reynolds.py``).  All kernels use ``cache=True``; the fused kernel :func:`fused_orbit_errors`
+takes the user's njit model as an argument, so numba compiles it once per model and process (a
+dispatcher argument cannot be cached on disk).
+
+Random numbers
+--------------
+A counter-based generator: the uniform number ``j`` of group sample ``k`` of data point ``i`` is
+``splitmix64(splitmix64(base_i + (k + 1) G) + (j + 1) G)`` with ``base_i = splitmix64(key + (i + 1)
+G)`` and G the golden-ratio constant (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number
+generators").  Nothing depends on the order of evaluation, so the same key gives the same numbers for
+any thread count, chunk size or Dask sharding.
+
+Element codes (``ecode``) and sampling methods (``method``)
+------------------------------------------------------------
+Elements are written as flat float64 rows: an ``n x n`` matrix (linear actions, row major), a
+shift vector of length ``n`` (translations) or a permutation of ``range(n)`` stored as floats.
+Every code maps ``D`` uniforms in [0, 1) to an element in a measure-preserving way (except iid
+SO(3), drawn by Marsaglia's rejection method, which avoids four trigonometric calls), so the
+"stratified" method (a randomly shifted equispaced grid for D = 1, a randomly shifted Kronecker
+lattice with Roberts' R_D constants for D >= 2: Cranley-Patterson randomisation) is unbiased.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+# ----- codes shared with the Python layer -------------------------------------------------------
+ACTION_LINEAR = 0
+ACTION_TRANSLATION = 1
+ACTION_PERMUTATION = 2
+
+E_TABLE = 0          # element = table[index]                (finite sets)
+E_PLANE = 1          # rotation of plane (i, j) by an angle uniform in [lo, hi)
+E_PLANE_REFLECT = 2  # O(2) in plane (i, j): uniform angle, reflection with probability 1/2
+E_SO3 = 3            # Haar SO(3): uniform unit quaternion (iid: Marsaglia; stratified: Shoemake)
+E_SO3_BALL = 4       # SO(3) conditioned on angle <= theta (angle density ~ 1 - cos w)
+E_QR = 5             # Haar O(n) / SO(n): Gram-Schmidt of a Gaussian matrix (QR with sign fix)
+E_TRANSLATION = 6    # uniform shift in [0, period)^n
+E_SHUFFLE = 7        # uniform permutation of range(n) (Fisher-Yates)
+
+M_IID = 0
+M_STRATIFIED = 1
+M_EXACT = 2
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_ONE = np.uint64(1)
+_SHIFT_TAG = np.uint64(0xD1B54A32D192ED03)
+_TWO_PI = 2.0 * np.pi
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+_FAST = {"nsz", "arcp", "contract", "reassoc"}  # fastmath without nnan/ninf: NaN still propagates
+
+
+# ----- counter-based random numbers ---------------------------------------------------------------
+@njit("uint64(uint64)", cache=True)
+def splitmix64(z):
+    """The splitmix64 finaliser (a bijection of 64-bit integers with full avalanche)."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit("uint64(uint64, int64)", cache=True)
+def point_base(key, i):
+    """The stream of data point ``i``: every random number of that point derives from it."""
+    return splitmix64(key + np.uint64(i + 1) * _GOLDEN)
+
+
+@njit("float64(uint64, int64, int64)", cache=True)
+def counter_uniform(base, k, j):
+    """Uniform number ``j`` of group sample ``k`` of the stream ``base``, in [0, 1) (53 bits)."""
+    z = splitmix64(splitmix64(base + np.uint64(k + 1) * _GOLDEN) + np.uint64(j + 1) * _GOLDEN)
+    return np.float64(z >> _S11) * _INV53
+
+
+@njit("float64(uint64, int64)", cache=True)
+def shift_uniform(base, j):
+    """The random shift ``j`` of the stratified (Cranley-Patterson) lattice of a stream."""
+    z = splitmix64(splitmix64(base ^ _SHIFT_TAG) + np.uint64(j + 1) * _GOLDEN)
+    return np.float64(z >> _S11) * _INV53
+
+
+@njit(cache=True)
+def fill_uniforms(base, k, K, method, alpha, u):
+    """The ``u.size`` uniforms of sample ``k`` of ``K``: iid, or a randomly shifted lattice
+    (``(k + s) / K`` for one dimension, ``frac(s_j + (k + 1) alpha_j)`` for several)."""
+    D = u.size
+    if method == M_STRATIFIED:
+        if D == 1:
+            u[0] = (k + shift_uniform(base, 0)) / K
+        else:
+            for j in range(D):
+                v = shift_uniform(base, j) + (k + 1) * alpha[j]
+                u[j] = v - np.floor(v)
+    else:  # counter_uniform(base, k, j) with the sample's hash computed once
+        zk = splitmix64(base + np.uint64(k + 1) * _GOLDEN)
+        for j in range(D):
+            z = splitmix64(zk + np.uint64(j + 1) * _GOLDEN)
+            u[j] = np.float64(z >> _S11) * _INV53
+
+
+# ----- elements -----------------------------------------------------------------------------------
+@njit("float64(float64)", cache=True)
+def w_minus_sin(w):
+    """``w - sin w`` without cancellation for small w (series below 1e-2, error < 1e-20)."""
+    if w < 1e-2:
+        w2 = w * w
+        return w * w2 * (1.0 / 6.0 - w2 * (1.0 / 120.0 - w2 / 5040.0))
+    return w - np.sin(w)
+
+
+@njit("float64(float64, float64)", cache=True)
+def so3_ball_angle(u, theta):
+    """Inverse CDF of the rotation angle of Haar SO(3) conditioned on angle <= theta: the root w of
+    ``(w - sin w) = u (theta - sin theta)`` (safeguarded Newton, bracket kept; |error| < 1e-14)."""
+    if theta <= 0.0:
+        return 0.0
+    target = u * w_minus_sin(theta)
+    if target <= 0.0:
+        return 0.0
+    lo = 0.0
+    hi = theta
+    w = min((6.0 * target) ** (1.0 / 3.0), theta)  # small-angle start: w^3 / 6 = target
+    for _ in range(60):
+        f = w_minus_sin(w) - target
+        if f > 0.0:
+            hi = w
+        else:
+            lo = w
+        d = 2.0 * np.sin(0.5 * w) ** 2  # 1 - cos w without cancellation
+        step_ok = False
+        if d > 0.0:
+            wn = w - f / d
+            if lo < wn < hi:
+                step_ok = True
+        if not step_ok:
+            wn = 0.5 * (lo + hi)
+        if abs(wn - w) <= 1e-15 * (1.0 + w) or hi - lo <= 1e-15:
+            return wn
+        w = wn
+    return w
+
+
+@njit(cache=True)
+def quaternion_to_rotation(w, x, y, z, out, n):
+    """Rotation matrix of the unit quaternion (w, x, y, z) into the first 3x3 block of ``out``
+    (a flat n x n row-major matrix)."""
+    out[0 * n + 0] = 1.0 - 2.0 * (y * y + z * z)
+    out[0 * n + 1] = 2.0 * (x * y - z * w)
+    out[0 * n + 2] = 2.0 * (x * z + y * w)
+    out[1 * n + 0] = 2.0 * (x * y + z * w)
+    out[1 * n + 1] = 1.0 - 2.0 * (x * x + z * z)
+    out[1 * n + 2] = 2.0 * (y * z - x * w)
+    out[2 * n + 0] = 2.0 * (x * z - y * w)
+    out[2 * n + 1] = 2.0 * (y * z + x * w)
+    out[2 * n + 2] = 1.0 - 2.0 * (x * x + y * y)
+
+
+@njit(cache=True)
+def _so3_marsaglia(base, k, out, n):
+    """Haar SO(3) without trigonometric calls (iid method): Marsaglia's (1972) uniform point of S^3
+    from two uniform points of the unit disc (rejection), read as a unit quaternion.  The uniforms
+    are the counter stream of sample k (index j = 0, 1, ...); at most 64 tries per disc (failure
+    probability (1 - pi/4)^64 < 1e-42)."""
+    zk = splitmix64(base + np.uint64(k + 1) * _GOLDEN)
+    j = 0
+    x1 = 0.0
+    y1 = 0.0
+    s1 = 0.0
+    for _ in range(64):
+        x1 = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 1) * _GOLDEN) >> _S11) * _INV53) - 1.0
+        y1 = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 2) * _GOLDEN) >> _S11) * _INV53) - 1.0
+        j += 2
+        s1 = x1 * x1 + y1 * y1
+        if s1 < 1.0:
+            break
+    x2 = 0.0
+    y2 = 0.0
+    s2 = 1.0
+    for _ in range(64):
+        x2 = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 1) * _GOLDEN) >> _S11) * _INV53) - 1.0
+        y2 = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 2) * _GOLDEN) >> _S11) * _INV53) - 1.0
+        j += 2
+        s2 = x2 * x2 + y2 * y2
+        if 0.0 < s2 < 1.0:
+            break
+    r = np.sqrt((1.0 - s1) / s2)
+    quaternion_to_rotation(x1, y1, x2 * r, y2 * r, out, n)
+
+
+@njit(cache=True)
+def _set_identity(out, n):
+    for a in range(n * n):
+        out[a] = 0.0
+    for a in range(n):
+        out[a * n + a] = 1.0
+
+
+@njit(cache=True)
+def _det_inplace(a, n):
+    """Determinant of the flat n x n matrix ``a`` (destroyed) by Gaussian elimination with pivoting."""
+    det = 1.0
+    for c in range(n):
+        p = c
+        best = abs(a[c * n + c])
+        for r in range(c + 1, n):
+            v = abs(a[r * n + c])
+            if v > best:
+                best = v
+                p = r
+        if best == 0.0:
+            return 0.0
+        if p != c:
+            for t in range(n):
+                tmp = a[c * n + t]
+                a[c * n + t] = a[p * n + t]
+                a[p * n + t] = tmp
+            det = -det
+        piv = a[c * n + c]
+        det *= piv
+        for r in range(c + 1, n):
+            f = a[r * n + c] / piv
+            for t in range(c, n):
+                a[r * n + t] -= f * a[c * n + t]
+    return det
+
+
+@njit(cache=True)
+def _haar_qr(u, n, special, out, work):
+    """Haar O(n) (or SO(n)) from n*n uniforms: Box-Muller Gaussians, then modified Gram-Schmidt of
+    the columns (two passes), which is the QR factorisation with a positive diagonal of R
+    (Mezzadri 2007's sign fix).  With ``special`` the first column is flipped when det < 0."""
+    m = n * n
+    for t in range(0, m, 2):
+        u1 = 1.0 - u[t]  # in (0, 1]
+        r = np.sqrt(-2.0 * np.log(u1))
+        ang = _TWO_PI * u[t + 1] if t + 1 < u.size else 0.0
+        out[t] = r * np.cos(ang)
+        if t + 1 < m:
+            out[t + 1] = r * np.sin(ang)
+    for c in range(n):  # column c of out: out[r * n + c]
+        for _ in range(2):  # "twice is enough": re-orthogonalise to keep Q orthogonal to 1e-15
+            for cc in range(c):
+                dot = 0.0
+                for r in range(n):
+                    dot += out[r * n + cc] * out[r * n + c]
+                for r in range(n):
+                    out[r * n + c] -= dot * out[r * n + cc]
+        nrm = 0.0
+        for r in range(n):
+            nrm += out[r * n + c] * out[r * n + c]
+        nrm = np.sqrt(nrm)
+        for r in range(n):
+            out[r * n + c] /= nrm
+    if special:
+        for t in range(m):
+            work[t] = out[t]
+        if _det_inplace(work, n) < 0.0:
+            for r in range(n):
+                out[r * n] = -out[r * n]
+
+
+@njit(cache=True)
+def element_dim(ecode, n):
+    """Number D of uniforms one element of code ``ecode`` consumes."""
+    if ecode == E_TABLE or ecode == E_PLANE:
+        return 1
+    if ecode == E_PLANE_REFLECT:
+        return 2
+    if ecode == E_SO3 or ecode == E_SO3_BALL:
+        return 3
+    if ecode == E_QR:
+        return n * n + (n * n) % 2
+    if ecode == E_TRANSLATION:
+        return n
+    return max(n - 1, 1)  # E_SHUFFLE
+
+
+@njit(cache=True)
+def fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, work, out):
+    """Write group sample ``k`` (of ``K``) of the stream ``base`` into the flat row ``out``.
+
+    ``iparams = (n, plane_i, plane_j, special)``, ``fparams = (lo, hi, theta, period)``; ``table``
+    holds the elements of a finite set as rows; ``u`` and ``work`` are scratch of length D and n*n.
+    """
+    n = iparams[0]
+    if method == M_EXACT:
+        for a in range(out.size):
+            out[a] = table[k, a]
+        return
+    if ecode == E_SO3 and method == M_IID:
+        _so3_marsaglia(base, k, out, n)
+        return
+    fill_uniforms(base, k, K, method, alpha, u)
+    if ecode == E_TABLE:
+        idx = min(np.int64(u[0] * table.shape[0]), table.shape[0] - 1)
+        for a in range(out.size):
+            out[a] = table[idx, a]
+    elif ecode == E_PLANE or ecode == E_PLANE_REFLECT:
+        pi = iparams[1]
+        pj = iparams[2]
+        if ecode == E_PLANE:
+            ang = fparams[0] + (fparams[1] - fparams[0]) * u[0]
+        else:
+            ang = _TWO_PI * u[0]
+        c = np.cos(ang)
+        s = np.sin(ang)
+        _set_identity(out, n)
+        out[pi * n + pi] = c
+        out[pj * n + pi] = s
+        if ecode == E_PLANE_REFLECT and u[1] < 0.5:  # R(ang) @ diag(1, -1) on the plane
+            out[pi * n + pj] = s
+            out[pj * n + pj] = -c
+        else:
+            out[pi * n + pj] = -s
+            out[pj * n + pj] = c
+    elif ecode == E_SO3:
+        r1 = np.sqrt(1.0 - u[0])
+        r2 = np.sqrt(u[0])
+        t1 = _TWO_PI * u[1]
+        t2 = _TWO_PI * u[2]
+        quaternion_to_rotation(r2 * np.cos(t2), r1 * np.sin(t1), r1 * np.cos(t1), r2 * np.sin(t2), out, n)
+    elif ecode == E_SO3_BALL:
+        w = so3_ball_angle(u[0], fparams[2])
+        z = 2.0 * u[1] - 1.0
+        r = np.sqrt(max(0.0, 1.0 - z * z))
+        phi = _TWO_PI * u[2]
+        s = np.sin(0.5 * w)
+        quaternion_to_rotation(np.cos(0.5 * w), s * r * np.cos(phi), s * r * np.sin(phi), s * z, out, n)
+    elif ecode == E_QR:
+        _haar_qr(u, n, iparams[3] != 0, out, work)
+    elif ecode == E_TRANSLATION:
+        for a in range(n):
+            out[a] = fparams[3] * u[a]
+    else:  # E_SHUFFLE
+        for a in range(n):
+            out[a] = a
+        for a in range(n - 1, 0, -1):
+            r = min(np.int64(u[n - 1 - a] * (a + 1)), a)
+            tmp = out[a]
+            out[a] = out[r]
+            out[r] = tmp
+
+
+@njit(cache=True)
+def apply_element(action, n, m, period, e, x, out):
+    """``out = e . x`` for one flat input ``x``.
+
+    linear: ``x`` is (P, n), ``out[p] = E x[p]``; translation: ``out = (x + t) mod period``;
+    permutation: ``x`` is (A, n, m), ``out[a, j, :] = x[a, perm[j], :]``.
+    """
+    L = x.size
+    if action == ACTION_LINEAR and n == 3:  # unrolled: the common case of points in R^3
+        e0, e1, e2, e3, e4, e5, e6, e7, e8 = e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8]
+        for p in range(L // 3):
+            o = 3 * p
+            a0, a1, a2 = x[o], x[o + 1], x[o + 2]
+            out[o] = e0 * a0 + e1 * a1 + e2 * a2
+            out[o + 1] = e3 * a0 + e4 * a1 + e5 * a2
+            out[o + 2] = e6 * a0 + e7 * a1 + e8 * a2
+    elif action == ACTION_LINEAR:
+        for p in range(L // n):
+            o = p * n
+            for a in range(n):
+                acc = 0.0
+                for b in range(n):
+                    acc += e[a * n + b] * x[o + b]
+                out[o + a] = acc
+    elif action == ACTION_TRANSLATION:
+        for t in range(L):
+            v = x[t] + e[t % n]
+            out[t] = v - period * np.floor(v / period)
+    else:
+        blk = n * m
+        for a in range(L // blk):
+            o = a * blk
+            for j in range(n):
+                src = o + np.int64(e[j]) * m
+                dst = o + j * m
+                for c in range(m):
+                    out[dst + c] = x[src + c]
+
+
+# ----- batched path -----------------------------------------------------------------------------
+@njit(cache=True, error_model="numpy")
+def _transform_point(action, ecode, method, iparams, fparams, table, alpha, key, i0, K, X, out_e,
+                     out_x, ii, u, work):
+    base = point_base(key, i0 + ii)
+    n = iparams[0]
+    m = iparams[4]
+    for k in range(K):
+        r = ii * K + k
+        fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, work, out_e[r])
+        apply_element(action, n, m, fparams[3], out_e[r], X[ii], out_x[r])
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def transform_block(action, ecode, method, iparams, fparams, table, alpha, key, i0, K, X, out_e, out_x):
+    """Group samples and transformed inputs of a block of points.
+
+    ``X`` is (b, L) (flat inputs of global indices i0 .. i0 + b - 1); row ``r = (i - i0) K + k`` of
+    ``out_e`` (b K, esize) and ``out_x`` (b K, L) receives sample k of point i and its action on x_i.
+    """
+    n = iparams[0]
+    D = element_dim(ecode, n)
+    for ii in prange(X.shape[0]):
+        u = np.empty(D)
+        work = np.empty(n * n)
+        _transform_point(action, ecode, method, iparams, fparams, table, alpha, key, i0, K, X, out_e,
+                         out_x, ii, u, work)
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def transform_block_serial(action, ecode, method, iparams, fparams, table, alpha, key, i0, K, X,
+                           out_e, out_x):
+    """:func:`transform_block` on one thread without the GIL: the producer of the pipelined batched
+    path (it fills the next buffer while the model runs on the current one)."""
+    n = iparams[0]
+    u = np.empty(element_dim(ecode, n))
+    work = np.empty(n * n)
+    for ii in range(X.shape[0]):
+        _transform_point(action, ecode, method, iparams, fparams, table, alpha, key, i0, K, X, out_e,
+                         out_x, ii, u, work)
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def sample_elements(ecode, method, iparams, fparams, table, alpha, key, i, K, out_e):
+    """The K group samples of point ``i`` (rows of ``out_e``), as used by the orbit integrals."""
+    n = iparams[0]
+    D = element_dim(ecode, n)
+    base = point_base(key, i)
+    for k in prange(K):
+        u = np.empty(D)
+        work = np.empty(n * n)
+        fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, work, out_e[k])
+
+
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
+def _power_half(e2, p):
+    """``e^p`` from ``e^2`` (exact for p = 2 and p = 1)."""
+    if p == 2.0:
+        return e2
+    if p == 1.0:
+        return np.sqrt(e2)
+    return e2 ** (0.5 * p)
+
+
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
+def _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K):
+    q = F0.shape[1]
+    acc = 0.0
+    best = -1.0
+    arg = 0
+    for k in range(K):
+        r = ii * K + k
+        e2 = 0.0
+        if rho_mode == 1:
+            for a in range(q):
+                t = 0.0
+                for c in range(q):
+                    t += R[r, a, c] * F0[ii, c]
+                d = FG[r, a] - t
+                e2 += d * d
+        else:
+            for a in range(q):
+                d = FG[r, a] - F0[ii, a]
+                e2 += d * d
+        out_e2[r] = e2
+        acc += _power_half(e2, p)
+        if e2 > best:
+            best = e2
+            arg = k
+    out_m[ii] = acc / K
+    out_max[ii] = np.sqrt(best)
+    out_arg[ii] = arg
+
+
+@njit(parallel=True, cache=True, error_model="numpy", fastmath=_FAST)
+def orbit_errors(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg):
+    """Pointwise errors ``e(x_i, g_k) = ||f(g_k x_i) - rho_k f(x_i)||`` of a block and their orbit
+    statistics.
+
+    ``F0`` (b, q) outputs on the points, ``FG`` (b K, q) on the transformed points, ``R`` (b K, q, q)
+    output matrices when ``rho_mode == 1`` (ignored for 0: invariance).  Writes ``out_e2[r] = e^2``,
+    ``out_m[i] = mean_k e^p``, ``out_max[i] = max_k e`` and ``out_arg[i] = argmax_k``.
+    """
+    b = F0.shape[0]
+    K = FG.shape[0] // b
+    for ii in prange(b):
+        _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K)
+
+
+@njit(nogil=True, cache=True, error_model="numpy", fastmath=_FAST)
+def orbit_errors_serial(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg):
+    """:func:`orbit_errors` on one thread without the GIL (for concurrent model threads)."""
+    b = F0.shape[0]
+    K = FG.shape[0] // b
+    for ii in range(b):
+        _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K)
+
+
+@njit(parallel=True, cache=True, error_model="numpy", fastmath=_FAST)
+def orbit_average(FG, Rinv, rho_mode, out):
+    """Reynolds average of a block: ``out[i] = mean_k Rinv_k FG[i K + k]`` (``rho_mode`` 0: Rinv = I)."""
+    b, q = out.shape
+    K = FG.shape[0] // b
+    for ii in prange(b):
+        for a in range(q):
+            out[ii, a] = 0.0
+        for k in range(K):
+            r = ii * K + k
+            if rho_mode == 1:
+                for a in range(q):
+                    t = 0.0
+                    for c in range(q):
+                        t += Rinv[k, a, c] * FG[r, c]
+                    out[ii, a] += t
+            else:
+                for a in range(q):
+                    out[ii, a] += FG[r, a]
+        for a in range(q):
+            out[ii, a] /= K
+
+
+# ----- fused path ---------------------------------------------------------------------------------
+@njit(parallel=True, error_model="numpy", fastmath=_FAST)
+def fused_orbit_errors(model, X, action, ecode, method, iparams, fparams, table, alpha, key, i0, K,
+                       same_rho, p, out_m, out_max, out_arg, out_norm):
+    """One parallel pass over the points: for each x_i and each of its K group samples, transform
+    x_i into a per-thread buffer, call the njit ``model`` and accumulate ``e^p`` (no N x K
+    temporaries).  ``same_rho``: the output is acted on by the same matrix (outputs of length n).
+    Writes ``out_norm[i] = ||f(x_i)||``; the other outputs as :func:`orbit_errors`.
+    """
+    N = X.shape[0]
+    n = iparams[0]
+    m = iparams[4]
+    D = element_dim(ecode, n)
+    esize = table.shape[1]
+    for ii in prange(N):
+        xi = X[ii]
+        L = xi.size
+        xf = xi.reshape(L)
+        xb = np.empty_like(xi)
+        xbf = xb.reshape(L)
+        u = np.empty(D)
+        work = np.empty(n * n)
+        e = np.empty(esize)
+        base = point_base(key, i0 + ii)
+        f0 = model(xi)
+        q = f0.size
+        nrm = 0.0
+        for a in range(q):
+            nrm += f0[a] * f0[a]
+        out_norm[ii] = np.sqrt(nrm)
+        ek = np.empty(K)
+        for k in range(K):
+            fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, work, e)
+            apply_element(action, n, m, fparams[3], e, xf, xbf)
+            fy = model(xb)
+            e2 = 0.0
+            if same_rho:
+                for a in range(q):
+                    t = 0.0
+                    for c in range(q):
+                        t += e[a * q + c] * f0[c]
+                    d = fy[a] - t
+                    e2 += d * d
+            else:
+                for a in range(q):
+                    d = fy[a] - f0[a]
+                    e2 += d * d
+            ek[k] = e2
+        acc = 0.0
+        best = -1.0
+        arg = 0
+        for k in range(K):  # reductions after the model loop: no branches in the hot loop
+            acc += _power_half(ek[k], p)
+            if ek[k] > best:
+                best = ek[k]
+                arg = k
+        out_m[ii] = acc / K
+        out_max[ii] = np.sqrt(best)
+        out_arg[ii] = arg
+
+
+@njit(parallel=True, error_model="numpy")
+def eval_rows(model, X, out):
+    """``out[i] = model(X[i])`` for an njit model of one input (the batched path of a fused-style
+    model); compiled once per model and process."""
+    for i in prange(X.shape[0]):
+        y = model(X[i])
+        for a in range(out.shape[1]):
+            out[i, a] = y[a]
+
+
+@njit(nogil=True, error_model="numpy")
+def eval_rows_serial(model, X, out):
+    """:func:`eval_rows` on one thread without the GIL (Dask tasks running in concurrent threads)."""
+    for i in range(X.shape[0]):
+        y = model(X[i])
+        for a in range(out.shape[1]):
+            out[i, a] = y[a]
