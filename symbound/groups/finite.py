@@ -48,7 +48,33 @@ class _FiniteMatrixSet(TransformationSetBase):
         return bool(np.any(np.all(np.abs(self._matrices - m) <= atol, axis=(1, 2))))
 
 
-class Cyclic(_FiniteMatrixSet):
+class _PlaneFiniteGroup(_FiniteMatrixSet):
+    """A finite group of isometries of a coordinate plane, generated from the angles 2 pi j / k."""
+
+    is_group = True
+    _letter = ""
+
+    def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
+        self.k = check_integer("k", k, 1)
+        self.n = check_integer("dim", dim, 2)
+        self.plane = _check_plane(plane, self.n)
+        self._matrices = self._build(2.0 * np.pi * np.arange(self.k) / self.k)
+
+    def _build(self, angles: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        return f"{self._letter}_{self.k}"
+
+    def latex(self) -> str:
+        return f"{self._letter}_{{{self.k}}}"
+
+    def _repr_args(self) -> str:
+        return f"{self.k}, dim={self.n}, plane={self.plane}"
+
+
+class Cyclic(_PlaneFiniteGroup):
     r"""The cyclic group :math:`C_k` of rotations by :math:`2\pi j/k` of a coordinate plane.
 
     Parameters
@@ -65,27 +91,13 @@ class Cyclic(_FiniteMatrixSet):
     (4, True)
     """
 
-    is_group = True
+    _letter = "C"
 
-    def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
-        self.k = check_integer("k", k, 1)
-        self.n = check_integer("dim", dim, 2)
-        self.plane = _check_plane(plane, self.n)
-        angles = 2.0 * np.pi * np.arange(self.k) / self.k
-        self._matrices = _plane_rotations(angles, self.n, self.plane)
-
-    @property
-    def name(self) -> str:
-        return f"C_{self.k}"
-
-    def latex(self) -> str:
-        return f"C_{{{self.k}}}"
-
-    def _repr_args(self) -> str:
-        return f"{self.k}, dim={self.n}, plane={self.plane}"
+    def _build(self, angles: np.ndarray) -> np.ndarray:
+        return _plane_rotations(angles, self.n, self.plane)
 
 
-class Dihedral(_FiniteMatrixSet):
+class Dihedral(_PlaneFiniteGroup):
     r"""The dihedral group :math:`D_k` (order 2k): rotations by :math:`2\pi j/k` and the reflections
     of a coordinate plane.
 
@@ -96,26 +108,12 @@ class Dihedral(_FiniteMatrixSet):
     6
     """
 
-    is_group = True
+    _letter = "D"
 
-    def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
-        self.k = check_integer("k", k, 1)
-        self.n = check_integer("dim", dim, 2)
-        self.plane = _check_plane(plane, self.n)
-        angles = 2.0 * np.pi * np.arange(self.k) / self.k
+    def _build(self, angles: np.ndarray) -> np.ndarray:
         rot = _plane_rotations(angles, self.n, self.plane)
         ref = _plane_rotations(angles, self.n, self.plane, reflect=np.ones(self.k, dtype=bool))
-        self._matrices = np.concatenate([rot, ref])
-
-    @property
-    def name(self) -> str:
-        return f"D_{self.k}"
-
-    def latex(self) -> str:
-        return f"D_{{{self.k}}}"
-
-    def _repr_args(self) -> str:
-        return f"{self.k}, dim={self.n}, plane={self.plane}"
+        return np.concatenate([rot, ref])
 
 
 class Symmetric(TransformationSetBase):
