@@ -24,6 +24,7 @@ __all__ = [
     "CoveringNumber",
     "QuotientCoveringNumber",
     "EquivarianceError",
+    "SupEquivarianceError",
     "GroupOrder",
     "space_symbol",
     "latex_of",
@@ -99,6 +100,15 @@ class EquivarianceError(sp.Function):
     def _latex(self, printer):
         f, s = self.args
         return rf"\operatorname{{ee}}\left({printer._print(f)}; {printer._print(s)}\right)"
+
+
+class SupEquivarianceError(EquivarianceError):
+    r"""``ee_inf(f; S)``: the sup equivariance error ``sup_{x, s} ||f(s x) - rho(s) f(x)||``
+    (THEORY.md §3), the one the partition bound needs."""
+
+    def _latex(self, printer):
+        f, s = self.args
+        return rf"\operatorname{{ee}}_{{\infty}}\left({printer._print(f)}; {printer._print(s)}\right)"
 
 
 class GroupOrder(_Positive):

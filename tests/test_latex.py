@@ -67,3 +67,18 @@ def test_document_compiles_with_pdflatex(tmp_path):
     pdf = document([_bound()], tmp_path / "b.tex", compile=True)
     assert pdf.suffix == ".pdf" and pdf.stat().st_size > 1000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_partition_bound_prints_sup_equivariance_error_in_paper_form():
+    import symbound as sb
+
+    b = sb.generalization_bound(sb.Annulus(sp.Rational(1, 2), 1), sb.groups.SO(2), method="partition",
+                                lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, grid_size=1,
+                                covering="upper", equivariance_error=0.1)
+    assert r"\operatorname{ee}_{\infty}\left(f; \mathrm{SO}(2)\right)" in b.latex()
+    assert "ee" not in b.latex(form="formula").replace(r"\operatorname{ee}", "")  # rewritten away
+    # the value is that of the formula with eta = 0.1: the r term carries 2 L_l eta = 0.2
+    plain_eta = sb.generalization_bound(sb.Annulus(sp.Rational(1, 2), 1), sb.groups.SO(2),
+                                        method="partition", lipschitz=1, loss_lipschitz=1,
+                                        loss_bound=1, classes=2, grid_size=1, covering="upper")
+    assert b.evaluate(n=10**6, delta=0.05) > plain_eta.evaluate(n=10**6, delta=0.05) + 0.2 - 1e-9

@@ -163,7 +163,8 @@ import sympy as sp
 
 from .._validation import check_choice, check_integer, check_probability, check_real
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
-from ..functions import CoveringNumber, QuotientCoveringNumber, latex_of, space_symbol
+from ..functions import (CoveringNumber, QuotientCoveringNumber, SupEquivarianceError, latex_of,
+                         space_symbol)
 from ..symbols import symbol
 from ._bound import Bound, _OptimumResult, evaluate_expr
 
@@ -855,7 +856,12 @@ def _partition(*, space, group, cover, ycover, L, Ll, M, eta, n, delta, resoluti
         defs = {cover.paper(eps): cover.formula(eps), ycover.paper(eps): ycover.formula(eps)}
         L_eff = L + 1
         lhs_cells = "N_S(X, eps) N(Y, eps) cells of Z = X x Y modulo the diagonal action"
-    r_term = 2 * Ll * (L_eff * eps + eta)
+    eta_paper = eta
+    if group is not None and eta != 0 and not eta.free_symbols:
+        # paper form: ee(f; S) in the expression, its measured or known value in the definitions
+        eta_paper = SupEquivarianceError(sp.Symbol("f"), space_symbol(group.name, group.latex()))
+        defs[eta_paper] = eta
+    r_term = 2 * Ll * (L_eff * eps + eta_paper)
     conf = 2 * sp.log(m) + 2 * sp.log(1 / delta)
     expr = r_term + M * sp.sqrt((2 * K_paper * sp.log(2) + conf) / n)
     kind = cover.kind if ycover is None else ("certified" if cover.kind == ycover.kind == "certified"
