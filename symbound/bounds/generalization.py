@@ -392,7 +392,16 @@ def _make_cover(space, group, covering: str, power_law, *, name: str = "X") -> _
     def formula(r):
         return expr_r.xreplace({rs: r})
 
-    if not regime and not cb.log_expr.free_symbols - {rs}:
+    if regime:
+        # The closed form holds only in its regime (e.g. eps <= 2 r1): the bound's formula is then
+        # the certified count computed by the space itself at each numeric r, valid for every r.
+        numeric_cover = _numeric_covering_function(target)
+
+        def formula(r):  # noqa: F811 - replaces the closed form outside its regime
+            return numeric_cover(r)
+
+        regime = ()
+    if not cb.regime and not cb.log_expr.free_symbols - {rs}:
         # the symbolic formula holds for every r > 0: evaluate it directly (fast, mpmath)
         fast = sp.lambdify(rs, cb.log_expr, modules="mpmath")
 
@@ -409,6 +418,38 @@ def _make_cover(space, group, covering: str, power_law, *, name: str = "X") -> _
     return _Cover(paper, formula, lambda r: numeric_log(float(r)), None, "certified", dim, regime,
                   f"certified upper bound ({cb.method}; {cb.reference})",
                   lambda r: target.covering(r, "upper").expr)
+
+
+class _CertifiedCovering(sp.Function):
+    """Base of the numeric certified covering numbers made by :func:`_numeric_covering_function`."""
+
+    nargs = 1
+    is_real = True
+
+    def _eval_is_positive(self):
+        return True
+
+
+def _numeric_covering_function(target) -> type:
+    """A SymPy function r -> the certified upper covering number of ``target`` at numeric r
+    (``target.covering(r, "upper")``, exact per r, in log form: no overflow), printing as
+    N^up(target, r).  Used where no closed form holds for every r."""
+
+    @functools.lru_cache(maxsize=65536)
+    def log_n(r: float):
+        return mpmath.mpf(target.covering(sp.Float(r, 30), "upper").log())
+
+    def imp(r):
+        return mpmath.exp(log_n(float(r)))
+
+    tex = target.latex() if hasattr(target, "latex") else str(target)
+
+    def _latex(self, printer):
+        return (r"\mathcal{N}^{\mathrm{up}}\left(" + tex + ", " + printer._print(self.args[0])
+                + r"\right)")
+
+    return type(f"Nup_{abs(hash((id(target), tex))) % 10**8}", (_CertifiedCovering,),
+                {"_imp_": staticmethod(imp), "_latex": _latex})
 
 
 def _product_cover(cx: _Cover, cy: _Cover) -> _Cover:
@@ -703,7 +744,7 @@ def generalization_bound(space=None, group=None, method: str = "partition", *,
                          classes: Any = None, equivariance_error: Any = 0,
                          hypothesis_bound: Any = None, grid_size: Any = None,
                          output_space=None, resolution: str = "optimize",
-                         covering: str = "auto", power_law=None, n: Any = None,
+                         covering: str = "upper", power_law=None, n: Any = None,
                          delta: Any = None) -> GeneralizationBound:
     r"""Generalization bound for (approximately) S-invariant or S-equivariant Lipschitz models.
 
@@ -745,8 +786,11 @@ def generalization_bound(space=None, group=None, method: str = "partition", *,
         ``Z = X x Y`` with the diagonal action and an invariant loss (stated in ``assumptions``).
     resolution : "optimize" (closed-form optimum substituted when the covering is a power law) or
         "expose" (eps / alpha left free; :meth:`GeneralizationBound.optimize` gives it).
-    covering : "auto" (power law when the space/quotient has one, else the certified upper bound),
-        "power_law", or "upper" (always the certified upper bound).
+    covering : "upper" (default: the certified upper covering number of the space or quotient, so
+        the bound is certified), "power_law" (the leading-order power law ``V0 r^-d0`` of the
+        covering number: closed-form optimum and rate, labelled asymptotic — for d0 >= 2 the
+        volume-ratio constant is a lower envelope of N, so this is the bound's leading-order
+        shape, not a certified value), or "auto" (power law where there is one, else "upper").
     power_law : (V0, d0) asserted by the caller: ``N_S(X, r) <= V0 r^{-d0}`` on the radii used.
     n, delta : sample size and confidence (default the canonical symbols).
 

@@ -15,13 +15,20 @@ import sympy as sp
 
 from symbound.bounds import (
     GeneralizationBound,
-    generalization_bound,
+    generalization_bound as _generalization_bound,
     lipschitz_class_log_covering,
     power_law_entropy_integral,
 )
 from symbound.errors import InvalidTypeError, InvalidValueError
 from symbound.groups import SO, Cyclic, PartialRotations
 from symbound.spaces import Annulus, Ball
+
+
+def generalization_bound(*args, **kwargs):
+    """These tests exercise the leading-order power-law path (closed forms, asymptotic
+    multipliers): ``covering="auto"`` unless a test asks for another covering."""
+    kwargs.setdefault("covering", "auto")
+    return _generalization_bound(*args, **kwargs)
 from symbound.symbols import symbol
 
 KW = dict(lipschitz=1.5, loss_lipschitz=2, loss_bound=1, classes=2)
@@ -406,3 +413,16 @@ def test_n_and_delta_at_construction_and_eta_without_group():
     assert b.evaluate() == pytest.approx(ref, rel=1e-12)
     with pytest.raises(InvalidValueError, match="equivariance_error"):
         generalization_bound(Ball(2), equivariance_error=0.1)
+
+
+def test_default_bound_is_certified_and_equals_the_formula_with_the_certified_count():
+    import math
+
+    b = _generalization_bound(Ball(2), lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2,
+                              grid_size=1, resolution="expose")
+    assert b.kind == "certified"
+    eps = 0.05
+    N = float(Ball(2).covering(eps, "upper").expr)  # (1 + 2/eps)^2 = 41^2 by hand
+    assert N == 41**2
+    by_hand = 2 * eps + math.sqrt((2 * 2 * N * math.log(2) + 2 * math.log(20)) / 1e5)
+    assert b.evaluate(n=10**5, delta=0.05, eps=eps) == pytest.approx(by_hand, rel=1e-12)

@@ -22,9 +22,16 @@ import math
 import numpy as np
 import pytest
 
-from symbound.bounds import compare, generalization_bound
+from symbound.bounds import compare, generalization_bound as _generalization_bound
 from symbound.groups import SO, Cyclic
 from symbound.spaces import Ball
+
+
+def generalization_bound(*args, **kwargs):
+    """These tests exercise the leading-order power-law path (closed forms, asymptotic
+    multipliers): ``covering="auto"`` unless a test asks for another covering."""
+    kwargs.setdefault("covering", "auto")
+    return _generalization_bound(*args, **kwargs)
 
 L, DELTA, N, REPS, N_TEST, K = 2.0, 0.1, 2000, 24, 20_000, 6
 

@@ -28,12 +28,36 @@ def _reference(nn, dd, ee):  # written independently with math
 
 @given(st.integers(1, 10**9), st.floats(1e-10, 0.99), st.floats(1e-3, 10.0))
 def test_compiled_equals_reference_and_symbolic(nn, dd, ee):
-    # away from the jumps of ceil(1/eps): there float64 and exact arithmetic may round 1/eps to
-    # different sides of an integer (documented in symbound.numeric.compile)
-    assume(abs(1 / ee - round(1 / ee)) > 1e-9)
     got = COMPILED(n=nn, delta=dd, eps=ee)
-    assert got == pytest.approx(_reference(nn, dd, ee), rel=1e-12)
+    # the exact symbolic value, also at the jumps of ceil(1/eps)
     assert got == pytest.approx(PARTITION.evaluate(n=nn, delta=dd, eps=ee, L=1, M=1, C=2), rel=1e-12)
+    # a float reference written with math agrees away from the jumps (where float64 rounding of
+    # 1/eps may land on either side of an integer)
+    assume(abs(1 / ee - round(1 / ee)) > 1e-9)
+    assert got == pytest.approx(_reference(nn, dd, ee), rel=1e-12)
+
+
+def test_ceil_jumps_follow_exact_arithmetic():
+    # eps just below 1/k: 1/eps is a hair above k in exact arithmetic (ceil = k + 1) while float64
+    # may round it to k; the compiled value must never fall below the exact bound
+    import numpy as np
+
+    eps = np.array([np.nextafter(1 / k, 0.0) for k in range(2, 400)] + [1 / k for k in range(2, 400)])
+    got = COMPILED(n=1000, delta=0.05, eps=eps)
+    exact = [PARTITION.evaluate(n=1000, delta=0.05, eps=float(e), L=1, M=1, C=2) for e in eps]
+    np.testing.assert_allclose(got, exact, rtol=1e-12)
+
+
+def test_numerically_defined_functions_take_the_exact_path():
+    import symbound as sb
+
+    b = sb.generalization_bound(sb.Annulus(sp.Rational(1, 20), 1), covering="upper", lipschitz=1,
+                                loss_lipschitz=1, loss_bound=1, classes=2, grid_size=1,
+                                resolution="expose")
+    f = compile_bound(b, "n", "delta", "eps")
+    assert f.backend.startswith("exact")
+    got = f(n=np.array([100, 10_000]), delta=0.05, eps=0.4)
+    assert got[1] == pytest.approx(b.evaluate(n=10_000, delta=0.05, eps=0.4), rel=1e-12)
 
 
 def test_compiled_vs_mpmath_high_precision():
@@ -66,6 +90,10 @@ def test_overflow_goes_to_mpmath_not_inf():
 def test_bad_input():
     with pytest.raises(InvalidValueError, match=r"delta must lie in \(0, 1\)"):
         COMPILED(n=10, delta=np.array([0.5, 1.5]), eps=0.1)
+    with pytest.raises(InvalidValueError, match="n must be an integer"):
+        COMPILED(n=2.5, delta=0.1, eps=0.1)
+    with pytest.raises(InvalidValueError, match="broadcast"):
+        COMPILED(n=np.ones(3), delta=np.full(2, 0.1), eps=0.1)
     with pytest.raises(InvalidValueError, match="missing"):
         COMPILED(n=10, delta=0.1)
     with pytest.raises(InvalidValueError, match="finite"):
@@ -88,7 +116,7 @@ def test_dask_sharded_sweep_equals_local():
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
-        nn = np.linspace(10, 1e6, 1001)
+        nn = np.round(np.linspace(10, 1e6, 1001))
         local = COMPILED(n=nn, delta=0.05, eps=0.1)
         remote = COMPILED(n=nn, delta=0.05, eps=0.1, client=client, chunk_size=300)
     np.testing.assert_array_equal(local, remote)
