@@ -161,8 +161,20 @@ def _tex(x: sp.Expr) -> str:
     return sp.latex(x, symbol_names=symbol_names())
 
 
+class _Regime(str):
+    """A regime condition: its text, and the SymPy relation it was printed from (``.relation``), so
+    that callers can test it numerically without parsing the text."""
+
+    relation: sp.Basic
+
+    def __new__(cls, rel):
+        obj = super().__new__(cls, str(rel))
+        obj.relation = rel
+        return obj
+
+
 def _cond(rel) -> str:
-    return str(rel)
+    return _Regime(rel)
 
 
 def _bound(expr, log_expr, kind, method, reference=_REF, regime=()) -> CoveringBound:

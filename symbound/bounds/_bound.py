@@ -446,8 +446,8 @@ def _numeric_argmin(f: sp.Expr, sym: sp.Symbol, interval) -> tuple[float, float]
     # ceil() gives a bound (many local minima), where golden section alone stalls.
     a, c = lo, hi
     best_x, best_v = lo, mpmath.inf
-    for _ in range(4):
-        grid = [a * (c / a) ** (i / 400.0) for i in range(401)]
+    for _ in range(3):
+        grid = [a * (c / a) ** (i / 200.0) for i in range(201)]
         vals = [val(x) for x in grid]
         i = min(range(len(grid)), key=lambda k: vals[k])
         if vals[i] < best_v:

@@ -393,12 +393,19 @@ def _make_cover(space, group, covering: str, power_law, *, name: str = "X") -> _
         return expr_r.xreplace({rs: r})
 
     if regime:
-        # The closed form holds only in its regime (e.g. eps <= 2 r1): the bound's formula is then
-        # the certified count computed by the space itself at each numeric r, valid for every r.
+        # The closed form holds only in its regime (e.g. eps <= 2 r1): outside it the bound uses the
+        # certified count computed by the space itself at each numeric r, so it is valid for every r.
         numeric_cover = _numeric_covering_function(target)
+        relations = [getattr(c, "relation", None) for c in regime]
+        if all(isinstance(rel, sp.Basic) for rel in relations):
+            inside = sp.And(*relations)
 
-        def formula(r):  # noqa: F811 - replaces the closed form outside its regime
-            return numeric_cover(r)
+            def formula(r):  # noqa: F811 - closed form inside its regime, exact count outside
+                return sp.Piecewise((expr_r.xreplace({rs: r}), inside.xreplace({rs: r})),
+                                    (numeric_cover(r), True))
+        else:
+            def formula(r):  # noqa: F811 - replaces the closed form outside its regime
+                return numeric_cover(r)
 
         regime = ()
     if not cb.regime and not cb.log_expr.free_symbols - {rs}:
@@ -440,7 +447,8 @@ def _numeric_covering_function(target) -> type:
         return mpmath.mpf(target.covering(sp.Float(r, 30), "upper").log())
 
     def imp(r):
-        return mpmath.exp(log_n(float(r)))
+        lg = log_n(float(r))
+        return float(mpmath.exp(lg)) if lg < 690 else mpmath.exp(lg)  # float where it fits
 
     tex = target.latex() if hasattr(target, "latex") else str(target)
 
