@@ -53,14 +53,24 @@ rng = np.random.default_rng(0)
 X = rng.normal(size=(N, P, D))
 
 
+CPU = {}  # CPU seconds (all threads of the process) of the fastest run of the last `best` call
+
+
 def best(fn, repeat=args.repeat):
     ts = []
     out = None
     for _ in range(repeat):
         t = time.perf_counter()
+        c = time.process_time()
         out = fn()
-        ts.append(time.perf_counter() - t)
-    return min(ts), out
+        ts.append((time.perf_counter() - t, time.process_time() - c))
+    w, c = min(ts)
+    CPU["last"] = c
+    return w, out
+
+
+def cpu():
+    return f"(CPU {CPU['last']:.3f} s)"
 
 
 def model_a(xs):
@@ -165,6 +175,41 @@ def numpy_b(chunk):
     return np.sqrt(tot / (N * KG))
 
 
+def _numpy_chunk_a(s, chunk):
+    xc = X[s:s + chunk]
+    b = xc.shape[0]
+    R = numpy_quat_rot(b * KG, np.random.default_rng([1, s])).reshape(b, KG, 3, 3)
+    xr = np.einsum("bkij,bpj->bkpi", R, xc, optimize=True)
+    h = xr.reshape(-1, D) @ W
+    np.tanh(h, out=h)
+    fg = h.reshape(b, KG, P, 8).sum(axis=2)
+    fg -= model_a(xc)[:, None, :]
+    return np.einsum("bkc,bkc->", fg, fg)
+
+
+def _numpy_chunk_b(s, chunk):
+    xc = X[s:s + chunk]
+    b = xc.shape[0]
+    R = numpy_quat_rot(b * KG, np.random.default_rng([1, s])).reshape(b, KG, 3, 3)
+    xr = np.einsum("bkij,bpj->bkpi", R, xc, optimize=True)
+    h = xr.reshape(-1, D) @ W
+    np.multiply(h, h, out=h)
+    fg = (h.reshape(b * KG, P, 8).sum(axis=1) @ M.T).reshape(b, KG, 8)
+    h0 = xc.reshape(-1, D) @ W
+    fg -= ((h0 * h0).reshape(b, P, 8).sum(1) @ M.T)[:, None, :]
+    return np.einsum("bkc,bkc->", fg, fg)
+
+
+def numpy_threads(which, chunk, T=2):
+    """The chunked numpy implementation run by T Python threads on disjoint chunks (numpy releases
+    the GIL in its kernels; BLAS at 1 thread): the multi-core numpy baseline."""
+    from concurrent.futures import ThreadPoolExecutor
+    fn = _numpy_chunk_a if which == "a" else _numpy_chunk_b
+    with ThreadPoolExecutor(T) as pool:
+        tot = sum(pool.map(lambda s: fn(s, chunk), range(0, N, chunk)))
+    return np.sqrt(tot / (N * KG))
+
+
 def numpy_b_algebraic(chunk):
     """Model-specific rewrite (not a generic implementation): sum_p (a^T x_p)^2 = a^T C a,
     C = X^T X, so only 3x3 covariances are rotated."""
@@ -209,6 +254,7 @@ def engine(model, method, **kw):
 
 
 def main():
+    print(f"load average at start: {open('/proc/loadavg').read().split()[:3]}")
     print(f"orbit benchmark: N={N} clouds x {P} points in R^3, K={KG} Haar rotations, p=2; "
           f"numba {numba.__version__}, numpy {np.__version__}, threading layer {args.layer}, "
           f"{numba.get_num_threads()} numba threads, OPENBLAS_CORETYPE="
@@ -225,7 +271,7 @@ def main():
 
     # (a) --------------------------------------------------------------------------------------
     print("\n(a) numpy model sum_p tanh(W^T x_p), batched path")
-    sizes = (1024, 4096, 16384)
+    sizes = (1024, 2048, 4096, 16384)
     res = {}
     for blas, mt, bss in ((None, 1, (1024, 16384)), (1, 1, sizes), (1, 2, sizes)):
         for bs in bss:
@@ -233,7 +279,7 @@ def main():
             res[blas, mt, bs], est = best(lambda: engine(model_a, "batched", batch_size=bs,
                                                          blas_threads=blas, model_threads=mt), rep)
             print(f"  engine batch_size={bs:6d}, model_threads={mt}, BLAS threads "
-                  f"{blas or 'untouched (2)'}: {res[blas, mt, bs]:.3f} s   ee_2 = {est.value:.6f}")
+                  f"{blas or 'untouched (2)'}: {res[blas, mt, bs]:.3f} s {cpu()}   ee_2 = {est.value:.6f}")
     floors = {}
     for blas, bss in ((None, (1024, 16384)), (1, sizes)):
         with threadpool_limits(blas, user_api="blas"):
@@ -246,13 +292,21 @@ def main():
         with threadpool_limits(blas, user_api="blas"):
             np_times[ch, blas], val = best(lambda: numpy_a(ch), 1 if blas is None else args.repeat)
         print(f"  numpy chunk={ch:4d} points, BLAS threads {blas or 'default'}: "
-              f"{np_times[ch, blas]:.3f} s   ee_2 = {val:.6f}")
+              f"{np_times[ch, blas]:.3f} s {cpu()}   ee_2 = {val:.6f}")
+    t_np1 = min(np_times.values())
+    with threadpool_limits(1, user_api="blas"):
+        for ch in (16, 64, 256):
+            np_times[ch, "2 threads"], val = best(lambda: numpy_threads("a", ch))
+            print(f"  numpy chunk={ch:4d} points, 2 Python threads, BLAS 1 thread: "
+                  f"{np_times[ch, '2 threads']:.3f} s {cpu()}   ee_2 = {val:.6f}")
     fl = min(floors.values())
     t_np = min(np_times.values())
     t1 = min(v for (b, mt, _), v in res.items() if mt == 1)
     t2 = min(v for (b, mt, _), v in res.items() if mt == 2)
     t_def = min(v for (b, mt, _), v in res.items() if mt == 1 and b is None)
-    print(f"  => best floor {fl:.3f} s, best numpy {t_np:.3f} s")
+    print(f"  => best floor {fl:.3f} s, best numpy {t_np:.3f} s (single-threaded numpy {t_np1:.3f} s: "
+          f"numpy/engine {t_np1 / min(v for (b, mt, _), v in res.items() if mt == 1):.2f} with one "
+          "model thread)")
     print(f"  => engine with BLAS untouched (blas_threads=None): engine/floor = {t_def / fl:.2f}, "
           f"numpy/engine = {t_np / t_def:.2f}")
     print(f"  => engine defaults (blas_threads='auto' = 1, model_threads=1, batch_size "
@@ -266,14 +320,24 @@ def main():
     # (b) --------------------------------------------------------------------------------------
     print("\n(b) njit model M sum_p (W^T x_p)^2, fused path")
     t_fused, est = best(lambda: engine(model_b, "fused"))
-    print(f"  engine fused: {t_fused:.3f} s   ee_2 = {est.value:.6f}")
+    print(f"  engine fused: {t_fused:.3f} s {cpu()}   ee_2 = {est.value:.6f}")
+    c_fused = CPU["last"]
     t_bat, est_b = best(lambda: engine(model_b, "batched"))
     print(f"  engine batched (same njit model, row kernel): {t_bat:.3f} s   ee_2 = {est_b.value:.6f}")
     np_b = {}
+    c_npb = float("inf")
     for ch in (16, 64, 256):
         with threadpool_limits(1, user_api="blas"):
             np_b[ch], val = best(lambda: numpy_b(ch))
-        print(f"  numpy chunk={ch:4d} (BLAS 1 thread, faster here): {np_b[ch]:.3f} s   ee_2 = {val:.6f}")
+            c_npb = min(c_npb, CPU["last"])
+        print(f"  numpy chunk={ch:4d} (BLAS 1 thread, faster here): {np_b[ch]:.3f} s {cpu()}   "
+              f"ee_2 = {val:.6f}")
+    t_npb1 = min(np_b.values())
+    with threadpool_limits(1, user_api="blas"):
+        for ch in (16, 64, 256):
+            np_b[ch, "2 threads"], val = best(lambda: numpy_threads("b", ch))
+            print(f"  numpy chunk={ch:4d}, 2 Python threads, BLAS 1 thread: "
+                  f"{np_b[ch, '2 threads']:.3f} s {cpu()}   ee_2 = {val:.6f}")
     t_npb = min(np_b.values())
     nb = min(4096, N)
     xr = np.empty((nb * KG, P * D))
@@ -298,6 +362,9 @@ def main():
         t_alg, val = best(lambda: numpy_b_algebraic(256))
     print(f"  numpy with a model-specific algebraic rewrite (3x3 covariances, not generic): "
           f"{t_alg:.3f} s   ee_2 = {val:.6f}")
+    print(f"  load average now: {open('/proc/loadavg').read().split()[:3]}")
+    print(f"  => single-threaded numpy / fused = {t_npb1 / t_fused:.2f} (wall); in CPU time "
+          f"(thread-neutral): {c_npb / c_fused:.2f}")
     print(f"  => numpy / fused = {t_npb / t_fused:.2f} (target >= 5); "
           f"model-specific numpy / fused = {t_alg / t_fused:.2f}")
 
@@ -321,9 +388,9 @@ def main():
 
     # memory -------------------------------------------------------------------------------------
     print("\nmemory (tracemalloc peak of numpy allocations during one engine call, n_bootstrap=1; the "
-          "bootstrap adds a block of at most 1e6 resampled indices, 8 MB + its gather, whatever N)")
+          "bootstrap kernel draws its indices on the fly: 2 x n_bootstrap floats)")
     full = N * KG * P * D * 8
-    for bs in (1024, 4096, 16384):
+    for bs in (1024, 2048, 4096, 16384):
         tracemalloc.start()
         engine(model_a, "batched", batch_size=bs, n_bootstrap=1)
         _, peak = tracemalloc.get_traced_memory()

@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 #: default number of transformed inputs per model call on the batched path
-DEFAULT_BATCH_SIZE = 4096
+DEFAULT_BATCH_SIZE = 2048  # measured fastest for a numpy model on 2 cores (benchmarks/README.md, orbit)
 DEFAULT_QUANTILES = (0.5, 0.9, 0.99)
 
 
@@ -344,6 +344,19 @@ def _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, T, st, bar
     return st
 
 
+#: points per dynamically scheduled chunk of the fused kernel's parallel loop
+_FUSED_CHUNK = 128
+
+
+def _set_chunksize(n):
+    """numba's parallel chunk size of this thread (0 = static halves); returns the previous one."""
+    try:
+        from numba import set_parallel_chunksize
+    except ImportError:  # pragma: no cover - numba < 0.57
+        return 0
+    return set_parallel_chunksize(n)
+
+
 def _fused_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, chunk, progress) -> _OrbitStats:
     N = X.shape[0]
     mode = _rho_mode(rho, spec, mdl.q)
@@ -353,6 +366,10 @@ def _fused_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, chunk, progre
     st = _OrbitStats(np.empty(N), np.empty(N), np.empty(N, dtype=np.int64), np.empty(N))
     bar = _progress(N, progress, "orbit integral (fused)")
     step = N if not progress else max(1, chunk)
+    # dynamic scheduling in chunks of points: on a shared machine a thread whose core is also
+    # used by another process no longer holds up the whole pass (static halves: measured best
+    # 0.27 s vs 0.21 s with one foreign busy process on 2 cores; no cost on a free machine)
+    old_chunk = _set_chunksize(_FUSED_CHUNK)
     try:
         for s in range(0, N, step):
             b = min(step, N - s)
@@ -363,6 +380,7 @@ def _fused_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, chunk, progre
             if bar is not None:
                 bar.update(b)
     finally:
+        _set_chunksize(old_chunk)
         if bar is not None:
             bar.close()
     if not (np.all(np.isfinite(st.m)) and np.all(np.isfinite(st.norms))):
@@ -491,15 +509,16 @@ def _seeds(seed):
 
 
 def _bootstrap_ci(a, b, p, conf, rng, n_boot):
-    """Percentile bootstrap of (mean a / mean b)^(1/p) over the data points (b None: mean a)."""
-    N = a.shape[0]
-    stats = np.empty(n_boot)
-    step = max(1, 1_000_000 // max(N, 1))  # at most ~1e6 resampled indices in memory
-    for s in range(0, n_boot, step):
-        t = min(step, n_boot - s)
-        idx = rng.integers(0, N, size=(t, N))
-        num = a[idx].mean(axis=1)
-        stats[s:s + t] = num if b is None else num / np.maximum(b[idx].mean(axis=1), 1e-300)
+    """Percentile bootstrap of (mean a / mean b)^(1/p) over the data points (b None: mean a).
+    The resampled means come from a counter-based parallel kernel keyed by ``rng`` (no index
+    array in memory; the same ``rng`` state gives the same interval for any thread count)."""
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    use_b = b is not None
+    bb = np.ascontiguousarray(b, dtype=np.float64) if use_b else a
+    num = np.empty(n_boot)
+    den = np.empty(n_boot)
+    K.bootstrap_means(a, bb, use_b, seed_key(rng), num, den)
+    stats = num / np.maximum(den, 1e-300) if use_b else num
     lo, hi = np.quantile(stats, [(1 - conf) / 2, (1 + conf) / 2])
     return (max(lo, 0.0) ** (1 / p), max(hi, 0.0) ** (1 / p))
 
@@ -550,6 +569,9 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     model_threads : batched path: number of threads calling the model concurrently on different
         chunks (each with its own buffers).  Only for thread-safe batch models (numpy functions
         are); njit models use the fused path or one thread.  Results do not depend on it.
+        Recommended for thread-safe models: ``model_threads=2`` on 2 cores ran 1.7x faster than
+        one model thread (``benchmarks/README.md``, orbit); not the default because calling a
+        model concurrently is unsafe in general.
 
     Returns
     -------

@@ -220,3 +220,27 @@ def test_stratified_uniforms_are_shifted_lattice():
     vals = np.array(vals)
     assert np.all(np.floor(vals * 10) == np.arange(10))  # one point per stratum
     assert np.allclose(np.diff(vals), 0.1)
+
+
+def test_bootstrap_means_match_python_and_thread_count():
+    """Resample r draws index floor(N u_j) from the counter stream of point_base(key, r)."""
+    import numba
+
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=7), rng.random(7) + 0.5
+    key, n_boot = 4242, 6
+    num, den = np.empty(n_boot), np.empty(n_boot)
+    K.bootstrap_means(a, b, True, np.uint64(key), num, den)
+    for r in range(n_boot):
+        base = py_splitmix(key + (r + 1) * G)
+        idx = [min(int((py_splitmix(base + (j + 1) * G) >> 11) / 2.0**53 * 7), 6) for j in range(7)]
+        assert num[r] == pytest.approx(a[idx].mean(), rel=1e-14, abs=1e-15)
+        assert den[r] == pytest.approx(b[idx].mean(), rel=1e-14)
+    one, _ = np.empty(n_boot), np.empty(n_boot)
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        K.bootstrap_means(a, a, False, np.uint64(key), one, _)
+    finally:
+        numba.set_num_threads(old)
+    assert np.array_equal(one, num)
