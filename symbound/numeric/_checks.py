@@ -13,6 +13,8 @@ __all__ = ["as_float_array", "check_group_matches", "check_rng_seed"]
 def as_float_array(name: str, x, *, min_ndim: int = 1, allow_empty: bool = False,
                    dtype=np.float64) -> np.ndarray:
     """``x`` as a C-contiguous float array, refusing non-numeric, empty, NaN and inf input."""
+    if np.iscomplexobj(x):
+        raise InvalidTypeError(f"{name} must contain real numbers, got complex values")
     try:
         arr = np.asarray(x, dtype=dtype, order="C")  # keeps 0-d input 0-d
     except (TypeError, ValueError):

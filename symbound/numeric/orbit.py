@@ -108,6 +108,10 @@ class _Model:
             self._check_finite(y[None, :], "X[:1]")
         else:
             y = self._raw(X[:1])
+            if y.ndim not in (1, 2) or y.shape[0] != 1:
+                raise InvalidValueError(
+                    "model must return shape (batch,) or (batch, k); for a batch of 1 input of shape "
+                    f"{X.shape[1:]} (X[:1]) it returned shape {y.shape}")
             self.dtype = y.dtype
             self.q = 1 if y.ndim == 1 else int(y.shape[1])
             self.squeeze = y.ndim == 1
@@ -155,9 +159,15 @@ class _Model:
 
 
 def _check_X(X, group) -> np.ndarray:
+    from ..groups import TransformationSetBase
+
+    if not isinstance(group, TransformationSetBase):
+        raise InvalidTypeError(
+            f"group must be a transformation set of symbound.groups, got {type(group).__name__}")
     X = as_float_array("X", X, min_ndim=2)
-    if X.shape[0] < 1:
-        raise InvalidValueError(f"X must contain at least one sample, got shape {X.shape}")
+    if X.shape[0] < 2:
+        raise InvalidValueError(
+            f"X must contain at least 2 samples (standard errors and intervals need 2), got shape {X.shape}")
     check_group_matches("X", X, group)
     return X
 

@@ -123,6 +123,11 @@ def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
         raise InvalidTypeError(f"model must be callable, got {type(model).__name__}")
     if not isinstance(group, TransformationSetBase):
         raise InvalidTypeError(f"group must be a transformation set of symbound.groups, got {type(group).__name__}")
+    if not group.is_group:
+        raise InvalidValueError(
+            f"group must be a group: the Reynolds operator averages over a compact group with its "
+            f"Haar measure (THEORY.md §3); {group.name} is not a group (use a subgroup, e.g. "
+            "Cyclic(k), or the full group it lies in)")
     check_integer("n_group_samples", n_group_samples, 1)
     check_integer("batch_size", batch_size, 1)
     method = check_choice("method", method, ("auto", "exact", "quadrature", "monte-carlo"))

@@ -323,3 +323,18 @@ def test_bad_input_gives_clear_errors():
         equivariance_error(f, SO(3), X, method="gpu")
     with pytest.raises(InvalidValueError, match="axis -2 of length 4"):
         equivariance_error(f, Symmetric(4), X)
+
+
+def test_more_bad_input_named_clearly():
+    from symbound.errors import InvalidTypeError as TE
+    from symbound.errors import InvalidValueError as VE
+
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    with pytest.raises(VE, match="model must return shape"):
+        equivariance_error(lambda x: 1.0, SO(2), X)
+    with pytest.raises(TE, match="group must be a transformation set"):
+        equivariance_error(lambda x: x[:, 0], "SO2", X)
+    with pytest.raises(TE, match="X must contain real numbers"):
+        equivariance_error(lambda x: x[:, 0], SO(2), X + 1j)
+    with pytest.raises(VE, match="at least 2 samples"):
+        equivariance_error(lambda x: x[:, 0], SO(2), X[:1])

@@ -141,3 +141,11 @@ def test_bad_arguments():
     Qf = symmetrize(lambda xs: xs[:, 0], SO(3))
     with pytest.raises(InvalidValueError, match="last axis of length 3"):
         Qf(np.zeros((4, 2)))
+
+
+def test_symmetrize_refuses_sets_that_are_not_groups():
+    from symbound.errors import InvalidValueError
+    from symbound.groups import PartialRotations
+
+    with pytest.raises(InvalidValueError, match="group must be a group"):
+        symmetrize(lambda x: x[:, 0], PartialRotations(0.5))
