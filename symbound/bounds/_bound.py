@@ -365,7 +365,8 @@ class Bound:
 
     def describe(self) -> str:
         """Plain-text description: statement, kind, reference, assumptions, regime, notes."""
-        lines = [f"{self.name} ({self.kind})", f"  {self.lhs} <= {self.formula()}"]
+        op = "<=" if self.kind == "certified" else "<~ (leading order)"
+        lines = [f"{self.name} ({self.kind})", f"  {self.lhs} {op} {self.formula()}"]
         if self.probability:
             lines.append(f"  with probability at least {self.probability}")
         lines.append(f"  reference: {self.reference}")
