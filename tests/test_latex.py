@@ -82,3 +82,20 @@ def test_partition_bound_prints_sup_equivariance_error_in_paper_form():
                                         method="partition", lipschitz=1, loss_lipschitz=1,
                                         loss_bound=1, classes=2, grid_size=1, covering="upper")
     assert b.evaluate(n=10**6, delta=0.05) > plain_eta.evaluate(n=10**6, delta=0.05) + 0.2 - 1e-9
+
+
+def test_finite_group_bound_rewrites_through_the_group_order():
+    import symbound as sb
+
+    b = sb.generalization_bound(sb.Ball(2), sb.groups.Cyclic(6), covering="power_law", lipschitz=1,
+                                loss_lipschitz=1, loss_bound=1, classes=2, grid_size=1,
+                                resolution="expose")
+    assert r"\mathcal{N}_{C_{6}}\left(B^{2}_{1}, \varepsilon\right)" in b.latex()
+    one_step = sb.latex.snippet(b.formula(steps=1))
+    assert r"\left|C_{6}\right|" in one_step and r"\mathcal{N}\left(B^{2}_{1}, \varepsilon\right)" in one_step
+    # fully rewritten: N(B^2_1, eps) ~ 1/eps^2 (area pi / (pi eps^2)) and |C_6| = 6, by hand
+    n, delta = 10**5, 0.05
+    import math
+
+    by_hand = 2 * 0.1 + math.sqrt(2 * math.log(1 / delta) + 4 * math.log(2) / (6 * 0.1**2)) / math.sqrt(n)
+    assert b.evaluate(n=n, delta=delta, eps=0.1) == pytest.approx(by_hand, rel=1e-12)

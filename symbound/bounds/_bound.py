@@ -222,10 +222,13 @@ class Bound:
             raise InvalidValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
 
     # ----- structure ------------------------------------------------------------------------
-    def formula(self) -> sp.Expr:
-        """The right-hand side with every unevaluated quantity replaced by its formula."""
+    def formula(self, steps: int | None = None) -> sp.Expr:
+        """The right-hand side with every unevaluated quantity replaced by its formula.
+
+        ``steps`` rewrites only that many levels of definitions (e.g. ``N_G(X, eps)`` ->
+        ``N(X, eps)/|G|`` in one step, then the numbers); ``None`` rewrites completely."""
         e = self.expr
-        for _ in range(4):  # definitions may refer to other definitions
+        for _ in range(8 if steps is None else steps):  # definitions may refer to other definitions
             new = e.xreplace(dict(self.definitions))
             if new == e:
                 break

@@ -163,7 +163,8 @@ import sympy as sp
 
 from .._validation import check_choice, check_integer, check_probability, check_real
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
-from ..functions import (CoveringNumber, QuotientCoveringNumber, SupEquivarianceError, latex_of,
+from ..functions import (CoveringNumber, GroupOrder, QuotientCoveringNumber, SupEquivarianceError,
+                         latex_of,
                          space_symbol)
 from ..symbols import symbol
 from ._bound import Bound, _OptimumResult, evaluate_expr
@@ -310,6 +311,9 @@ class _Cover:
     regime: tuple[str, ...]
     description: str
     exact: Callable[[sp.Expr], sp.Expr] | None = None  # exact r -> N (SymPy, re-queries the space)
+    # r -> the definitions chain of the paper form, e.g. N_G(X, r) -> N(X, r)/|G|, N(X, r) -> V r^-d,
+    # |G| -> k (finite groups, leading order); None: paper(r) -> formula(r) directly
+    paper_defs: Callable[[sp.Expr], dict] | None = None
 
 
 def _quotient_of(space, group):
@@ -376,10 +380,23 @@ def _make_cover(space, group, covering: str, power_law, *, name: str = "X") -> _
         elif group is None:
             pl = _asymptotic_power_law(target)
         if pl is not None:
-            return _power_cover(paper, pl[0], pl[1], kind,
-                                ("asymptotic as eps -> 0 (leading-order covering number)",)
-                                if kind == "asymptotic" else (),
-                                f"power law of N({getattr(target, 'name', 'X')}, r)")
+            cov = _power_cover(paper, pl[0], pl[1], kind,
+                               ("asymptotic as eps -> 0 (leading-order covering number)",)
+                               if kind == "asymptotic" else (),
+                               f"power law of N({getattr(target, 'name', 'X')}, r)")
+            plain_pl = _asymptotic_power_law(space) if (
+                group is not None and group.is_finite and group.is_group) else None
+            if plain_pl is not None and plain_pl[1] == pl[1] and \
+                    sp.simplify(plain_pl[0] / group.order - pl[0]) == 0:
+                # paper form of THEORY §2: N_G(X, eps) ~ N(X, eps) / |G| for a finite group
+                order_q = GroupOrder(gs)
+
+                def paper_defs(r, v=plain_pl[0], d=plain_pl[1], k=group.order):
+                    return {paper(r): CoveringNumber(xs, r) / order_q,
+                            CoveringNumber(xs, r): v * r ** (-d), order_q: sp.Integer(k)}
+
+                cov = replace(cov, paper_defs=paper_defs)
+            return cov
         if covering == "power_law":
             raise InvalidValueError(
                 f"covering='power_law' but {getattr(target, 'name', target)!r} has no power-law "
@@ -900,7 +917,7 @@ def _partition(*, space, group, cover, ycover, L, Ll, M, eta, n, delta, resoluti
     eps = symbol("eps")
     if ycover is None:
         K_paper = C * cover.paper(eps)
-        defs = {cover.paper(eps): cover.formula(eps)}
+        defs = cover.paper_defs(eps) if cover.paper_defs else {cover.paper(eps): cover.formula(eps)}
         L_eff = L
         lhs_cells = "C N_S(X, eps) cells (C label values, each its own cell)"
     else:
