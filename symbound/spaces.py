@@ -360,14 +360,17 @@ class Space(ABC):
         """``self.covering(eps, kind).log_expr``: ``ln N`` built in log form (never overflows)."""
         return self.covering(eps, kind).log_expr
 
-    def _upper(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def _upper(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - guarded by available_kinds
+        raise InvalidValueError(
+            f"kind='upper' is not available for {self.name}; available: {self.available_kinds}")
 
-    def _lower(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def _lower(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - guarded by available_kinds
+        raise InvalidValueError(
+            f"kind='lower' is not available for {self.name}; available: {self.available_kinds}")
 
-    def _asymptotic(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def _asymptotic(self, eps: sp.Expr) -> CoveringBound:  # pragma: no cover - guarded by available_kinds
+        raise InvalidValueError(
+            f"kind='asymptotic' is not available for {self.name}; available: {self.available_kinds}")
 
     def _asymptotic_volume_ratio(self, eps: sp.Expr, log_volume: sp.Expr) -> CoveringBound:
         m = self.dim

@@ -127,7 +127,8 @@ class TransformationSetBase(ABC):
                 )
             return np.mod(x[None, ...] + e.reshape((e.shape[0],) + (1,) * (x.ndim - 1) + (self.n,)),
                           self.period)
-        raise NotImplementedError  # permutation handled in subclass
+        raise InvalidValueError(  # Symmetric overrides apply(); no other action exists
+            f"apply() of the base class handles linear and translation actions, got {self.action!r}")
 
     def identity(self) -> np.ndarray:
         """The identity element in this set's numeric representation."""

@@ -4,6 +4,7 @@ matrices (THEORY.md §2).  lambda is the uniform measure on the elements."""
 from __future__ import annotations
 
 import itertools
+from abc import abstractmethod
 import math
 
 import numpy as np
@@ -60,8 +61,9 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
         self.plane = _check_plane(plane, self.n)
         self._matrices = self._build(2.0 * np.pi * np.arange(self.k) / self.k)
 
+    @abstractmethod
     def _build(self, angles: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """The group's matrices from the angles 2 pi j / k."""
 
     @property
     def name(self) -> str:
