@@ -317,6 +317,28 @@ def _row_range(z, zi, axes, origin, cell, ncell, reach2, sup, lo, hi, cur, bstar
 
 
 @njit(cache=True, error_model="numpy")
+def _scratch(m, nmats, dim, npts):
+    """Work arrays of the net kernels: grid box bounds (lo, hi, cur), the orbit copies of a centre,
+    and the buffers of the assignment solver (cost, u, v, minv, pp, way, used)."""
+    return (np.empty(m, np.int64), np.empty(m, np.int64), np.empty(m, np.int64),
+            np.empty((nmats, dim)), np.empty((npts + 1, npts + 1)), np.empty(npts + 1),
+            np.empty(npts + 1), np.empty(npts + 1), np.empty(npts + 1, np.int64),
+            np.empty(npts + 1, np.int64), np.empty(npts + 1, np.bool_))
+
+
+@njit(cache=True, error_model="numpy")
+def _fill_orbit(feat, i, mats, blk, nblk, orbit):
+    """orbit[g] = mats[g] acting block-wise on the feature vector of point i."""
+    for g in range(mats.shape[0]):
+        for b in range(nblk):
+            for r in range(blk):
+                s = 0.0
+                for k in range(blk):
+                    s += mats[g, r, k] * feat[i, b * blk + k]
+                orbit[g, b * blk + r] = s
+
+
+@njit(cache=True, error_model="numpy")
 def greedy_net_chunk(feat, aux, order, start, stop, mats, blk, axes, origin, cell, ncell, reach,
                      eps, mode, sup, theta, reflect, npts, pdim, bstart, perm, pvec, where,
                      covered, centres, n_centres):
@@ -334,20 +356,10 @@ def greedy_net_chunk(feat, aux, order, start, stop, mats, blk, axes, origin, cel
     nmats = mats.shape[0]
     nblk = dim // blk
     m = axes.shape[0]
-    lo = np.empty(m, np.int64)
-    hi = np.empty(m, np.int64)
-    cur = np.empty(m, np.int64)
+    lo, hi, cur, orbit, cost, u, v, minv, pp, way, used = _scratch(m, nmats, dim, npts)
     inv_cell = 1.0 / cell
     eps2 = eps * eps
     reach2 = reach * reach
-    orbit = np.empty((nmats, dim))
-    cost = np.empty((npts + 1, npts + 1))
-    u = np.empty(npts + 1)
-    v = np.empty(npts + 1)
-    minv = np.empty(npts + 1)
-    pp = np.empty(npts + 1, np.int64)
-    way = np.empty(npts + 1, np.int64)
-    used = np.empty(npts + 1, np.bool_)
     for t in range(start, stop):
         i = order[t]
         if covered[where[i]]:
@@ -355,13 +367,7 @@ def greedy_net_chunk(feat, aux, order, start, stop, mats, blk, axes, origin, cel
         centres[n_centres] = i
         n_centres += 1
         covered[where[i]] = True
-        for g in range(nmats):
-            for b in range(nblk):
-                for r in range(blk):
-                    s = 0.0
-                    for k in range(blk):
-                        s += mats[g, r, k] * feat[i, b * blk + k]
-                    orbit[g, b * blk + r] = s
+        _fill_orbit(feat, i, mats, blk, nblk, orbit)
         for g in range(nmats):
             if not _box(orbit, g, axes, origin, inv_cell, ncell, reach, lo, hi, cur):
                 continue
@@ -392,31 +398,15 @@ def nearest_centre(feat, aux, centres, mats, blk, axes, origin, cell, ncell, rea
     nmats = mats.shape[0]
     nblk = dim // blk
     m = axes.shape[0]
-    lo = np.empty(m, np.int64)
-    hi = np.empty(m, np.int64)
-    cur = np.empty(m, np.int64)
+    lo, hi, cur, orbit, cost, u, v, minv, pp, way, used = _scratch(m, nmats, dim, npts)
     inv_cell = 1.0 / cell
     r2 = reach * reach
-    orbit = np.empty((nmats, dim))
-    cost = np.empty((npts + 1, npts + 1))
-    u = np.empty(npts + 1)
-    v = np.empty(npts + 1)
-    minv = np.empty(npts + 1)
-    pp = np.empty(npts + 1, np.int64)
-    way = np.empty(npts + 1, np.int64)
-    used = np.empty(npts + 1, np.bool_)
     for j in range(feat.shape[0]):
         best_owner[j] = -1
         best_d2[j] = np.inf
     for ci in range(centres.shape[0]):
         i = centres[ci]
-        for g in range(nmats):
-            for b in range(nblk):
-                for r in range(blk):
-                    s = 0.0
-                    for k in range(blk):
-                        s += mats[g, r, k] * feat[i, b * blk + k]
-                    orbit[g, b * blk + r] = s
+        _fill_orbit(feat, i, mats, blk, nblk, orbit)
         for g in range(nmats):
             if not _box(orbit, g, axes, origin, inv_cell, ncell, reach, lo, hi, cur):
                 continue
