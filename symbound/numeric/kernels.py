@@ -169,33 +169,32 @@ def quaternion_to_rotation(w, x, y, z, out, n):
 
 
 @njit(cache=True)
+def _disc_point(zk, j, nonzero):
+    """A uniform point (x, y) of the open unit disc by rejection from the counter stream ``zk`` at
+    index ``j`` (at most 64 tries); returns (x, y, x^2 + y^2, next index).  ``nonzero`` also rejects
+    the centre (Marsaglia's second point divides by its squared norm)."""
+    x = 0.0
+    y = 0.0
+    sq = 1.0
+    for _ in range(64):
+        x = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 1) * _GOLDEN) >> _S11) * _INV53) - 1.0
+        y = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 2) * _GOLDEN) >> _S11) * _INV53) - 1.0
+        j += 2
+        sq = x * x + y * y
+        if sq < 1.0 and (sq > 0.0 or not nonzero):
+            break
+    return x, y, sq, j
+
+
+@njit(cache=True)
 def _so3_marsaglia(base, k, out, n):
     """Haar SO(3) without trigonometric calls (iid method): Marsaglia's (1972) uniform point of S^3
     from two uniform points of the unit disc (rejection), read as a unit quaternion.  The uniforms
     are the counter stream of sample k (index j = 0, 1, ...); at most 64 tries per disc (failure
     probability (1 - pi/4)^64 < 1e-42)."""
     zk = splitmix64(base + np.uint64(k + 1) * _GOLDEN)
-    j = 0
-    x1 = 0.0
-    y1 = 0.0
-    s1 = 0.0
-    for _ in range(64):
-        x1 = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 1) * _GOLDEN) >> _S11) * _INV53) - 1.0
-        y1 = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 2) * _GOLDEN) >> _S11) * _INV53) - 1.0
-        j += 2
-        s1 = x1 * x1 + y1 * y1
-        if s1 < 1.0:
-            break
-    x2 = 0.0
-    y2 = 0.0
-    s2 = 1.0
-    for _ in range(64):
-        x2 = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 1) * _GOLDEN) >> _S11) * _INV53) - 1.0
-        y2 = 2.0 * (np.float64(splitmix64(zk + np.uint64(j + 2) * _GOLDEN) >> _S11) * _INV53) - 1.0
-        j += 2
-        s2 = x2 * x2 + y2 * y2
-        if 0.0 < s2 < 1.0:
-            break
+    x1, y1, s1, j = _disc_point(zk, 0, False)
+    x2, y2, s2, j = _disc_point(zk, j, True)
     r = np.sqrt((1.0 - s1) / s2)
     quaternion_to_rotation(x1, y1, x2 * r, y2 * r, out, n)
 
