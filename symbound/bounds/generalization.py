@@ -409,10 +409,15 @@ def _make_cover(space, group, covering: str, power_law, *, name: str = "X") -> _
     def formula(r):
         return expr_r.xreplace({rs: r})
 
+    @functools.lru_cache(maxsize=65536)
+    def exact_log(r: float) -> mpmath.mpf:
+        """ln of the certified count the space computes at numeric r (valid for every r)."""
+        return mpmath.mpf(target.covering(sp.Float(r, 30), "upper").log())
+
     if regime:
         # The closed form holds only in its regime (e.g. eps <= 2 r1): outside it the bound uses the
         # certified count computed by the space itself at each numeric r, so it is valid for every r.
-        numeric_cover = _numeric_covering_function(target)
+        numeric_cover = _numeric_covering_function(target, exact_log)
         relations = [getattr(c, "relation", None) for c in regime]
         if all(isinstance(rel, sp.Basic) for rel in relations):
             inside = sp.And(*relations)
@@ -434,9 +439,7 @@ def _make_cover(space, group, covering: str, power_law, *, name: str = "X") -> _
             with mpmath.workdps(30):
                 return mpmath.mpf(fast(mpmath.mpf(r)))
     else:
-        @functools.lru_cache(maxsize=65536)
-        def numeric_log(r):
-            return mpmath.mpf(target.covering(sp.Float(r, 30), "upper").log())
+        numeric_log = exact_log
 
     dim = getattr(target, "dim", None)
     return _Cover(paper, formula, lambda r: numeric_log(float(r)), None, "certified", dim, regime,
@@ -454,14 +457,10 @@ class _CertifiedCovering(sp.Function):
         return True
 
 
-def _numeric_covering_function(target) -> type:
-    """A SymPy function r -> the certified upper covering number of ``target`` at numeric r
-    (``target.covering(r, "upper")``, exact per r, in log form: no overflow), printing as
+def _numeric_covering_function(target, log_n: Callable[[float], mpmath.mpf]) -> type:
+    """A SymPy function r -> the certified upper covering number of ``target`` at numeric r, from
+    ``log_n`` (ln of ``target.covering(r, "upper")``: exact per r, no overflow), printing as
     N^up(target, r).  Used where no closed form holds for every r."""
-
-    @functools.lru_cache(maxsize=65536)
-    def log_n(r: float):
-        return mpmath.mpf(target.covering(sp.Float(r, 30), "upper").log())
 
     def imp(r):
         lg = log_n(float(r))
