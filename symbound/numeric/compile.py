@@ -7,16 +7,22 @@ a real module file in a cache folder, so that ``numba.njit(cache=True)`` can cac
 name is a hash of the generated source, so two different bounds never share a cache entry.
 
 Entries that float64 cannot hold (the compiled value is inf or NaN, e.g. a covering number 3**1000 in
-an intermediate) are recomputed with mpmath from the symbolic formula; if the true value still does
+an intermediate, or an intermediate underflows, below) are recomputed with mpmath from the symbolic formula; if the true value still does
 not fit in float64 the result is an object array of ``mpmath.mpf`` — never a silent inf.
 
 ``ceiling``/``floor``: where their argument lies within a few ulps of an integer (``1/eps`` for
 ``eps = 0.1``), float64 cannot tell on which side of the jump the exact value lies, so such entries
 are recomputed exactly by the symbolic path (never rounded the wrong way).
 
+Underflow is caught as well: the generated code has one assignment per operation and tests each
+result; an operation that returns 0 or a subnormal number from operands that are not (``exp(-800)``,
+``1e-200 * 1e-200``) has lost its digits, so the entry is recomputed with mpmath (``1e300 * exp(-800)``
+is 3.7e-48, not 0).  Lambert's W and erfi (the Dudley closed forms) come from
+:mod:`symbound.numeric.special`.
+
 A bound whose formula contains numerically defined functions (certified covering numbers computed
-by the spaces, entropy integrals by quadrature) cannot be compiled: it is evaluated entry by entry
-on the exact path instead, and ``backend`` says so.
+by the spaces, entropy integrals by quadrature) or a function without float64 code cannot be
+compiled: it is evaluated entry by entry on the exact path instead, and ``backend`` says so.
 
 This is the only module that imports both SymPy and numba (STYLE.md).
 
@@ -36,10 +42,12 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from sympy.printing.pycode import PythonCodePrinter
 
 from ..bounds._bound import Bound, evaluate_expr
 from ..errors import InvalidTypeError, InvalidValueError
+from . import special
 from ._checks import as_float_array
 
 __all__ = ["compile_bound", "CompiledBound", "cache_dir"]
@@ -81,20 +89,111 @@ class _ScalarPrinter(PythonCodePrinter):
     def _print_floor(self, expr):
         return f"-_sb_ceil(-({self._print(expr.args[0])}))"
 
+    def _print_LambertW(self, expr):
+        if len(expr.args) > 1 and expr.args[1] != 0:
+            return self._print_not_supported(expr)  # other branches: the exact path
+        return f"_sb_special.lambertw0({self._print(expr.args[0])})"
+
+    def _print_erfi(self, expr):
+        return f"_sb_special.erfi({self._print(expr.args[0])})"
+
+
+#: hash of the special functions' source, written into every generated module: numba's cache of a
+#: function does not notice changes of the functions it calls
+_SPECIAL_TAG = hashlib.sha1(Path(special.__file__).read_bytes()).hexdigest()[:16]
+
+#: smallest positive normal float64: a result below it (0 or subnormal) has lost digits
+_TINY = "2.2250738585072014e-308"
+
+
+#: operations that return one of their arguments, an integer or a logarithm: a result of 0 there is
+#: an exact value, not an underflow
+_NO_UNDERFLOW = (sp.Max, sp.Min, sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.log)
+
+
+class _Emitter:
+    """Straight-line code for a formula, one assignment per operation, with an underflow test after
+    each: an operation whose result is 0 or subnormal although none of its operands is (``exp(-800)``,
+    ``1e-200 * 1e-200``, ``x ** -400`` ...) has lost its digits, and ``1e300 * exp(-800)`` would be
+    a silently wrong number.  The generated function then returns NaN, which sends the entry to the
+    exact (mpmath) path.  Piecewise branches are emitted as ``if``/``else`` blocks, so an untaken
+    branch is never evaluated."""
+
+    def __init__(self, printer, names: dict):
+        self.printer = printer
+        self.names = dict(names)  # sympy expression -> variable name (parameters first)
+        self.lines: list[str] = []
+        self.count = 0
+
+    def _new(self) -> str:
+        self.count += 1
+        return f"t{self.count}"
+
+    def _print_with(self, expr, subs) -> str:
+        return self.printer.doprint(expr.xreplace(subs))
+
+    def emit(self, expr, indent: str) -> str:
+        """Variable name (or literal) holding ``expr``; appends the lines computing it."""
+        if expr in self.names:
+            return self.names[expr]
+        if expr.is_Number or expr.is_NumberSymbol or isinstance(expr, (sp.logic.boolalg.BooleanAtom,)):
+            return f"({self.printer.doprint(expr)})"
+        if isinstance(expr, sp.Piecewise):
+            return self._piecewise(expr, indent)
+        kids = [self.emit(a, indent) for a in expr.args]
+        subs = {a: sp.Symbol(k) for a, k in zip(expr.args, kids)
+                if not (a.is_Number or a.is_NumberSymbol)}
+        var = self._new()
+        self.lines.append(f"{indent}{var} = {self._print_with(expr, subs)}")
+        if isinstance(expr, sp.Add):
+            self.lines.append(f"{indent}if {var} != 0.0 and _sb_tiny({var}):")
+            self.lines.append(f"{indent}    return math.nan")
+        elif isinstance(expr, sp.Expr) and not isinstance(expr, _NO_UNDERFLOW):
+            checks = [k for a, k in zip(expr.args, kids)
+                      if isinstance(a, sp.Expr) and not (a.is_Number or a.is_NumberSymbol)]
+            cond = " or ".join(f"_sb_tiny({k})" for k in checks)
+            self.lines.append(f"{indent}if _sb_tiny({var})" + (f" and not ({cond}):" if cond else ":"))
+            self.lines.append(f"{indent}    return math.nan")
+        # memoise only outside branches (a value computed inside one branch is not defined outside)
+        if indent == "    ":
+            self.names[expr] = var
+        return var
+
+    def _piecewise(self, expr, indent: str) -> str:
+        var = self._new()
+        self.lines.append(f"{indent}{var} = math.nan")
+        cur = indent
+        opened = 0
+        for e, c in expr.args:
+            if c == sp.true:
+                self.lines.append(f"{cur}{var} = {self.emit(e, cur)}")
+                break
+            cv = self.emit(c, cur)
+            self.lines.append(f"{cur}if {cv}:")
+            self.lines.append(f"{cur}    {var} = {self.emit(e, cur + '    ')}")
+            self.lines.append(f"{cur}else:")
+            cur += "    "
+            opened += 1
+        else:  # no branch applies: NaN, recomputed (and reported) by the exact path
+            self.lines.append(f"{cur}{var} = math.nan")
+        return var
+
 
 def _generate_source(formula: sp.Expr, args: list[sp.Symbol], fname: str) -> str:
     printer = _ScalarPrinter({"fully_qualified_modules": True, "standard": "python3"})
     names = [f"a{i}" for i in range(len(args))]
-    body = printer.doprint(formula.xreplace({s: sp.Symbol(nm) for s, nm in zip(args, names)}))
-    if "math." not in body and not any(nm in body for nm in names):
-        body = f"float({body})"
+    em = _Emitter(printer, {s: nm for s, nm in zip(args, names)})
+    result = em.emit(formula, "    ")
+    body = "\n".join(em.lines + [f"    return float({result})"])
     sig = ", ".join(names)
     idx = ", ".join(f"x{i}[k]" for i in range(len(args)))
     arrs = ", ".join(f"x{i}" for i in range(len(args)))
     return (
         "# generated by symbound.numeric.compile; do not edit\n"
         "import math\n"
-        "import numba\n\n\n"
+        "import numba\n"
+        "import symbound.numeric.special as _sb_special\n\n"
+        f"# symbound.numeric.special {_SPECIAL_TAG} (its changes must not reuse a stale cache)\n\n\n"
         "@numba.njit(cache=True, error_model='numpy')\n"
         "def _sb_ceil(x):\n"
         "    # within a few ulps of an integer, float64 cannot tell which side of the jump the exact\n"
@@ -104,8 +203,12 @@ def _generate_source(formula: sp.Expr, args: list[sp.Symbol], fname: str) -> str
         "        return math.nan\n"
         "    return float(math.ceil(x))\n\n\n"
         "@numba.njit(cache=True, error_model='numpy')\n"
+        "def _sb_tiny(x):\n"
+        "    # 0 or subnormal (NaN is not tiny)\n"
+        f"    return abs(x) < {_TINY}\n\n\n"
+        "@numba.njit(cache=True, error_model='numpy')\n"
         f"def {fname}_scalar({sig}):\n"
-        f"    return {body}\n\n\n"
+        f"{body}\n\n\n"
         "@numba.njit(cache=True, error_model='numpy')\n"
         f"def {fname}_loop(out, {arrs}):\n"
         "    for k in range(out.shape[0]):\n"
@@ -135,14 +238,15 @@ class CompiledBound:
     broadcast shape.
     """
 
-    def __init__(self, bound: Bound, args: tuple[sp.Symbol, ...], formula: sp.Expr, module, fname: str):
+    def __init__(self, bound: Bound, args: tuple[sp.Symbol, ...], formula: sp.Expr, module, fname: str,
+                 why_exact: str = "the formula has numerically defined functions"):
         self.bound = bound
         self.args = args
         self.formula = formula
-        if module is None:  # exact path: the formula has numerically defined functions
+        if module is None:  # exact path
             self._loop = self._exact_loop
             self.source_path = None
-            self.backend = "exact (SymPy/mpmath per entry; the formula has numerically defined functions)"
+            self.backend = f"exact (SymPy/mpmath per entry; {why_exact})"
         else:
             self._loop = getattr(module, f"{fname}_loop")
             self.source_path = Path(module.__file__)
@@ -183,6 +287,11 @@ class CompiledBound:
         if missing or extra:
             raise InvalidValueError(
                 f"the compiled bound takes exactly {self.arg_names}; missing {missing}, unexpected {extra}")
+        for nm in self.arg_names:
+            kind = np.asarray(values[nm]).dtype.kind
+            if kind not in "biuf":
+                raise InvalidTypeError(f"{nm} must be a real number or an array of real numbers, got "
+                                       f"{values[nm]!r} (dtype kind {kind!r})")
         arrays = [as_float_array(nm, values[nm], min_ndim=0) for nm in self.arg_names]
         for nm, a in zip(self.arg_names, arrays):
             _check_domain(self.args[self.arg_names.index(nm)], a)
@@ -257,6 +366,9 @@ def _check_domain(sym: sp.Symbol, a: np.ndarray) -> None:
         raise InvalidValueError(f"delta must lie in (0, 1), got values in [{a.min()}, {a.max()}]")
     if sym.name == "n" and (np.any(a < 1) or np.any(a != np.floor(a))):
         raise InvalidValueError(f"n must be an integer >= 1, got values in [{a.min()}, {a.max()}]")
+    if sym.is_integer and np.any(a != np.floor(a)):
+        bad = a[a != np.floor(a)].ravel()[0]
+        raise InvalidValueError(f"{sym.name} must be an integer, got {bad}")
     if sym.is_positive and np.any(a <= 0):
         raise InvalidValueError(f"{sym.name} must be > 0, got min {a.min()}")
     if sym.is_nonnegative and np.any(a < 0):
@@ -313,7 +425,11 @@ def compile_bound(bound: Bound, *args: str | sp.Symbol, **fixed) -> CompiledBoun
         raise InvalidValueError("the bound has no free symbols left to compile over")
     if any(hasattr(type(f), "_imp_") for f in formula.atoms(sp.Function)):
         return CompiledBound(b, tuple(syms), formula, None, "")
-    probe = _generate_source(formula, syms, "f")
+    try:
+        probe = _generate_source(formula, syms, "f")
+    except PrintMethodNotImplementedError as exc:  # a function numba has no code for: the exact path
+        return CompiledBound(b, tuple(syms), formula, None, "",
+                             f"no float64 code for a function of the formula ({exc.args[0].splitlines()[0]})")
     digest = hashlib.sha1(probe.encode()).hexdigest()[:16]
     fname = f"bound_{digest}"
     source = _generate_source(formula, syms, fname)

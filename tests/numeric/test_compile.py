@@ -120,3 +120,70 @@ def test_dask_sharded_sweep_equals_local():
         local = COMPILED(n=nn, delta=0.05, eps=0.1)
         remote = COMPILED(n=nn, delta=0.05, eps=0.1, client=client, chunk_size=300)
     np.testing.assert_array_equal(local, remote)
+
+
+# --- underflow: an intermediate that loses its digits is recomputed, never a silent 0 ---------------
+
+UNDERFLOW = Bound(sp.Integer(10) ** 300 * sp.exp(-n))
+UNDERFLOW_F = compile_bound(UNDERFLOW, "n")
+
+
+def test_intermediate_underflow_is_recomputed_not_zero():
+    # exp(-750) underflows float64 (about 1e-326) while 1e300 exp(-750) = 1.9e-26 does not
+    got = UNDERFLOW_F(n=np.array([700.0, 750.0, 800.0]))
+    for k, g in zip((700, 750, 800), got):
+        ref = mpmath.mpf(10) ** 300 * mpmath.exp(-k)  # mpmath directly, not the library's path
+        assert float(g) == pytest.approx(float(ref), rel=1e-13, abs=0)
+    assert got.dtype == np.float64  # every true value fits in float64
+
+
+def test_result_below_float64_is_an_mpf():
+    r = UNDERFLOW_F(n=3000.0)
+    assert r.dtype == object
+    assert mpmath.almosteq(r.item(), mpmath.mpf(10) ** 300 * mpmath.exp(-3000), rel_eps=1e-14)
+
+
+def test_exact_zeros_and_untaken_branches_stay_on_the_fast_path(monkeypatch):
+    # max(0, .) = 0 is an exact value, and the branch exp(-n) is not evaluated where n >= 10: no
+    # entry needs the exact path
+    from symbound.numeric.compile import CompiledBound
+
+    calls = []
+    orig = CompiledBound._rescue
+    monkeypatch.setattr(CompiledBound, "_rescue", lambda self, *a: calls.append(1) or orig(self, *a))
+    f = compile_bound(Bound(sp.Max(0, 1 - delta) * sp.Piecewise((sp.exp(-n), n < 10), (1 / n, True))),
+                      "n", "delta")
+    got = f(n=np.array([1000.0, 2.0]), delta=np.array([0.5, 0.25]))
+    assert calls == []
+    np.testing.assert_allclose(got, [0.5 / 1000, 0.75 * math.exp(-2)], rtol=1e-15)
+
+
+@pytest.mark.parametrize("dim", [1, 2, 3, 5])
+def test_dudley_closed_forms_compile_to_numba(dim):
+    # the Dudley closed forms use Lambert's W and erfi (d0 > 2) / erfc (d0 < 2): numba code, agreeing
+    # with SymPy's evaluation of the same formula
+    import symbound as sb
+
+    b = sb.generalization_bound(sb.Ball(dim=dim, radius=1), method="dudley", covering="power_law",
+                                lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2)
+    f = compile_bound(b, "n", "delta", "B")
+    assert f.backend == "numba"
+    nn = np.array([3.0, 100.0, 10_000.0, 10.0**9])
+    got = f(n=nn, delta=0.05, B=1.5)
+    ref = [b.evaluate(n=int(k), delta=0.05, B=1.5) for k in nn]
+    np.testing.assert_allclose(got, ref, rtol=1e-11)
+
+
+def test_function_without_float64_code_takes_the_exact_path():
+    f = compile_bound(Bound(-sp.LambertW(-1 / (2 * n), -1)), "n")  # the W_{-1} branch
+    assert f.backend.startswith("exact") and "LambertW" in f.backend
+    assert float(f(n=3.0)) == pytest.approx(float(-mpmath.lambertw(-mpmath.mpf(1) / 6, -1)), rel=1e-14)
+
+
+def test_arguments_must_be_real_numbers_of_their_domain():
+    with pytest.raises(InvalidTypeError, match="n must be a real number"):
+        COMPILED(n="10", delta=0.1, eps=0.1)
+    f = compile_bound(Bound(C * sp.sqrt(1 / n)), "n", "C")
+    with pytest.raises(InvalidValueError, match="C must be an integer, got 2.5"):
+        f(n=10, C=2.5)
+    assert float(f(n=4, C=3)) == 1.5
