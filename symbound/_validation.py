@@ -20,6 +20,7 @@ __all__ = [
     "check_integer",
     "check_probability",
     "check_choice",
+    "check_bool",
     "is_symbolic",
 ]
 
@@ -155,3 +156,14 @@ def check_choice(name: str, value: Any, choices) -> Any:
     if value not in choices:
         raise InvalidValueError(f"{name} must be one of {sorted(map(repr, choices))}, got {value!r}")
     return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Validate a flag: ``True`` or ``False`` (a Python or NumPy bool; not 0/1, not a string)."""
+    if isinstance(value, bool):
+        return value
+    import numpy as np
+
+    if isinstance(value, np.bool_):
+        return bool(value)
+    raise InvalidTypeError(f"{name} must be True or False, got {type(value).__name__} ({value!r})")
