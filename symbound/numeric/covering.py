@@ -59,6 +59,10 @@ __all__ = ["EmpiricalCovering", "empirical_covering_number"]
 _MAX_GRID_AXES = 4
 #: grid cell size / eps (a ball query of radius eps visits about (1 + 2 / factor)^m cells)
 _CELL_FACTOR = 1.0
+#: largest admissible bound of the row norms (see :func:`check_magnitude`): sqrt(max float64) / 4
+_MAX_NORM = math.sqrt(np.finfo(np.float64).max) / 4.0
+#: cap of the cell-enlarging loop of :func:`_grid` (1.25^7000 > 2^2100 spans every float64 ratio)
+_MAX_CELL_STEPS = 7000
 _REFERENCE = "THEORY.md §1 (N <= P <= N(eps/2)) and §2 ((eps, S)-covers, quotient metric)"
 
 
@@ -287,25 +291,66 @@ def _metric_spec(x: np.ndarray, group, metric: str, n_group_samples: int,
     )
 
 
+def check_magnitude(name: str, arr: np.ndarray, factor: float = 1.0) -> None:
+    """Raise unless squared distances between rows of ``arr`` (and their images under maps of
+    operator norm at most ``factor``) are finite in float64.
+
+    The kernels square coordinate differences; every distance they form is at most twice the bound
+    ``B = factor * max|entry| * sqrt(entries per row)`` of the row norms, so ``B <= _MAX_NORM``
+    (a quarter of the square root of the largest float64) keeps every squared distance, and the
+    sums of a few of them, below the overflow threshold. ``arr`` is finite (checked on input)."""
+    if arr.size == 0:
+        return
+    width = int(np.prod(arr.shape[1:])) if arr.ndim > 1 else 1
+    amax = float(np.max(np.abs(arr)))
+    bound = amax * math.sqrt(width) * float(factor)  # Python floats: overflow gives inf
+    if not bound <= _MAX_NORM:  # also catches inf / NaN
+        scale = "" if factor == 1.0 else f" * {factor:.3g} (operator norm of the maps)"
+        raise InvalidValueError(
+            f"{name} is too large for float64 distances: max |entry| = {amax:.3g} with {width} "
+            f"entries per sample bounds the norms by {amax:.3g} * sqrt({width}){scale} = "
+            f"{bound:.3g}, which must be <= {_MAX_NORM:.3g} so that squared distances cannot "
+            "overflow; rescale the data (and eps / radius) by a common factor (distances scale "
+            "linearly)"
+        )
+
+
 def _grid(feat: np.ndarray, cell_size: float):
     """The dense point grid of the kernels: ``(axes, origin, cell, ncell, bstart, perm, pvec)``.
     The cell side starts at ``cell_size`` and is enlarged until the grid has at most
-    ``max(4 n, 4096)`` cells (the side affects speed only)."""
+    ``max(4 n, 4096)`` cells (the side affects speed only).
+
+    Terminates for every input: a non-finite feature or extent raises :class:`InvalidValueError`
+    (callers check the magnitude of the data first, see :func:`check_magnitude`); with a finite
+    extent and a finite positive cell, ``cell > max extent`` gives one cell per axis, which the
+    factor 1.25 reaches in a bounded number of steps (the loop is capped besides)."""
     lo, hi = _k.column_range(feat)
+    with np.errstate(over="ignore", invalid="ignore"):
+        width = hi - lo
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi)) and np.all(np.isfinite(width))):
+        raise InvalidValueError(
+            "the features of the points must have a finite extent in float64, got a range "
+            f"[{float(np.min(lo)):.3g}, {float(np.max(hi)):.3g}] whose width overflows; rescale "
+            "the data (and eps / radius) by a common factor"
+        )
     m = min(feat.shape[1], _MAX_GRID_AXES)
-    axes = np.sort(np.argsort(-(hi - lo), kind="stable")[:m]).astype(np.int64)  # widest axes
+    axes = np.sort(np.argsort(-width, kind="stable")[:m]).astype(np.int64)  # widest axes
     origin = np.ascontiguousarray(lo[axes])
-    extent = hi[axes] - origin
+    extent = width[axes]
     limit = max(4 * feat.shape[0], 4096)
     ext_max = float(extent.max()) if extent.size else 0.0
     cell = max(float(cell_size), ext_max / limit)  # at most limit + 1 cells per axis, no overflow
-    if not 1.0 / cell < math.inf:  # a subnormal eps on a sample of identical points
-        cell = 1.0
-    while True:
-        ncf = np.floor(extent / cell) + 1.0
+    if not (0.0 < cell < math.inf and 1.0 / cell < math.inf):  # subnormal or overflowing side
+        cell = max(ext_max, 1.0)
+    ncf = np.floor(extent / cell) + 1.0
+    for _ in range(_MAX_CELL_STEPS):
         if float(np.prod(ncf)) <= limit:
             break
         cell *= 1.25
+        ncf = np.floor(extent / cell) + 1.0
+    else:  # not reached for finite input (1.25^7000 spans the float64 range); kept as a guard
+        cell = max(ext_max, 1.0)  # extent / cell <= 1: at most 2 cells per axis, 2^4 <= limit
+        ncf = np.floor(extent / cell) + 1.0
     ncell = ncf.astype(np.int64)
     bstart, perm, pvec = _k.point_grid(feat, axes, origin, 1.0 / cell, ncell)
     return axes, origin, cell, ncell, bstart, perm, pvec
@@ -372,7 +417,11 @@ def empirical_covering_number(points, eps: float, group=None, metric: str = "euc
     ----------
     points : array of shape ``(n_points, ...)``: one sample per row, shaped as the group's action
         expects (``(n, d)`` points, ``(n, k, d)`` point clouds; ``Symmetric`` permutes axis -2 or -1).
-        A 1-D array is read as ``n`` scalars.
+        A 1-D array is read as ``n`` scalars. Finite, with ``max|entry| * sqrt(entries per
+        sample) <= 3.35e153`` (a quarter of the square root of the largest float64, times the
+        operator norm of the set's matrices if it exceeds 1), so that squared distances cannot
+        overflow; larger data raise :class:`~symbound.errors.InvalidValueError` (rescale the points
+        and eps by a common factor: distances scale linearly).
     eps : the radius, > 0.
     group : ``None`` or a transformation set of :mod:`symbound.groups` (the module docstring lists
         how each one's quotient metric is computed and whether exactly).
@@ -418,7 +467,12 @@ def empirical_covering_number(points, eps: float, group=None, metric: str = "euc
         rng.permutation(nsamp).astype(np.int64)
     sup = metric == "sup"
 
+    check_magnitude("points", x)  # before the features: plane radii square the coordinates
     spec = _metric_spec(x, group, metric, n_group_samples, rng)
+    if spec.mode == 0 and spec.mats.shape[0] > 1:  # orbit copies s(c): |s(c)| <= ||s||_op |c|
+        opn = float(np.max(np.linalg.norm(spec.mats, 2, axis=(1, 2))))
+        if opn > 1.0:
+            check_magnitude("points", x, opn)
     bar = None
     if progress:
         from tqdm.auto import tqdm

@@ -40,6 +40,8 @@ First-call compile cost: a few seconds for the kernels together; cached on disk 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -151,7 +153,7 @@ def _plane_d2(qf, qa, cf, ca, npts, theta, reflect):
             # conj(z_x) * z_c
             wr += xr * cr + xi * ci
             wi += xr * ci - xi * cr
-        mod = np.sqrt(wr * wr + wi * wi)
+        mod = math.hypot(wr, wi)  # |W| <= |x| |c|: no overflow where sqrt(wr^2 + wi^2) would
         resid = 0.0
         if mod > 0.0:
             psi = np.arctan2(wi, wr)

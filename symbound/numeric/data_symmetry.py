@@ -17,11 +17,34 @@ noisy labels the estimate also contains the label noise (``y`` is not ``f*(x)``)
 
 **Distributional part** — the asymmetry of the input distribution itself, an MMD between the
 sample and its transformed copy ``{g_i x_i}`` (a fresh ``g_i ~ lambda`` per point), Gaussian kernel
-with the median-heuristic bandwidth, and a permutation-test p-value. The pairs ``(x_i, g_i x_i)``
-are dependent, so the permutations swap the two members of random pairs: if ``mu_X`` is
-S-invariant and ``lambda`` is inverse-invariant (Haar on a group; the uniform measure on a finite
-group or on a symmetric set such as ``PartialRotations``), ``(x, g x)`` and ``(g x, x)`` have the
-same law and the test is exact. For a non-symmetric set it is an approximation.
+``k`` with the median-heuristic bandwidth, and a permutation-test p-value.
+
+*What is estimated.* With ``mu = mu_X``, the copies ``g_i x_i`` are draws from the lambda-average of
+the transformed distributions, ``nu = E_{g~lambda} g#mu`` (the law of ``g x``, ``x ~ mu`` and
+``g ~ lambda`` independent). ``mmd2`` is the biased (V-statistic) estimate of ``MMD_k^2(mu, nu)``:
+with a fixed bandwidth its mean over ``m`` points is
+``(1 - 1/m) MMD^2(mu, nu) + (2 - 2 E k(x, g x)) / m``. This is not the quantity
+``E_{g~lambda} D(mu, g#mu)`` of THEORY.md §3 (one g moves the whole distribution, then the distances
+are averaged) but a lower bound of it: the kernel mean embedding ``m_P = E_P k(., z)`` is linear in
+P, so ``m_nu = E_g m_{g#mu}`` (Bochner integral, k bounded) and, by the triangle inequality for the
+integral of the RKHS norm,
+
+.. math:: \mathrm{MMD}(\mu, \nu) = \big\lVert \mathbb E_g (m_\mu - m_{g\#\mu}) \big\rVert
+          \le \mathbb E_g \lVert m_\mu - m_{g\#\mu} \rVert = \mathbb E_g \mathrm{MMD}(\mu, g\#\mu)
+
+(likewise ``MMD^2(mu, nu) <= E_g MMD^2(mu, g#mu)`` by convexity of the squared norm). The two have
+the same zero set for a group with its Haar measure: an S-invariant ``mu`` gives 0 in both, and
+conversely ``MMD(mu, nu) = 0`` with the (characteristic) Gaussian kernel means ``nu = mu``, and
+then ``h#mu = h#nu = E_g (h g)#mu = nu = mu`` for every ``h`` (left invariance of Haar): ``mu`` is
+invariant. So the test detects the same departures from invariance; only the reported MMD is no
+larger (for a non-group set such as ``PartialRotations``, ``nu = mu`` need not imply
+invariance).
+
+*The test.* The pairs ``(x_i, g_i x_i)`` are dependent, so the permutations swap the two members of
+random pairs: if ``mu_X`` is S-invariant and ``lambda`` is inverse-invariant (Haar on a group; the
+uniform measure on a finite group or on a symmetric set such as ``PartialRotations``), ``(x, g x)``
+and ``(g x, x)`` have the same law and the test is exact. For a non-symmetric set it is an
+approximation.
 
 Group samples: for a finite set with at most ``n_group_samples`` elements every element is used
 (exact average over S); otherwise every point gets ``n_group_samples`` fresh elements of its own, so
@@ -42,6 +65,7 @@ from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
 from ._checks import as_float_array, check_group_matches, check_rng_seed
+from .covering import _grid, check_magnitude  # the dense point grid of the covering engine
 
 __all__ = ["DataEquivarianceError", "data_equivariance_error"]
 
@@ -59,9 +83,13 @@ class DataEquivarianceError:
     ``n_pairs``, ``bias_bound`` (``lipschitz * radius``, or ``None``), ``max_observed`` (the largest
     matched error: a lower estimate of the sup, and it includes label noise).
 
-    Distributional part: ``mmd`` (biased MMD between the sample and its transformed copy), ``mmd2``,
-    ``mmd_pvalue`` (within-pair permutation test), ``mmd_bandwidth``, ``n_mmd_points``,
-    ``n_permutations``.
+    Distributional part: ``mmd2``, the biased (V-statistic) MMD^2 between the sample ``x_i`` and
+    its transformed copy ``g_i x_i`` (one fresh ``g_i ~ lambda`` per point), and ``mmd`` its square
+    root. It estimates ``MMD(mu_X, nu)`` with ``nu = E_g g#mu_X`` the lambda-average of the
+    transformed distributions, which is at most the ``E_g MMD(mu_X, g#mu_X)`` of THEORY.md §3
+    (triangle inequality for the mean embeddings, see the module docstring) and vanishes, for a
+    group with its Haar measure, exactly when ``mu_X`` is invariant. ``mmd_pvalue`` (within-pair
+    permutation test of invariance), ``mmd_bandwidth``, ``n_mmd_points``, ``n_permutations``.
     """
 
     value: float
@@ -102,9 +130,9 @@ class DataEquivarianceError:
             "    bias bound: " + (f"|bias| <= L r = {self.bias_bound:.6g}" if self.bias_bound is not None
                                   else "give lipschitz= to bound the matching bias by L * radius"),
             f"    max observed matched error {self.max_observed:.6g} (a lower estimate of the sup)",
-            f"  distributional: MMD = {self.mmd:.6g} (bandwidth {self.mmd_bandwidth:.4g}, "
-            f"{self.n_mmd_points} points), permutation p-value {self.mmd_pvalue:.4g} "
-            f"({self.n_permutations} within-pair permutations)",
+            f"  distributional: MMD(mu, E_g g#mu) = {self.mmd:.6g} (<= E_g MMD(mu, g#mu); "
+            f"bandwidth {self.mmd_bandwidth:.4g}, {self.n_mmd_points} points), permutation "
+            f"p-value {self.mmd_pvalue:.4g} ({self.n_permutations} within-pair permutations)",
         ]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -190,7 +218,10 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     Parameters
     ----------
     X : inputs, shape ``(n, ...)`` as the group's action expects (``(n, d)`` points, ``(n, k, d)``
-        point clouds).
+        point clouds); ``n >= 2`` (the standard error, the interval and the MMD test need two
+        samples). Finite, with ``max|entry| * sqrt(entries per sample) <= 3.35e153`` (also after
+        the action of a non-isometric set), so that squared distances cannot overflow; rescale
+        larger data (and the radius) by a common factor.
     y : outputs, shape ``(n,)`` or ``(n, ...)``; ``len(y) == len(X)``.
     group : a transformation set of :mod:`symbound.groups`.
     radius : matching radius r > 0: ``g x_i`` is matched to its nearest data point within r
@@ -233,10 +264,15 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
             f"group must be a transformation set of symbound.groups, got {type(group).__name__}"
         )
     x = as_float_array("X", X, min_ndim=2)
+    if x.shape[0] < 2:
+        raise InvalidValueError(
+            f"X must contain at least 2 samples (standard errors, intervals and the MMD test need "
+            f"2), got shape {x.shape}")
     yy = as_float_array("y", y, min_ndim=1)
     if yy.shape[0] != x.shape[0]:
         raise InvalidValueError(f"len(y) must equal len(X) = {x.shape[0]}, got {yy.shape[0]}")
     check_group_matches("X", x, group)
+    check_magnitude("X", x)
     radius = float(check_real("radius", radius, 0, None, low_closed=False, allow_symbolic=False))
     p = float(check_real("p", p, 1, None, allow_symbolic=False))
     n_group_samples = check_integer("n_group_samples", n_group_samples, 1)
@@ -263,6 +299,10 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     rng = check_rng_seed(seed)
 
     n = x.shape[0]
+    # permutations and orthogonal matrices keep the magnitude checked above; other linear maps and
+    # translations (wrapped into [0, period), period unbounded) are checked after the action
+    isometric = group.action == "permutation" or (
+        group.action == "linear" and bool(getattr(group, "is_isometric", True)))
     flat = np.ascontiguousarray(x.reshape(n, -1))
     yflat = yy.reshape(n, -1)
     exhaustive = bool(group.is_finite and group.order is not None and group.order <= n_group_samples)
@@ -273,7 +313,6 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     # Exhaustive: every element acts on every point. Sampled: round k draws a fresh element per
     # point, so the pairs of different points are independent and the standard error clustered by
     # point accounts for the sampling of the group too.
-    from .covering import _grid  # the dense point grid shared with the covering engine
 
     axes, origin, cell, ncell, bstart, perm, pvec = _grid(flat, radius)
     sum_ep = np.zeros(n)  # per data point: sum over matched g of e^p
@@ -298,6 +337,8 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
                 gx = _apply_each(group, g, x)
                 target = _rho_each(rho, group, g, yy)
             q = np.ascontiguousarray(gx.reshape(n, -1))
+            if not isometric:
+                check_magnitude("the transformed inputs g X", q)
             _k.nearest_within(q, 0, n, axes, origin, cell, ncell, radius, bstart, perm, pvec,
                               idx, d2)
             ok = idx >= 0
@@ -340,12 +381,10 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     g_fresh = group.sample(m_pts, rng)
     xs = x[sub]
     txs = _apply_each(group, g_fresh, xs)
-    if m_pts >= 2:
-        mmd2, pval, sigma = _mmd_test(xs.reshape(m_pts, -1), txs.reshape(m_pts, -1), mmd_bandwidth,
-                                      n_permutations, rng)
-    else:
-        mmd2, pval, sigma = 0.0, 1.0, float("nan")
-        notes.append("one data point: the MMD test needs at least two")
+    if not isometric:
+        check_magnitude("the transformed inputs g X", txs)
+    mmd2, pval, sigma = _mmd_test(xs.reshape(m_pts, -1), txs.reshape(m_pts, -1), mmd_bandwidth,
+                                  n_permutations, rng)  # m_pts >= 2: n >= 2, mmd_max_points >= 2
     if not group.is_group and not getattr(group, "is_symmetric", True):
         notes.append("the set is not closed under inverses: the within-pair permutation test is "
                      "approximate")

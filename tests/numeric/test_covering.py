@@ -397,6 +397,55 @@ def test_extreme_scales_and_small_groups():
                                                                 0.5, np.arange(200)))
 
 
+def test_huge_points_raise_instead_of_hanging():
+    """The audit's repros: plane radii zx^2 + zy^2 overflow (1e160), and hi - lo overflows
+    (+-1.5e308); both hung in the grid set-up. They raise at once, naming the points and the bound."""
+    x = np.random.default_rng(19).uniform(-1, 1, (200, 2)) * 1e160
+    with pytest.raises(InvalidValueError, match=r"points is too large.*must be <= 3\.35e\+153"):
+        empirical_covering_number(x, 1e159, group=SO(2))
+    with pytest.raises(InvalidValueError, match="points is too large.*rescale"):
+        empirical_covering_number(x, 1e159)  # no group: squared distances would overflow too
+    seam = np.array([[-1.5e308, 0.0], [1.5e308, 0.0], [0.0, 0.0]])
+    with pytest.raises(InvalidValueError, match=r"points is too large.*max \|entry\| = 1\.5e\+308"):
+        empirical_covering_number(seam, 1.0)
+    # a non-isometric set enlarges the orbit copies: the bound includes its operator norm (1000)
+    big = TransformationSet([np.diag([1000.0, 1.0])], name="stretch")
+    pts = np.array([[1e151, 0.0], [0.0, 1.0]])
+    empirical_covering_number(pts, 1.0)  # fine without the set
+    with pytest.raises(InvalidValueError, match="operator norm"):
+        empirical_covering_number(pts, 1.0, group=big)
+
+
+def test_grid_guards_non_finite_extent():
+    """The grid itself refuses an overflowing extent (a second line of defence)."""
+    from symbound.numeric.covering import _grid
+
+    with pytest.raises(InvalidValueError, match="finite extent"):
+        _grid(np.array([[-1.5e308], [1.5e308]]), 1.0)
+    # a finite extent spanning the float range terminates (one or two cells per axis)
+    axes, origin, cell, ncell, *_ = _grid(np.array([[-8e307, 1.0], [8e307, -1.0]]), 1e-300)
+    assert np.all(ncell >= 1) and np.prod(ncell) <= 4096 and np.isfinite(cell)
+
+
+def test_largest_admissible_scale_gives_the_same_net():
+    """Distances scale linearly and a power of 2 scales floats exactly: points and eps times 2^505
+    (|x| up to ~1e152 < 3.35e153) give the same net as the unscaled problem, plain and for every
+    kind of quotient metric (orbit copies, plane closed form - whose |W| ~ |x|^2 must not be
+    squared again -, assignment); 2^515 (~5e155) is refused."""
+    rng = np.random.default_rng(20)
+    x = rng.uniform(-1, 1, (400, 2))
+    clouds = rng.uniform(-1, 1, (150, 3, 2))
+    for pts, group in [(x, None), (x, SO(2)), (x, Cyclic(5)), (x, PartialRotations(1.0)),
+                       (clouds, O(2)), (clouds, Symmetric(3)), (x, O(2))]:
+        ref = empirical_covering_number(pts, 0.3, group=group)
+        big = empirical_covering_number(pts * 2.0 ** 505, 0.3 * 2.0 ** 505, group=group)
+        np.testing.assert_array_equal(big.centers, ref.centers)
+        np.testing.assert_array_equal(big.assignment, ref.assignment)
+        np.testing.assert_array_equal(big.distance, ref.distance * 2.0 ** 505)
+    with pytest.raises(InvalidValueError, match="too large"):
+        empirical_covering_number(x * 2.0 ** 515, 1.0)
+
+
 # ----- bad input ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs,exc,match", [
     (dict(eps=0.0), InvalidValueError, "eps"),
