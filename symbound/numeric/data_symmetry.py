@@ -315,9 +315,14 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     # point accounts for the sampling of the group too.
 
     axes, origin, cell, ncell, bstart, perm, pvec = _grid(flat, radius)
-    sum_ep = np.zeros(n)  # per data point: sum over matched g of e^p
+    # overflow-free accumulation: outputs are multiplied by a power of two (exact) so that |y| < 2
+    # before differences are formed, and sum_ep holds sum (e / scale)^p with scale the largest error
+    # seen so far (rescaled when it grows), so neither e nor e^p overflows for any magnitude of y or p
+    ymax = float(np.max(np.abs(yflat))) if yflat.size else 0.0
+    y_unit = math.ldexp(0.5, math.frexp(ymax)[1]) if ymax > 0 else 1.0  # 2^k <= max |y| < 2^(k+1)
+    scale = 0.0  # in units of y_unit
+    sum_ep = np.zeros(n)  # per data point: sum over matched g of (e / scale)^p, e in units of y_unit
     cnt = np.zeros(n)
-    max_obs = 0.0
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -342,10 +347,16 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
             _k.nearest_within(q, 0, n, axes, origin, cell, ncell, radius, bstart, perm, pvec,
                               idx, d2)
             ok = idx >= 0
-            e = np.linalg.norm(yflat[idx[ok]] - target[ok], axis=1)
-            if e.size:
-                max_obs = max(max_obs, float(e.max()))
-            sum_ep[ok] += e ** p
+            e = np.linalg.norm(yflat[idx[ok]] / y_unit - target[ok] / y_unit, axis=1)
+            if not np.all(np.isfinite(e)):
+                raise InvalidValueError(
+                    "rho(g) y is not finite for some outputs (or overflows float64): check rho and y")
+            if e.size and e.max() > scale:
+                if scale > 0:
+                    sum_ep *= (scale / e.max()) ** p
+                scale = float(e.max())
+            if scale > 0:
+                sum_ep[ok] += (e / scale) ** p
             cnt[ok] += 1.0
             if bar is not None:
                 bar.update(1)
@@ -363,16 +374,22 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
         notes.append("no transformed point found a data point within the radius: increase radius "
                      "or sample the orbits more densely")
     else:
+        # m, se_m: mean of (e / scale)^p and its standard error; results in units of y
         m = float(sum_ep.sum() / n_matched)
         resid = sum_ep - m * cnt  # ratio estimator, clustered by data point
         var_m = (n / max(n - 1, 1)) * float(resid @ resid) / (n_matched ** 2)
         se_m = math.sqrt(max(var_m, 0.0))
-        value = m ** (1.0 / p)
-        stderr = (se_m / p) * m ** (1.0 / p - 1.0) if m > 0 else 0.0
-        ci = (max(m - zq * se_m, 0.0) ** (1.0 / p), (m + zq * se_m) ** (1.0 / p))
+        unit = scale * y_unit
+        value = unit * m ** (1.0 / p)
+        stderr = unit * (se_m / p) * m ** (1.0 / p - 1.0) if m > 0 else 0.0
+        ci = (unit * max(m - zq * se_m, 0.0) ** (1.0 / p), unit * (m + zq * se_m) ** (1.0 / p))
         if n_matched < n_pairs:
             notes.append(f"{n_pairs - n_matched} pairs had no data point within the radius and "
                          "were dropped: the estimate is over the matched pairs only")
+    if not (math.isfinite(scale * y_unit) and (n_matched == 0 or math.isfinite(ci[1]))):
+        raise InvalidValueError(
+            f"the matched errors reach {scale:.6g} x 2^{math.frexp(y_unit)[1] - 1}, beyond float64: "
+            "rescale y")
     bias = lipschitz * radius if lipschitz is not None else None
 
     # ----- distributional part: MMD between the sample and its transformed copy --------------------
@@ -392,7 +409,7 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     return DataEquivarianceError(
         value=value, stderr=stderr, ci=ci, confidence=confidence, p=p,
         coverage=n_matched / n_pairs, n_matched=n_matched, n_pairs=n_pairs, radius=radius,
-        bias_bound=bias, max_observed=max_obs, n_group_samples=n_el, exhaustive=exhaustive,
+        bias_bound=bias, max_observed=scale * y_unit, n_group_samples=n_el, exhaustive=exhaustive,
         mmd=math.sqrt(mmd2), mmd2=mmd2, mmd_pvalue=pval, mmd_bandwidth=sigma, n_mmd_points=m_pts,
         n_permutations=n_permutations, group=group, rho=rho_name, notes=tuple(notes),
     )

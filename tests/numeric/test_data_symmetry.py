@@ -55,6 +55,28 @@ def test_exhaustive_finite_group_equals_brute_force():
     assert res.value == pytest.approx(brute, rel=1e-12)
 
 
+@pytest.mark.parametrize("y_scale, p", [(1e200, 2.0), (1e100, 4.0), (1e-200, 3.0), (1.0, 400.0)])
+def test_outputs_of_any_magnitude_and_large_p_do_not_overflow(y_scale, p):
+    """The brute-force case above with y scaled by 1e200 / 1e-200 and large p: the estimate is
+    y_scale * (mean over i and g of |(g x_i)_0 - x_i,0|^p)^(1/p), computed here in log space."""
+    rng = np.random.default_rng(2)
+    base = rng.normal(size=(50, 2))
+    g = Cyclic(4)
+    X = np.concatenate(list(g.apply(g.elements(), base)))
+    res = data_equivariance_error(X, X[:, 0] * y_scale, g, radius=1e-9, p=p, seed=0)
+    gx = g.apply(g.elements(), X)
+    d = np.abs(gx[:, :, 0] - X[None, :, 0]).ravel()
+    d = d[d > 0]
+    # log of (sum d^p / count)^(1/p), by log-sum-exp (no overflow for any p), + log y_scale
+    logs = p * np.log(d)
+    log_mean = logs.max() + math.log(np.exp(logs - logs.max()).sum()) - math.log(gx[:, :, 0].size)
+    brute_log = log_mean / p + math.log(y_scale)
+    assert math.isfinite(res.value) and math.isfinite(res.ci[1]) and math.isfinite(res.stderr)
+    assert math.log(res.value) == pytest.approx(brute_log, abs=1e-11)
+    assert res.max_observed == pytest.approx(d.max() * y_scale, rel=1e-12)
+    assert res.ci[0] <= res.value <= res.ci[1]
+
+
 def test_equivariant_target_with_rho_same_and_callable():
     """y = x is equivariant under rotations (rho = the same matrices): error 0; with rho=None
     (invariance) the error is sqrt(E |g x - x|^2) = sqrt(mean over g |g - I|_op^2 |x|^2)."""
