@@ -12,12 +12,18 @@ __all__ = ["as_float_array", "check_group_matches", "check_rng_seed"]
 
 def as_float_array(name: str, x, *, min_ndim: int = 1, allow_empty: bool = False,
                    dtype=np.float64) -> np.ndarray:
-    """``x`` as a C-contiguous float array, refusing non-numeric, empty, NaN and inf input."""
-    if np.iscomplexobj(x):
-        raise InvalidTypeError(f"{name} must contain real numbers, got complex values")
+    """``x`` as a C-contiguous float array, refusing ragged, non-numeric, empty, NaN and inf input."""
     try:
+        if np.iscomplexobj(x):  # itself converts x: a ragged sequence raises here already
+            raise InvalidTypeError(f"{name} must contain real numbers, got complex values")
         arr = np.asarray(x, dtype=dtype, order="C")  # keeps 0-d input 0-d
-    except (TypeError, ValueError):
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InvalidTypeError):
+            raise
+        if _is_ragged(x):
+            raise InvalidValueError(
+                f"{name} must be a rectangular array (nested sequences of equal lengths), got a "
+                f"ragged {type(x).__name__}") from None
         raise InvalidTypeError(
             f"{name} must be an array of real numbers, got {type(x).__name__}"
         ) from None
@@ -29,6 +35,16 @@ def as_float_array(name: str, x, *, min_ndim: int = 1, allow_empty: bool = False
         bad = int(np.count_nonzero(~np.isfinite(arr)))
         raise InvalidValueError(f"{name} must contain only finite numbers, got {bad} NaN/inf entries")
     return arr
+
+
+def _is_ragged(x) -> bool:
+    """Whether ``x`` is a nested sequence whose sub-sequences differ in length (numpy builds an
+    object array of sequences from it when asked for ``dtype=object``)."""
+    try:
+        obj = np.array(x, dtype=object)
+    except (TypeError, ValueError):
+        return False
+    return obj.dtype == object and any(isinstance(v, (list, tuple, np.ndarray)) for v in obj.flat)
 
 
 def check_group_matches(name: str, x: np.ndarray, group) -> None:

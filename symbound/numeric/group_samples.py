@@ -1,6 +1,7 @@
 """Samples of a transformation set for the orbit integrals (THEORY.md section 3): exact enumeration
 of finite sets, iid draws from lambda, and stratified (randomly shifted lattice) draws for
-continuous sets.
+continuous sets.  O(2) is stratified by one equispaced angle grid shared by both cosets (see
+``kernels.fill_element``): a lattice over (angle, reflection flag) barely reduced the variance.
 
 The compiled samplers are in :mod:`symbound.numeric.kernels`; this module maps a transformation set
 of :mod:`symbound.groups` to the kernel's codes (:class:`_GroupSpec`) and offers the public
@@ -183,10 +184,17 @@ def group_spec(group, method: str = "auto", n_group_samples: int = 64) -> _Group
         mcode = K.M_EXACT
     elif method == "stratified":
         kk = n_group_samples
-        lattice = ("a randomly shifted equispaced grid" if D == 1 else
-                   f"a randomly shifted Kronecker lattice (Roberts R_{D})")
-        desc = (f"{kk} stratified samples per data point of {desc_measure}: {lattice} in [0,1)^{D}, "
-                "independent shift per data point")
+        if ecode == K.E_PLANE_REFLECT:
+            J = (kk + 1) // 2
+            desc = (f"{kk} stratified samples per data point of {desc_measure}: one randomly "
+                    f"shifted grid of {J} equispaced angles shared by both cosets (sample k: angle "
+                    f"index k // 2, reflected when k + b is odd, b a random bit; each sample "
+                    "marginally Haar), independent shift and bit per data point")
+        else:
+            lattice = ("a randomly shifted equispaced grid" if D == 1 else
+                       f"a randomly shifted Kronecker lattice (Roberts R_{D})")
+            desc = (f"{kk} stratified samples per data point of {desc_measure}: {lattice} in "
+                    f"[0,1)^{D}, independent shift per data point")
         mcode = K.M_STRATIFIED
     else:
         kk = n_group_samples

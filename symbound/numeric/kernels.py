@@ -3,7 +3,12 @@ group elements, group actions on batches and the reductions of the equivariance 
 
 Only ``@njit`` functions over arrays and scalars live here: no Python objects, no SymPy, and no
 kernel raises (inputs are validated by the Python API in ``group_samples.py``, ``orbit.py`` and
-``reynolds.py``).  All kernels use ``cache=True``; the fused kernel :func:`fused_orbit_errors`
+``reynolds.py``).  The user's njit model is called through :func:`call_model`, which catches the
+model's exceptions and checks the size of every output against the expected ``q``: the kernels
+report a failure in a status array (``MODEL_RAISED``, ``MODEL_BAD_SIZE``) and the Python layer
+raises.  (An exception left to propagate out of a parallel loop is lost when it happens on a
+worker thread: the kernel then returned garbage; on the main thread it surfaced as a
+``SystemError``.)  All kernels use ``cache=True``; the fused kernel :func:`fused_orbit_errors`
 takes the user's njit model as an argument, so numba compiles it once per model and process (a
 dispatcher argument cannot be cached on disk).
 
@@ -23,6 +28,8 @@ Every code maps ``D`` uniforms in [0, 1) to an element in a measure-preserving w
 SO(3), drawn by Marsaglia's rejection method, which avoids four trigonometric calls), so the
 "stratified" method (a randomly shifted equispaced grid for D = 1, a randomly shifted Kronecker
 lattice with Roberts' R_D constants for D >= 2: Cranley-Patterson randomisation) is unbiased.
+O(2) (``E_PLANE_REFLECT``) is stratified differently (see :func:`fill_element`): both cosets share
+one randomly shifted equispaced angle grid, and every sample is marginally Haar.
 """
 
 from __future__ import annotations
@@ -47,6 +54,11 @@ E_SHUFFLE = 7        # uniform permutation of range(n) (Fisher-Yates)
 M_IID = 0
 M_STRATIFIED = 1
 M_EXACT = 2
+
+# status of a call of the user's njit model (:func:`call_model`)
+MODEL_OK = 0
+MODEL_RAISED = 1     # the model raised an exception
+MODEL_BAD_SIZE = 2   # the output's size differs from the expected q
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -272,6 +284,22 @@ def _haar_qr(u, n, special, out, work):
 
 
 @njit(cache=True)
+def _plane_element(pi, pj, n, ang, reflect, out):
+    """The rotation of plane (pi, pj) by ``ang``, times diag(1, -1) on the plane when ``reflect``."""
+    c = np.cos(ang)
+    s = np.sin(ang)
+    _set_identity(out, n)
+    out[pi * n + pi] = c
+    out[pj * n + pi] = s
+    if reflect:  # R(ang) @ diag(1, -1) on the plane
+        out[pi * n + pj] = s
+        out[pj * n + pj] = -c
+    else:
+        out[pi * n + pj] = -s
+        out[pj * n + pj] = c
+
+
+@njit(cache=True)
 def element_dim(ecode, n):
     """Number D of uniforms one element of code ``ecode`` consumes."""
     if ecode == E_TABLE or ecode == E_PLANE:
@@ -302,29 +330,29 @@ def fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, w
     if ecode == E_SO3 and method == M_IID:
         _so3_marsaglia(base, k, out, n)
         return
+    if ecode == E_PLANE_REFLECT and method == M_STRATIFIED:
+        # O(2): one grid of J = ceil(K/2) equispaced angles shared by both cosets.  Sample k takes
+        # angle 2 pi frac(j/J + s), j = k // 2, and the reflection flag (k + b) mod 2, with s a
+        # uniform shift and b a random bit of the data point.  Each sample is marginally Haar
+        # (uniform angle, independent fair flag), so the mean over k is unbiased for any K; for
+        # even K each coset gets the whole grid (exact for trigonometric polynomials of degree < J
+        # in the angle, as for SO(2)).
+        J = (K + 1) // 2
+        v = (k // 2) / J + shift_uniform(base, 0)
+        ang = _TWO_PI * (v - np.floor(v))
+        bit = 1 if shift_uniform(base, 1) < 0.5 else 0
+        _plane_element(iparams[1], iparams[2], n, ang, (k + bit) % 2 == 1, out)
+        return
     fill_uniforms(base, k, K, method, alpha, u)
     if ecode == E_TABLE:
         idx = min(np.int64(u[0] * table.shape[0]), table.shape[0] - 1)
         for a in range(out.size):
             out[a] = table[idx, a]
-    elif ecode == E_PLANE or ecode == E_PLANE_REFLECT:
-        pi = iparams[1]
-        pj = iparams[2]
-        if ecode == E_PLANE:
-            ang = fparams[0] + (fparams[1] - fparams[0]) * u[0]
-        else:
-            ang = _TWO_PI * u[0]
-        c = np.cos(ang)
-        s = np.sin(ang)
-        _set_identity(out, n)
-        out[pi * n + pi] = c
-        out[pj * n + pi] = s
-        if ecode == E_PLANE_REFLECT and u[1] < 0.5:  # R(ang) @ diag(1, -1) on the plane
-            out[pi * n + pj] = s
-            out[pj * n + pj] = -c
-        else:
-            out[pi * n + pj] = -s
-            out[pj * n + pj] = c
+    elif ecode == E_PLANE:
+        _plane_element(iparams[1], iparams[2], n, fparams[0] + (fparams[1] - fparams[0]) * u[0],
+                       False, out)
+    elif ecode == E_PLANE_REFLECT:  # iid: uniform angle, reflection with probability 1/2
+        _plane_element(iparams[1], iparams[2], n, _TWO_PI * u[0], u[1] < 0.5, out)
     elif ecode == E_SO3:
         r1 = np.sqrt(1.0 - u[0])
         r2 = np.sqrt(u[0])
@@ -582,13 +610,51 @@ def bootstrap_means(a, b, use_b, key, out_a, out_b):
 _FUSED_BLOCK = 64
 
 
+@njit(error_model="numpy")
+def call_model(model, x, out):
+    """``out[:] = model(x)`` for the user's njit model; returns ``(status, size)``: ``MODEL_OK``,
+    ``MODEL_RAISED`` (the model raised; ``out`` untouched) or ``MODEL_BAD_SIZE`` (the output has
+    ``size`` entries instead of ``out.size``; ``out`` untouched).  The model's exception is caught
+    here: this helper is not a parallel loop (numba does not parallelise a ``prange`` whose body
+    holds a ``try``), and the kernels never raise.  Compiled once per model and process."""
+    try:
+        y = model(x)
+    except Exception:  # noqa: BLE001 - any exception of the model (its message is lost in numba)
+        return MODEL_RAISED, 0
+    if y.size != out.size:  # one integer compare per call
+        return MODEL_BAD_SIZE, y.size
+    for a in range(out.size):
+        out[a] = y[a]
+    return MODEL_OK, out.size
+
+
+@njit(error_model="numpy", fastmath=_FAST)
+def _scaled_norm(v):
+    """Euclidean norm of a vector without overflow or underflow of the squares (scaled by max|v|)."""
+    big = 0.0
+    for a in range(v.size):
+        big = max(big, abs(v[a]))
+    if big == 0.0 or not np.isfinite(big):
+        return big
+    acc = 0.0
+    for a in range(v.size):
+        t = v[a] / big
+        acc += t * t
+    return big * np.sqrt(acc)
+
+
 @njit(parallel=True, error_model="numpy", fastmath=_FAST)
 def fused_orbit_errors(model, X, action, ecode, method, iparams, fparams, table, alpha, key, i0, K,
-                       same_rho, p, out_m, out_max, out_arg, out_norm):
+                       same_rho, p, q, out_m, out_max, out_arg, out_norm, out_status):
     """One parallel pass over the points: for each x_i and each of its K group samples, transform
     x_i into a per-thread buffer, call the njit ``model`` and accumulate ``e^p`` (no N x K
     temporaries).  ``same_rho``: the output is acted on by the same matrix (outputs of length n).
     Writes ``out_norm[i] = ||f(x_i)||``; the other outputs as :func:`orbit_errors`.
+
+    The model is called through :func:`call_model` (outputs of size ``q``).  ``out_status[i]`` is
+    ``(status, k, size)`` of point i: ``MODEL_OK`` or the first failed call (k = -1: the call on
+    x_i itself; ``size`` the size received); a failed point stops early and its other outputs are
+    NaN.
 
     The group samples of a point are drawn in blocks ahead of the model calls (a tight sampling
     loop), iid SO(3) and linear actions on R^3 take inlined code instead of the generic dispatch of
@@ -613,15 +679,19 @@ def fused_orbit_errors(model, X, action, ecode, method, iparams, fparams, table,
         u = np.empty(D)
         work = np.empty(n * n)
         E = np.empty((KB, esize))
+        f0 = np.empty(q)
+        fy = np.empty(q)
         base = point_base(key, i0 + ii)
-        f0 = model(xi)
-        q = f0.size
-        nrm = 0.0
-        for a in range(q):
-            nrm += f0[a] * f0[a]
-        out_norm[ii] = np.sqrt(nrm)
+        status, size = call_model(model, xi, f0)
+        out_status[ii, 0] = status
+        out_status[ii, 1] = -1
+        out_status[ii, 2] = size
+        ok = status == MODEL_OK
+        out_norm[ii] = _scaled_norm(f0) if ok else np.nan
         ek = np.empty(K)
         for k0 in range(0, K, KB):
+            if not ok:
+                break
             kb = min(KB, K - k0)
             # draw the block's samples first (tight sampling loops, the branch hoisted)
             if so3_iid:
@@ -641,7 +711,13 @@ def fused_orbit_errors(model, X, action, ecode, method, iparams, fparams, table,
                              E[j, 8], xf, xbf)
                 else:
                     apply_element(action, n, m, fparams[3], E[j], xf, xbf)
-                fy = model(xb)
+                status, size = call_model(model, xb, fy)
+                if status != MODEL_OK:
+                    out_status[ii, 0] = status
+                    out_status[ii, 1] = k0 + j
+                    out_status[ii, 2] = size
+                    ok = False
+                    break
                 e2 = 0.0
                 if same_rho:
                     for a in range(q):
@@ -658,30 +734,32 @@ def fused_orbit_errors(model, X, action, ecode, method, iparams, fparams, table,
         acc = 0.0
         best = -1.0
         arg = 0
-        for k in range(K):  # reductions after the model loop: no branches in the hot loop
-            acc += _power_half(ek[k], p)
-            if ek[k] > best:
-                best = ek[k]
-                arg = k
-        out_m[ii] = acc / K
-        out_max[ii] = np.sqrt(best)
+        if ok:
+            for k in range(K):  # reductions after the model loop: no branches in the hot loop
+                acc += _power_half(ek[k], p)
+                if ek[k] > best:
+                    best = ek[k]
+                    arg = k
+        out_m[ii] = acc / K if ok else np.nan
+        out_max[ii] = np.sqrt(best) if ok else np.nan
         out_arg[ii] = arg
 
 
 @njit(parallel=True, error_model="numpy")
-def eval_rows(model, X, out):
+def eval_rows(model, X, out, out_status):
     """``out[i] = model(X[i])`` for an njit model of one input (the batched path of a fused-style
-    model); compiled once per model and process."""
+    model); ``out_status[i] = (status, size)`` of the call (:func:`call_model`; a failed row of
+    ``out`` is left untouched).  Compiled once per model and process."""
     for i in prange(X.shape[0]):
-        y = model(X[i])
-        for a in range(out.shape[1]):
-            out[i, a] = y[a]
+        status, size = call_model(model, X[i], out[i])
+        out_status[i, 0] = status
+        out_status[i, 1] = size
 
 
 @njit(nogil=True, error_model="numpy")
-def eval_rows_serial(model, X, out):
+def eval_rows_serial(model, X, out, out_status):
     """:func:`eval_rows` on one thread without the GIL (Dask tasks running in concurrent threads)."""
     for i in range(X.shape[0]):
-        y = model(X[i])
-        for a in range(out.shape[1]):
-            out[i, a] = y[a]
+        status, size = call_model(model, X[i], out[i])
+        out_status[i, 0] = status
+        out_status[i, 1] = size

@@ -28,12 +28,27 @@ method ``sd_m / (p mean^(1 - 1/p))``.  The bootstrap interval resamples the data
 method, seeded).  Both intervals account for the sampling of x and of g (the group noise is inside
 ``m_i``); for an exactly enumerated finite set there is no group noise.
 
+Model failures.  Every output is checked: its shape (a fixed ``k >= 1``), and NaN/inf.  An njit
+model is called inside the kernels through ``kernels.call_model``, which catches its exceptions and
+compares each output's size with k (one integer compare per call); the Python layer then raises an
+:class:`~symbound.errors.InvalidValueError` naming the input (``X[i]`` or group sample k of ``X[i]``)
+and, for an exception, the model's own message (recovered by calling the model again from Python
+on that input, and chained with ``from``).
+
+Range.  Large but finite inputs or outputs can make ``e^2`` or ``e^p`` overflow float64 (``e``
+beyond about ``1e154`` for p = 2).  We raise an ``InvalidValueError`` then, suggesting to rescale
+(``ee_p(c f) = c ee_p(f)``), rather than return inf/NaN: computing e^p robustly would need a
+log-domain accumulation in every kernel.  Everything after the per-point means ``m_i`` is computed
+on ``m / max m`` and scaled back in the ``t^(1/p)`` domain (standard deviations square ``m_i``), so
+any representable ``m_i`` gives finite estimates, intervals and standard errors; norms of outputs
+are computed with scaling too.
+
 Cost of the first call (measured, ``benchmarks/README.md``, orbit): the kernels are cached on disk
 (``cache=True``); the first call of a process costs about 12 s with a cold cache and 0.04 s with a
 warm one.  The fused kernel takes the model as an argument and is compiled once per njit model and
-process (about 4 s).  Threads: the batched path runs a GIL-free producer thread beside the model and
-limits BLAS to one thread by default (``blas_threads="auto"``, threadpoolctl); in threads that run
-concurrently (Dask tasks, ``model_threads``) only serial kernels are used, as numba's workqueue
+process (about 6 s, ``bench_orbit.py --quick``).  Threads: the batched path runs a GIL-free producer
+thread beside the model and limits BLAS to one thread by default (``blas_threads="auto"``,
+threadpoolctl); in threads that run concurrently (Dask tasks, ``model_threads``) only serial kernels are used, as numba's workqueue
 layer forbids concurrent parallel launches.
 """
 
@@ -48,7 +63,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import check_choice, check_integer, check_probability, check_real
+from .._validation import check_bool, check_choice, check_integer, check_probability, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Cyclic, PartialRotations, Translations
 from . import kernels as K
@@ -99,8 +114,9 @@ class _Model:
                 ) from exc
             if not isinstance(y, np.ndarray) or y.ndim != 1 or y.size < 1:
                 raise InvalidValueError(
-                    "model (an njit function) must return a 1-D array for one input of shape "
-                    f"{X.shape[1:]}, got {type(y).__name__} of shape {getattr(y, 'shape', None)}"
+                    "model (an njit function) must return a 1-D array of k >= 1 outputs for one "
+                    f"input of shape {X.shape[1:]}, got {type(y).__name__} of shape "
+                    f"{getattr(y, 'shape', None)} on X[0]"
                 )
             self.q = int(y.size)
             self.dtype = y.dtype
@@ -112,6 +128,10 @@ class _Model:
                 raise InvalidValueError(
                     "model must return shape (batch,) or (batch, k); for a batch of 1 input of shape "
                     f"{X.shape[1:]} (X[:1]) it returned shape {y.shape}")
+            if y.ndim == 2 and y.shape[1] == 0:
+                raise InvalidValueError(
+                    "model must return at least one output (k >= 1); for a batch of 1 input of shape "
+                    f"{X.shape[1:]} (X[:1]) it returned shape {y.shape}, i.e. k = 0")
             self.dtype = y.dtype
             self.q = 1 if y.ndim == 1 else int(y.shape[1])
             self.squeeze = y.ndim == 1
@@ -146,16 +166,42 @@ class _Model:
             bad = int(np.count_nonzero(~np.isfinite(y)))
             raise InvalidValueError(f"model returned {bad} NaN/inf values on {what}")
 
-    def __call__(self, xs: np.ndarray, what: str = "a batch") -> np.ndarray:
-        """Outputs (batch, q) float64 of a batch of inputs."""
+    def __call__(self, xs: np.ndarray, what: str = "a batch", label=None) -> np.ndarray:
+        """Outputs (batch, q) float64 of a batch of inputs.  ``label(r)`` names row r in messages."""
         b = xs.shape[0]
         if self.is_njit:
             out = np.empty((b, self.q))
+            status = np.zeros((b, 2), dtype=np.int64)
+            xs = np.ascontiguousarray(xs)
             rows = K.eval_rows_serial if self.serial else K.eval_rows
-            rows(self.model, np.ascontiguousarray(xs), out)
+            rows(self.model, xs, out, status)
+            bad = np.flatnonzero(status[:, 0] != K.MODEL_OK)
+            if bad.size:
+                r = int(bad[0])
+                where = label(r) if label is not None else f"input {r} of {what}"
+                self.raise_failure(int(status[r, 0]), int(status[r, 1]), xs[r], where,
+                                   f"{bad.size} of the {b} calls on {what} failed")
             self._check_finite(out, what)
             return out
         return self._check(self._raw(xs), b, what)
+
+    def raise_failure(self, status: int, size: int, x: np.ndarray, where: str, count: str = ""):
+        """Raise the error of a failed call of the njit model inside a kernel (``K.call_model``).
+        The exception is recovered by calling the model again from Python on the same input."""
+        more = f" ({count})" if count else ""
+        if status == K.MODEL_BAD_SIZE:
+            raise InvalidValueError(
+                f"model must return outputs of a fixed size k = {self.q} (its size on X[0]); on "
+                f"{where} it returned an array of size {size}{more}")
+        try:
+            self.model(x)
+        except Exception as exc:
+            raise InvalidValueError(
+                f"model raised {type(exc).__name__}: {exc} -- on {where} (called inside the numba "
+                f"kernel){more}") from exc
+        raise InvalidValueError(
+            f"model raised an exception on {where} inside the numba kernel{more}; called again from "
+            "Python on the same input it did not raise, so its message is unknown")
 
 
 def _check_X(X, group) -> np.ndarray:
@@ -259,9 +305,12 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
             key)
     bar = _progress(N, progress, "orbit integral")
     if serial:
-        return _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, 1, st, bar)
+        return _check_overflow(
+            _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, 1, st, bar), p, i0)
     if model_threads > 1 and len(starts) > 1 and not mdl.is_njit and per_k is None:
-        return _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, model_threads, st, bar)
+        return _check_overflow(
+            _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, model_threads, st, bar),
+            p, i0)
     n_buf = 2 if pipeline else 1
     buf_e = [np.empty((pts * Kk, spec.esize)) for _ in range(n_buf)]
     buf_x = [np.empty((pts * Kk, L)) for _ in range(n_buf)]
@@ -289,13 +338,11 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
             else:
                 produce(c)
             bx, be = buf_x[c % n_buf], buf_e[c % n_buf]
-            F0 = mdl(X[s:s + b], f"X[{i0 + s}:{i0 + s + b}]")
-            FG = mdl(bx[rows].reshape((b * Kk,) + X.shape[1:]),
-                     f"the transformed inputs of X[{i0 + s}:{i0 + s + b}]")
+            F0, FG = _block_outputs(mdl, X[s:s + b], bx[rows], i0 + s, Kk)
             R = _rho_matrices(rho, spec, be[rows], q) if mode == 1 else R_empty
             reduce(F0, FG, R, mode, float(p), e2[rows], st.m[s:s + b], st.mx[s:s + b],
                    st.arg[s:s + b])
-            st.norms[s:s + b] = np.sqrt(np.einsum("ij,ij->i", F0, F0))
+            st.norms[s:s + b] = _row_norms(F0)
             if per_k is not None:
                 per_k(e2[rows].reshape(b, Kk))
             if bar is not None:
@@ -305,6 +352,43 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
             pool.shutdown(wait=True, cancel_futures=True)
         if bar is not None:
             bar.close()
+    return _check_overflow(st, p, i0)
+
+
+def _block_outputs(mdl: _Model, Xb, xt, g0, Kk):
+    """Model outputs on the points ``Xb`` (global indices g0, g0 + 1, ...) and on their transformed
+    copies ``xt`` (row (i - g0) K + k: group sample k of point i)."""
+    b = Xb.shape[0]
+    F0 = mdl(Xb, f"X[{g0}:{g0 + b}]", label=lambda r: f"X[{g0 + r}]")
+    FG = mdl(xt.reshape((b * Kk,) + Xb.shape[1:]), f"the transformed inputs of X[{g0}:{g0 + b}]",
+             label=lambda r: f"group sample {r % Kk} of X[{g0 + r // Kk}] (the input g x)")
+    return F0, FG
+
+
+def _row_norms(F: np.ndarray) -> np.ndarray:
+    """Euclidean norms of the rows of F without overflow of the squares (rows scaled by max|F_i|)."""
+    big = np.abs(F).max(axis=1)
+    safe = np.where(big > 0, big, 1.0)
+    G = F / safe[:, None]
+    return big * np.sqrt(np.einsum("ij,ij->i", G, G))
+
+
+def _overflow_error(p, where: str) -> InvalidValueError:
+    return InvalidValueError(
+        f"the pointwise errors e(x, g) = ||f(g x) - rho(g) f(x)|| overflow float64 on {where}: "
+        f"e^2 or e^p (p={p:g}) exceeds {np.finfo(np.float64).max:.3g}.  Rescale the model's "
+        "outputs (ee_p(c f) = c ee_p(f): estimate it for c f with a small constant c and divide "
+        "by c) or the inputs X")
+
+
+def _check_overflow(st: _OrbitStats, p, i0) -> _OrbitStats:
+    """The model outputs are finite (checked); a non-finite ``mean_k e^p`` or ``max_k e`` is then an
+    overflow of e^2 or e^p: raise instead of returning inf/NaN (module docstring, "Range")."""
+    bad = ~(np.isfinite(st.m) & np.isfinite(st.mx))
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise _overflow_error(p, f"X[{i + i0}] and its group samples ({int(bad.sum())} points "
+                                 "affected)")
     return st
 
 
@@ -325,13 +409,11 @@ def _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, T, st, bar
         be, bx, e2 = free.get()
         try:
             K.transform_block_serial(*args, i0 + s, Kk, Xf[s:s + b], be[rows], bx[rows])
-            F0 = mdl(X[s:s + b], f"X[{i0 + s}:{i0 + s + b}]")
-            FG = mdl(bx[rows].reshape((b * Kk,) + X.shape[1:]),
-                     f"the transformed inputs of X[{i0 + s}:{i0 + s + b}]")
+            F0, FG = _block_outputs(mdl, X[s:s + b], bx[rows], i0 + s, Kk)
             R = _rho_matrices(rho, spec, be[rows], q) if mode == 1 else R_empty
             K.orbit_errors_serial(F0, FG, R, mode, float(p), e2[rows], st.m[s:s + b],
                                   st.mx[s:s + b], st.arg[s:s + b])
-            st.norms[s:s + b] = np.sqrt(np.einsum("ij,ij->i", F0, F0))
+            st.norms[s:s + b] = _row_norms(F0)
         finally:
             free.put((be, bx, e2))
         return b
@@ -374,6 +456,7 @@ def _fused_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, chunk, progre
         raise InvalidValueError("the fused path supports rho=None and rho='same' with a linear action; "
                                 "use method='batched' for other output actions")
     st = _OrbitStats(np.empty(N), np.empty(N), np.empty(N, dtype=np.int64), np.empty(N))
+    status = np.zeros((N, 3), dtype=np.int64)
     bar = _progress(N, progress, "orbit integral (fused)")
     step = N if not progress else max(1, chunk)
     # dynamic scheduling in chunks of points: on a shared machine a thread whose core is also
@@ -385,21 +468,43 @@ def _fused_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, chunk, progre
             b = min(step, N - s)
             K.fused_orbit_errors(mdl.model, X[s:s + b], spec.action, spec.ecode, spec.method,
                                  spec.iparams, spec.fparams, spec.table, spec.alpha, key, i0 + s,
-                                 spec.K, mode == 1, float(p), st.m[s:s + b], st.mx[s:s + b],
-                                 st.arg[s:s + b], st.norms[s:s + b])
+                                 spec.K, mode == 1, float(p), mdl.q, st.m[s:s + b], st.mx[s:s + b],
+                                 st.arg[s:s + b], st.norms[s:s + b], status[s:s + b])
             if bar is not None:
                 bar.update(b)
     finally:
         _set_chunksize(old_chunk)
         if bar is not None:
             bar.close()
-    if not (np.all(np.isfinite(st.m)) and np.all(np.isfinite(st.norms))):
-        bad = np.flatnonzero(~(np.isfinite(st.m) & np.isfinite(st.norms)))
-        raise InvalidValueError(
-            f"model returned NaN/inf on X[{int(bad[0]) + i0}] or on one of its transformed copies "
-            f"({bad.size} points affected)"
-        )
+    failed = np.flatnonzero(status[:, 0] != K.MODEL_OK)
+    if failed.size:
+        i = int(failed[0])
+        code, k, size = (int(v) for v in status[i])
+        if k < 0:
+            x, where = X[i], f"X[{i + i0}]"
+        else:
+            x = _point_orbit(spec, key, i0 + i, X[i])[1][k]
+            where = f"group sample {k} of X[{i + i0}] (the input g x)"
+        mdl.raise_failure(code, size, x, where, f"{failed.size} of {N} points failed")
+    bad = ~(np.isfinite(st.m) & np.isfinite(st.mx) & np.isfinite(st.norms))
+    if np.any(bad):  # the fused kernel does not test each output: find out what went wrong
+        i = int(np.flatnonzero(bad)[0])
+        _, xt = _point_orbit(spec, key, i0 + i, X[i])
+        _block_outputs(mdl, X[i:i + 1], xt, i0 + i, spec.K)  # raises on NaN/inf outputs
+        raise _overflow_error(p, f"X[{i + i0}] and its group samples ({int(bad.sum())} points "
+                                 "affected)")
     return st
+
+
+def _point_orbit(spec: _GroupSpec, key, gi, xi):
+    """The K group samples of data point ``gi`` (rows) and the transformed inputs (K, *xi.shape),
+    exactly as the kernels draw them (counter-based: only the point's index and the key matter)."""
+    L = xi.size
+    rows = np.empty((spec.K, spec.esize))
+    xt = np.empty((spec.K, L))
+    K.transform_block(spec.action, spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table,
+                      spec.alpha, key, gi, spec.K, np.ascontiguousarray(xi).reshape(1, L), rows, xt)
+    return rows, xt.reshape((spec.K,) + xi.shape)
 
 
 def _local_pass(model, X, spec, key, i0, rho, p, batch_size):
@@ -519,7 +624,8 @@ def _seeds(seed):
 
 
 def _bootstrap_ci(a, b, p, conf, rng, n_boot):
-    """Percentile bootstrap of (mean a / mean b)^(1/p) over the data points (b None: mean a).
+    """Percentile bootstrap of (mean a / mean b)^(1/p) over the data points (b None: mean a);
+    ``a`` and ``b`` are scaled to max 1 by the caller (no overflow of the sums).
     The resampled means come from a counter-based parallel kernel keyed by ``rng`` (no index
     array in memory; the same ``rng`` state gives the same interval for any thread count)."""
     a = np.ascontiguousarray(a, dtype=np.float64)
@@ -559,7 +665,8 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     n_group_samples : K, group samples per data point (finite sets are enumerated exactly).
     seed : int, ``numpy.random.Generator`` or None.  Same seed, same result for any batch size,
         thread count, chunking or Dask sharding.
-    relative : divide by ``||f||_{L^p(mu)} = (mean_i ||f(x_i)||^p)^(1/p)`` (ratio estimator).
+    relative : ``True`` or ``False``; divide by ``||f||_{L^p(mu)} = (mean_i ||f(x_i)||^p)^(1/p)``
+        (ratio estimator).
     quantiles : levels of the reported quantiles of the per-point orbit errors.
     method : ``"auto"`` (fused for njit models with rho None/"same", else batched), ``"batched"``,
         ``"fused"``.
@@ -567,7 +674,7 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     batch_size : transformed inputs per model call (bounds the memory of the batched path).
     confidence : level of both intervals.
     n_bootstrap : bootstrap resamples.
-    progress : show a tqdm progress bar.
+    progress : show a tqdm progress bar (``True`` or ``False``).
     client : a ``distributed.Client``; shards the points into ``n_chunks`` tasks, each run on the
         batched path with serial kernels (the same result as the local batched path).
     blas_threads : ``"auto"`` (default: 1), an int, or ``None``.  Limits the BLAS thread pools
@@ -587,6 +694,14 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     -------
     EquivarianceErrorEstimate
 
+    Raises
+    ------
+    InvalidValueError
+        on a model that raises (njit models too: the message names the input and chains the
+        model's exception), returns outputs of a varying size, zero outputs or NaN/inf; and when the
+        errors' powers ``e^2`` / ``e^p`` overflow float64 (rescale the outputs or X; module
+        docstring, "Range").
+
     Examples
     --------
     >>> import numpy as np
@@ -599,6 +714,8 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     p, qs = _check_common(p, n_group_samples, batch_size, confidence, quantiles)
     check_integer("n_bootstrap", n_bootstrap, 1)
     check_integer("model_threads", model_threads, 1)
+    check_bool("relative", relative)
+    check_bool("progress", progress)
     X = _check_X(X, group)
     spec = group_spec(group, sampling, n_group_samples).with_m(_perm_m(X, group))
     mdl = _Model(model, X)
@@ -646,39 +763,57 @@ def _run(client, model, mdl, X, spec, key, rho, p, path, batch_size, progress, n
 
 
 def _summarise(st: _OrbitStats, spec, key, p, relative, qs, conf, n_boot, boot_rng, path, dtype):
+    """The estimate, its intervals and the quantiles from the per-point means ``m_i``.
+
+    Every statistic is computed on ``m / max(m)`` (and ``||f(x_i)|| / max ||f||``) and scaled back
+    in the ``t^(1/p)`` domain: the standard deviation squares ``m_i`` (``e^(2p)``) and the mean sums
+    them, which would overflow float64 long before ``m_i`` itself does."""
     N = st.m.shape[0]
     z = statistics.NormalDist().inv_cdf(0.5 + conf / 2)
     m = st.m
-    mean_m = float(m.mean())
+    sm = float(m.max())
+    sm = sm if sm > 0 else 1.0
+    ms = m / sm  # in [0, 1]
+    mean_s = float(ms.mean())
     if relative:
-        bn = st.norms ** p
-        mb = float(bn.mean())
-        if mb == 0.0:
+        nmax = float(st.norms.max())
+        if nmax == 0.0:
             raise InvalidValueError("relative=True needs a model that is not identically zero on X")
-        ratio = mean_m / mb
-        se = float(np.std(m - ratio * bn, ddof=1) / math.sqrt(N) / mb) if N > 1 else math.nan
-        center = ratio
-        boot = _bootstrap_ci(m, bn, p, conf, boot_rng, n_boot)
-        scale = mb ** (1 / p)
+        bs = (st.norms / nmax) ** p
+        mb_s = float(bs.mean())
+        center_s = mean_s / mb_s
+        se_s = float(np.std(ms - center_s * bs, ddof=1) / math.sqrt(N) / mb_s) if N > 1 else math.nan
+        root_unit = sm ** (1 / p) / nmax        # (sm / nmax^p)^(1/p): the scale of the value
+        boot = _bootstrap_ci(ms, bs, p, conf, boot_rng, n_boot)
+        scale = nmax * mb_s ** (1 / p)           # ||f||_{L^p(mu)}
         est_txt = ("ratio estimator mean(m_i)/mean(||f(x_i)||^p) with a delta-method CLT interval, "
                    "clipped at 0, to the power 1/p; bootstrap: percentile, resampling data points")
     else:
-        se = float(np.std(m, ddof=1) / math.sqrt(N)) if N > 1 else math.nan
-        center = mean_m
-        boot = _bootstrap_ci(m, None, p, conf, boot_rng, n_boot)
+        center_s = mean_s
+        se_s = float(np.std(ms, ddof=1) / math.sqrt(N)) if N > 1 else math.nan
+        root_unit = sm ** (1 / p)
+        boot = _bootstrap_ci(ms, None, p, conf, boot_rng, n_boot)
         scale = 1.0
         est_txt = ("CLT interval for E e^p from the iid per-point means m_i, clipped at 0, to the "
                    "power 1/p; stderr of the value by the delta method; bootstrap: percentile, "
                    "resampling data points")
-    value = center ** (1 / p)
-    if math.isnan(se):
+    value = center_s ** (1 / p) * root_unit
+    boot = (boot[0] * root_unit, boot[1] * root_unit)
+    if math.isnan(se_s):
         ci = (math.nan, math.nan)
         stderr = math.nan
     else:
-        ci = (max(center - z * se, 0.0) ** (1 / p), (center + z * se) ** (1 / p))
-        stderr = se / (p * center ** (1 - 1 / p)) if center > 0 else (0.0 if se == 0 else math.inf)
+        ci = (max(center_s - z * se_s, 0.0) ** (1 / p) * root_unit,
+              (center_s + z * se_s) ** (1 / p) * root_unit)
+        stderr = (root_unit * se_s / (p * center_s ** (1 - 1 / p)) if center_s > 0 else
+                  (0.0 if se_s == 0 else math.inf))
+    unit = root_unit ** p  # the e^p domain: may overflow for a relative error (then raise below)
+    center, se = center_s * unit, se_s * unit
     per_point = m ** (1 / p)
     quant = {t: float(np.quantile(per_point / scale, t)) for t in qs}
+    if not all(math.isfinite(v) for v in (value, stderr, *ci, *boot, center, se)):
+        raise _overflow_error(p, "the summary of X (a relative error whose p-th power exceeds the "
+                                 "float64 range)")
     i_worst = int(np.argmax(st.mx))
     k_worst = int(st.arg[i_worst])
     rows = np.empty((spec.K, spec.esize))
@@ -745,6 +880,33 @@ class EquivarianceErrorCurve:
                 f"{self.max_observed.max():.4g} (lower estimate of the sup))")
 
 
+#: tolerance (radians) of the angles of a finite rotation family (multiples of 2 pi / k) and of the
+#: bound |t| <= theta of partial rotations; the groups' membership tests use 1e-9 too
+_ANGLE_ATOL = 1e-9
+
+
+def _check_family_parameters(group_family, t: np.ndarray) -> None:
+    """The angles t must give elements of the set: |t| <= theta for PartialRotations(theta), a
+    multiple of 2 pi / k for Cyclic(k) (within ``_ANGLE_ATOL``); any angle for SO(2) and O(2)."""
+    if isinstance(group_family, PartialRotations):
+        th = float(group_family._theta())
+        bad = np.abs(t) > th + _ANGLE_ATOL
+        if np.any(bad):
+            raise InvalidValueError(
+                f"parameters must be rotation angles in [-{th:.6g}, {th:.6g}] (the angles of "
+                f"{group_family.name}), got {float(t[bad][0])!r} ({int(bad.sum())} of {t.size} outside)")
+    elif isinstance(group_family, Cyclic):
+        k = group_family.k
+        step = 2.0 * np.pi / k
+        off = np.abs(t - np.round(t / step) * step)
+        bad = off > _ANGLE_ATOL * np.maximum(1.0, np.abs(t))
+        if np.any(bad):
+            raise InvalidValueError(
+                f"parameters must be angles of {group_family.name}: multiples of 2 pi / {k} = "
+                f"{step:.6g} (within {_ANGLE_ATOL:g} rad), got {float(t[bad][0])!r} ({int(bad.sum())} of "
+                f"{t.size} not)")
+
+
 def _family_elements(group_family, parameters, direction):
     t = np.asarray(parameters, dtype=np.float64)
     if isinstance(group_family, Translations):
@@ -770,6 +932,7 @@ def _family_elements(group_family, parameters, direction):
             "group_family must be a one-parameter family: SO(2), O(2), Cyclic or PartialRotations with "
             f"a plane (rotation angle), or Translations (shift), got {group_family!r}"
         )
+    _check_family_parameters(group_family, t)
     n = group_family.n
     i, j = plane
     rows = np.broadcast_to(np.eye(n), (t.size, n, n)).copy()
@@ -791,6 +954,11 @@ def equivariance_error_curve(model, group_family, X, parameters, rho=None, p: fl
     g: no group sampling).  ``curve.stabilizer(eps)`` and ``curve.breaking_rate()`` read Stab_eps and
     the rate lam of THEORY.md section 3.
 
+    The parameters must give elements of ``group_family``: any angle for SO(2) and O(2) (the
+    rotations), ``|t| <= theta`` for ``PartialRotations(theta)``, multiples of ``2 pi / k`` for
+    ``Cyclic(k)`` (both within 1e-9 rad), any shift for Translations.  Errors whose p-th power
+    overflows float64 raise :class:`InvalidValueError` (see :func:`equivariance_error`).
+
     Examples
     --------
     >>> import numpy as np
@@ -801,6 +969,7 @@ def equivariance_error_curve(model, group_family, X, parameters, rho=None, p: fl
     (5,)
     """
     p, _ = _check_common(p, 1, batch_size, 0.5, ())
+    check_bool("progress", progress)
     X = _check_X(X, group_family)
     t = as_float_array("parameters", parameters, min_ndim=1).ravel()
     rows, action, n, dist, fam = _family_elements(group_family, t, direction)
@@ -811,25 +980,37 @@ def equivariance_error_curve(model, group_family, X, parameters, rho=None, p: fl
                       np.zeros(1), T, fam, group_family)
     mdl = _Model(model, X)
     _rho_mode(rho, spec, mdl.q)
+    # streaming sums of e^p / c and (e^p / c)^2 with c the running max of e^p per parameter (the
+    # sums are rescaled when c grows): no overflow of the squares e^(2p)
+    c = np.zeros(T)
     sums = np.zeros(T)
     sq = np.zeros(T)
     mx = np.zeros(T)
 
     def per_k(e2):
         ep = e2 ** (p / 2)
-        sums[:] += ep.sum(axis=0)
-        sq[:] += (ep * ep).sum(axis=0)
+        if not np.all(np.isfinite(ep)):
+            raise _overflow_error(p, "X for some parameters")
+        c_new = np.maximum(c, ep.max(axis=0))
+        safe = np.where(c_new > 0, c_new, 1.0)
+        shrink = c / safe
+        sums[:] *= shrink
+        sq[:] *= shrink * shrink
+        eps = ep / safe
+        sums[:] += eps.sum(axis=0)
+        sq[:] += (eps * eps).sum(axis=0)
+        c[:] = c_new
         np.maximum(mx, np.sqrt(e2.max(axis=0)), out=mx)
 
     with _blas_limit("auto"):
         _batched_pass(mdl, X, spec, np.uint64(0), 0, rho, p, batch_size, progress, per_k=per_k)
     N = X.shape[0]
-    mean = sums / N
-    var = np.maximum(sq / N - mean ** 2, 0.0) * (N / max(N - 1, 1))
-    se_mean = np.sqrt(var / N)
-    values = mean ** (1 / p)
+    mean_s = sums / N  # mean of e^p / c, in [0, 1]
+    var_s = np.maximum(sq / N - mean_s ** 2, 0.0) * (N / max(N - 1, 1))
+    root_c = c ** (1 / p)
+    values = mean_s ** (1 / p) * root_c
     with np.errstate(divide="ignore", invalid="ignore"):
-        stderr = np.where(mean > 0, se_mean / (p * mean ** (1 - 1 / p)), 0.0)
+        stderr = np.where(mean_s > 0, root_c * np.sqrt(var_s / N) / (p * mean_s ** (1 - 1 / p)), 0.0)
     return EquivarianceErrorCurve(t, values, stderr, mx, dist, fam, p, N)
 
 
@@ -951,7 +1132,8 @@ def lie_derivative(model, generator, X, rho=None, h: float = 1e-2, p: float = 2,
         else:
             xt = xb[None] + ts.reshape((4,) + (1,) * xb.ndim) * gen
         F = mdl(np.ascontiguousarray(xt.reshape((4 * b,) + xb.shape[1:])),
-                f"the transformed inputs of X[{s}:{s + b}]").reshape(4, b, mdl.q)
+                f"the transformed inputs of X[{s}:{s + b}]",
+                label=lambda r: f"X[{s + r % b}] moved by t = {ts[r // b]:g}").reshape(4, b, mdl.q)
         if rho is not None:
             if isinstance(rho, str):
                 Rinv = np.transpose(mats, (0, 2, 1)) if np.allclose(
@@ -966,11 +1148,17 @@ def lie_derivative(model, generator, X, rho=None, h: float = 1e-2, p: float = 2,
         d1 = (F[0] - F[1]) / (2 * h)
         d2 = (F[2] - F[3]) / h
         rich = (4 * d2 - d1) / 3
+        if not (np.all(np.isfinite(rich)) and np.all(np.isfinite(d2))):
+            raise InvalidValueError(
+                f"the difference quotients of the model overflow float64 on X[{s}:{s + b}] "
+                f"(outputs up to {np.abs(F).max():.3g}, h={h:g}); rescale the model's outputs (the "
+                "Lie derivative is linear in f) or X")
         out[s:s + b] = rich
-        err[s:s + b] = np.linalg.norm(rich - d2, axis=1)
-    norms = np.linalg.norm(out, axis=1)
-    return LieDerivativeEstimate(out, norms, float(np.mean(norms ** p) ** (1 / p)),
-                                 float(norms.max()), err, float(h), p)
+        err[s:s + b] = _row_norms(rich - d2)
+    norms = _row_norms(out)
+    big = float(norms.max())
+    value = big * float(np.mean((norms / big) ** p)) ** (1 / p) if big > 0 else 0.0
+    return LieDerivativeEstimate(out, norms, value, big, err, float(h), p)
 
 
 # ----- pytest helper ------------------------------------------------------------------------------

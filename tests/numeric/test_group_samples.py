@@ -139,3 +139,37 @@ def test_bad_arguments():
         group_samples("SO3", 4, 0)
     with pytest.raises(InvalidTypeError, match="seed"):
         group_samples(SO(3), 4, rng=-1)
+
+
+def _o2_h(R):
+    """g00^2 + g11 + g01 g10: cos 2t + cos t on the rotation R(t), 1 - cos t on the reflection
+    R(t) diag(1, -1) (by hand); the Haar mean over O(2) is (0 + 1) / 2 = 1/2."""
+    return R[:, 0, 0] ** 2 + R[:, 1, 1] + R[:, 0, 1] * R[:, 1, 0]
+
+
+def test_o2_stratified_exact_for_even_K():
+    """Even K: each coset gets the whole shifted grid of K/2 equispaced angles, which integrates
+    trigonometric polynomials of degree < K/2 exactly; _o2_h has degree 2, so K = 6 is exact for
+    every seed (the former (angle, flag) lattice was not)."""
+    for s in range(40):
+        R = group_samples(O(2), 6, rng=s, method="stratified").elements
+        assert np.sum(np.linalg.det(R) < 0) == 3
+        assert abs(_o2_h(R).mean() - 0.5) < 1e-12
+
+
+@pytest.mark.parametrize("K", [3, 5])
+def test_o2_stratified_unbiased_and_marginally_haar_for_odd_K(K):
+    """Odd K: the lone last sample of the grid is still marginally Haar (uniform angle, fair
+    reflection), so the mean over the K samples is unbiased: over 2000 seeds the mean of _o2_h
+    lies within 4 standard errors of 1/2, the last sample's angle passes a KS test against the
+    uniform law and its reflection frequency lies within 4 sd of 1/2."""
+    reps = 2000
+    R = np.stack([group_samples(O(2), K, rng=s, method="stratified").elements for s in range(reps)])
+    means = np.array([_o2_h(r).mean() for r in R])
+    assert abs(means.mean() - 0.5) < 4 * means.std() / math.sqrt(reps)
+    last = R[:, -1]
+    ang = np.mod(np.arctan2(last[:, 1, 0], last[:, 0, 0]), 2 * np.pi)
+    assert math.sqrt(reps) * ks_statistic(ang, lambda t: t / (2 * np.pi)) < KS_CRIT_1PCT
+    refl = np.mean(np.linalg.det(last) < 0)
+    assert abs(refl - 0.5) < 4 * 0.5 / math.sqrt(reps)
+    assert "shared by both cosets" in group_samples(O(2), K, rng=0, method="stratified").description

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from symbound.groups import SO, Cyclic, Symmetric, Translations
+from symbound.groups import O, SO, Cyclic, Symmetric, Translations
 from symbound.groups.lie import quaternion_to_matrix
 from symbound.groups.partial import so3_partial_angles
 from symbound.numeric import kernels as K
@@ -206,8 +206,61 @@ def test_orbit_errors_and_average_match_numpy():
 def test_eval_rows_matches_loop():
     X = np.random.default_rng(3).normal(size=(9, 4, 3))
     out = np.empty((9, 2))
-    K.eval_rows(njit_model_two, X, out)
+    status = np.full((9, 2), -7, dtype=np.int64)
+    K.eval_rows(njit_model_two, X, out, status)
     assert np.allclose(out, np.array([[x.sum(), (x * x).sum()] for x in X]))
+    assert np.array_equal(status, np.tile([K.MODEL_OK, 2], (9, 1)))
+
+
+@njit(cache=True)
+def njit_misbehaves(x):
+    if x[0] > 1e5:
+        raise ValueError("boom")
+    if x[1] > 1e5:
+        return np.ones(3)  # the output size varies with the input
+    return np.array([x[0]])
+
+
+@pytest.mark.parametrize("serial", [False, True])
+def test_eval_rows_reports_raising_and_wrong_size_rows(serial):
+    """Failures on the last rows, which a parallel loop hands to a worker thread: an exception
+    raised there used to be lost (the kernel returned garbage)."""
+    n = 4001
+    X = np.random.default_rng(4).normal(size=(n, 3))
+    X[[3, n - 1], 0] = 1e6    # raises
+    X[[5, n - 2], 1] = 1e6    # returns 3 values instead of 1
+    out = np.zeros((n, 1))
+    status = np.zeros((n, 2), dtype=np.int64)
+    (K.eval_rows_serial if serial else K.eval_rows)(njit_misbehaves, X, out, status)
+    assert np.flatnonzero(status[:, 0] == K.MODEL_RAISED).tolist() == [3, n - 1]
+    bad = np.flatnonzero(status[:, 0] == K.MODEL_BAD_SIZE)
+    assert bad.tolist() == [5, n - 2] and np.all(status[bad, 1] == 3)
+    good = status[:, 0] == K.MODEL_OK
+    assert good.sum() == n - 4 and np.array_equal(out[good, 0], X[good, 0])
+
+
+def py_shift_uniform(base, j):
+    z = py_splitmix(py_splitmix(base ^ 0xD1B54A32D192ED03) + (j + 1) * G)
+    return (z >> 11) / 2.0**53
+
+
+@pytest.mark.parametrize("Kk", [6, 7])
+def test_o2_stratified_elements_follow_the_shared_grid(Kk):
+    """Sample k of O(2) stratified: angle 2 pi frac((k // 2)/J + s), J = ceil(K/2), reflected when
+    (k + b) is odd, with s = shift 0 and b = [shift 1 < 1/2] of the point's stream (reference in
+    pure Python from the splitmix64 stream)."""
+    spec = group_spec(O(2), "stratified", Kk)
+    key, i = 31, 5
+    base = py_splitmix(key + (i + 1) * G)
+    s, b = py_shift_uniform(base, 0), int(py_shift_uniform(base, 1) < 0.5)
+    J = (Kk + 1) // 2
+    for k in range(Kk):
+        out, _ = _fill(spec, np.uint64(base), k, Kk)
+        a = 2 * math.pi * (((k // 2) / J + s) % 1.0)
+        ref = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+        if (k + b) % 2 == 1:
+            ref = ref @ np.diag([1.0, -1.0])
+        assert np.allclose(out.reshape(2, 2), ref, atol=1e-14), k
 
 
 def test_stratified_uniforms_are_shifted_lattice():

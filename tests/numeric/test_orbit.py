@@ -11,7 +11,7 @@ import pytest
 from numba import njit
 
 from symbound.errors import InvalidTypeError, InvalidValueError
-from symbound.groups import SO, Cyclic, Dihedral, PartialRotations, Symmetric, Translations
+from symbound.groups import O, SO, Cyclic, Dihedral, PartialRotations, Symmetric, Translations
 from symbound.numeric.orbit import (
     assert_equivariant,
     equivariance_error,
@@ -46,6 +46,20 @@ def njit_nan(x):
     if x[0] > 0.5:
         out[0] = np.nan
     return out
+
+
+@njit(cache=True)
+def njit_misbehaves(x):
+    if x[0] > 1e5:
+        raise ValueError("boom")
+    if x[1] > 1e5:
+        return np.ones(3)  # the output size varies with the input
+    return np.array([x[0]])
+
+
+@njit(cache=True)
+def njit_empty(x):
+    return np.zeros(0)
 
 
 def batched_cloud(xs):
@@ -338,3 +352,159 @@ def test_more_bad_input_named_clearly():
         equivariance_error(lambda x: x[:, 0], SO(2), X + 1j)
     with pytest.raises(VE, match="at least 2 samples"):
         equivariance_error(lambda x: x[:, 0], SO(2), X[:1])
+
+
+# ----- misbehaving models, range, flags, family parameters --------------------------------------------
+def _last_point(x):
+    X = np.random.default_rng(12).normal(size=(50, 3))
+    X[-1] = x  # the last point: on the parallel kernels' worker thread, where errors were lost
+    return X
+
+
+@pytest.mark.parametrize("method", ["fused", "batched"])
+def test_njit_model_that_raises_gives_a_clear_error(method):
+    X = _last_point([1e6, 0.0, 0.0])  # raises on X[49] itself
+    with pytest.raises(InvalidValueError, match=r"model raised ValueError: boom -- on X\[49\]") as e:
+        equivariance_error(njit_misbehaves, SO(3), X, seed=0, method=method)
+    assert isinstance(e.value.__cause__, ValueError) and str(e.value.__cause__) == "boom"
+    # raises on a transformed input only: C_4 in plane (0, 2) maps (0, 0, 1e6) to (1e6, 0, 0) by
+    # its element 3 (rotation by 3 pi/2); the input is rebuilt to recover the message
+    X = _last_point([0.0, 0.0, 1e6])
+    G = Cyclic(4, dim=3, plane=(0, 2))
+    msg = r"raised ValueError: boom -- on group sample 3 of X\[49\]"
+    with pytest.raises(InvalidValueError, match=msg) as e:
+        equivariance_error(njit_misbehaves, G, X, seed=0, method=method)
+    assert isinstance(e.value.__cause__, ValueError)
+
+
+def test_njit_model_that_raises_in_the_other_entry_points():
+    X = _last_point([1e6, 0.0, 0.0])
+    with pytest.raises(InvalidValueError, match="model raised ValueError: boom"):
+        assert_equivariant(njit_misbehaves, SO(3), X)
+    with pytest.raises(InvalidValueError, match="model raised ValueError: boom"):
+        lie_derivative(njit_misbehaves, SO(2, dim=3), X)
+    with pytest.raises(InvalidValueError, match="model raised ValueError: boom"):
+        equivariance_error_curve(njit_misbehaves, SO(2, dim=3), X, [0.0, 0.5])
+
+
+@pytest.mark.parametrize("method", ["fused", "batched"])
+def test_njit_model_with_varying_output_size_is_refused(method):
+    X = _last_point([0.0, 1e6, 0.0])  # 3 outputs on X[49], 1 elsewhere
+    msg = r"fixed size k = 1 .* on X\[49\] it returned an array of size 3"
+    with pytest.raises(InvalidValueError, match=msg):
+        equivariance_error(njit_misbehaves, SO(3), X, seed=0, method=method)
+    X = _last_point([0.0, 0.0, 1e6])  # C_4 in plane (1, 2): element 3 maps it to (0, 1e6, 0)
+    with pytest.raises(InvalidValueError, match=r"group sample 3 of X\[49\].* size 3"):
+        equivariance_error(njit_misbehaves, Cyclic(4, dim=3, plane=(1, 2)), X, seed=0, method=method)
+
+
+def test_models_with_zero_outputs_are_refused():
+    X = np.random.default_rng(13).normal(size=(10, 3))
+    with pytest.raises(InvalidValueError, match=r"k >= 1"):
+        equivariance_error(lambda xs: xs[:, :0], SO(3), X, seed=0)
+    with pytest.raises(InvalidValueError, match=r"k >= 1"):
+        equivariance_error(njit_empty, SO(3), X, seed=0)
+    with pytest.raises(InvalidValueError, match=r"k >= 1"):
+        lie_derivative(lambda xs: xs[:, :0], SO(2, dim=3), X)
+
+
+@pytest.mark.parametrize("model", [x0, njit_x0], ids=["batched", "fused"])
+def test_overflowing_errors_raise_instead_of_inf(model):
+    X = np.random.default_rng(0).normal(size=(50, 3)) * 1e200  # e^2 ~ 1e400
+    with pytest.raises(InvalidValueError, match="overflow float64.*[Rr]escale"):
+        equivariance_error(model, SO(3), X, seed=0)
+    with pytest.raises(InvalidValueError, match="overflow float64"):
+        equivariance_error_curve(x0, SO(2, dim=3), X, [0.0, 0.5])
+
+
+def test_large_finite_errors_give_finite_statistics():
+    """x_0 on equispaced circle points scaled by c = 1e80 (e^2 ~ 1e160, its square, used by the
+    standard deviation, overflows): ee_2 = c, ||f||_2 = c / sqrt(2) (closed forms above), the curve
+    c sqrt(1 - cos t) and the Lie derivative's L^2 norm c sqrt(1/2) (d/dt c cos(a + t) = -c sin a)."""
+    c = 1e80
+    X = circle(64)[0] * c
+    est = equivariance_error(x0, SO(2), X, seed=0)
+    assert est.value == pytest.approx(c, rel=1e-12)
+    stats = (est.stderr, *est.ci, *est.ci_bootstrap, est.mean_power, est.stderr_mean_power)
+    assert all(math.isfinite(v) for v in stats)
+    assert est.ci[0] <= c * (1 + 1e-12) and est.ci[1] >= c * (1 - 1e-12)
+    rel = equivariance_error(x0, SO(2), X, seed=0, relative=True)
+    assert rel.value == pytest.approx(math.sqrt(2), rel=1e-12)
+    t = np.array([0.0, 0.5, 1.0])
+    cv = equivariance_error_curve(x0, SO(2), X, t)
+    assert np.allclose(cv.values / c, np.sqrt(1 - np.cos(t)), atol=1e-12)
+    assert np.all(np.isfinite(cv.stderr))
+    big = circle(64)[0] * 1e300  # the squared norms of the derivatives would overflow
+    assert lie_derivative(x0, SO(2), big).value == pytest.approx(1e300 * math.sqrt(0.5), rel=1e-8)
+
+
+def test_curve_parameters_must_lie_in_the_family():
+    X = circle(40)[0]
+    with pytest.raises(InvalidValueError, match=r"in \[-0.2, 0.2\].*got 1\.0"):
+        equivariance_error_curve(x0, PartialRotations(0.2), X, [0.0, 1.0, 3.0])
+    ok = equivariance_error_curve(x0, PartialRotations(0.2), X, [-0.2, 0.0, 0.2])
+    assert np.allclose(ok.values, np.sqrt(1 - np.cos([-0.2, 0.0, 0.2])), atol=1e-12)
+    with pytest.raises(InvalidValueError, match=r"multiples of 2 pi / 4.*got 0\.3"):
+        equivariance_error_curve(x0, Cyclic(4), X, [0.0, 0.3])
+    t = np.linspace(-2 * np.pi, 2 * np.pi, 9)  # the multiples of pi/2, with rounding
+    cv = equivariance_error_curve(x0, Cyclic(4), X, t)
+    assert np.allclose(cv.values, np.sqrt(1 - np.cos(t)), atol=1e-12)
+    assert equivariance_error_curve(x0, SO(2), X, [5.0]).values.shape == (1,)  # any angle
+
+
+def test_flags_must_be_bools():
+    X = circle(20)[0]
+    with pytest.raises(InvalidTypeError, match="relative must be True or False, got str"):
+        equivariance_error(x0, SO(2), X, relative="yes")
+    with pytest.raises(InvalidTypeError, match="progress must be True or False"):
+        equivariance_error(x0, SO(2), X, progress="yes")
+    with pytest.raises(InvalidTypeError, match="progress must be True or False, got int"):
+        equivariance_error_curve(x0, SO(2), X, [0.1], progress=1)
+    assert equivariance_error(x0, SO(2), X, relative=np.True_, seed=0).relative is True
+
+
+def test_ragged_X_is_named():
+    with pytest.raises(InvalidValueError, match="X must be a rectangular array"):
+        equivariance_error(x0, SO(3), [[1.0, 2.0, 3.0], [1.0, 2.0]])
+    with pytest.raises(InvalidTypeError, match="X must be an array of real numbers"):
+        equivariance_error(x0, SO(3), [["a", "b", "c"], ["d", "e", "f"]])
+
+
+# ----- O(2) stratified sampling ------------------------------------------------------------------------
+def _o2_cube_exact(X):
+    """f = x_1^3 on x = r (cos a, sin a) under O(2): g x = r (cos u, sin u) with u = a + t
+    (rotation) or t - a (reflection), u uniform under Haar; E sin^6 u = 5/16, E sin^3 u = 0 give
+    the per-point mean m(x) = r^6 (5/16 + sin^6 a) (by hand)."""
+    r = np.hypot(X[:, 0], X[:, 1])
+    a = np.arctan2(X[:, 1], X[:, 0])
+    return r ** 6 * (5 / 16 + np.sin(a) ** 6)
+
+
+cube1 = lambda xs: xs[:, 1] ** 3
+
+
+def test_o2_stratified_exact_for_even_K_on_the_cube():
+    """K = 16: each coset gets 8 equispaced angles, exact for the degree-6 trigonometric polynomial
+    e^2 in the angle, so every per-point mean is exact."""
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    est = equivariance_error(cube1, O(2), X, n_group_samples=16, sampling="stratified", seed=3)
+    assert np.allclose(est.per_point ** 2, _o2_cube_exact(X), rtol=1e-12)
+
+
+def test_o2_stratified_unbiased_and_no_worse_than_iid():
+    """The audit's example (f = x_1^3, 50 Gaussian points): over 300 seeds the mean of the estimates
+    of E e^2 lies within 4 standard errors of the exact value (K = 3: odd, K = 4, 8: even), and the
+    spread of the value is smaller than with iid samples.  Measured sd of the value, iid / former
+    (angle, flag) lattice / shared grid: K = 3: 0.79 / 0.96 / 0.65, K = 4: 0.71 / 0.85 / 0.51,
+    K = 8: 0.50 / 0.60 / 0.29 (the lattice was worse than iid)."""
+    X = np.random.default_rng(1).normal(size=(50, 2))
+    exact = _o2_cube_exact(X).mean()
+    for K in (3, 4, 8):
+        sd = {}
+        for sampling in ("iid", "stratified"):
+            mp = np.array([equivariance_error(cube1, O(2), X, n_group_samples=K, sampling=sampling,
+                                              seed=s, n_bootstrap=1).mean_power for s in range(300)])
+            if sampling == "stratified":
+                assert abs(mp.mean() - exact) < 4 * mp.std() / math.sqrt(300), K
+            sd[sampling] = np.sqrt(mp).std()
+        assert sd["stratified"] < 0.9 * sd["iid"], (K, sd)
