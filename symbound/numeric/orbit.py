@@ -313,7 +313,9 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
             p, i0)
     n_buf = 2 if pipeline else 1
     buf_e = [np.empty((pts * Kk, spec.esize)) for _ in range(n_buf)]
-    buf_x = [np.empty((pts * Kk, L)) for _ in range(n_buf)]
+    # rows [0, b): the points themselves; rows [b, b (K + 1)): their transformed copies, so that one
+    # model call gives both (measured: 0.02 s less of the engine's own time at N K = 1.28 M)
+    buf_x = [np.empty((pts * (Kk + 1), L)) for _ in range(n_buf)]
     e2 = np.empty(pts * Kk)
     R_empty = np.zeros((1, 1, 1))
 
@@ -321,7 +323,9 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
         s = starts[c]
         b = min(pts, N - s)
         kern = K.transform_block_serial if pipeline else K.transform_block
-        kern(*args, i0 + s, Kk, Xf[s:s + b], buf_e[c % n_buf][:b * Kk], buf_x[c % n_buf][:b * Kk])
+        bx = buf_x[c % n_buf]
+        bx[:b] = Xf[s:s + b]
+        kern(*args, i0 + s, Kk, Xf[s:s + b], buf_e[c % n_buf][:b * Kk], bx[b:b * (Kk + 1)])
 
     pool = ThreadPoolExecutor(1) if pipeline else None
     # with the producer thread busy, a serial reduction avoids waking numba's pool (measured faster)
@@ -338,7 +342,7 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
             else:
                 produce(c)
             bx, be = buf_x[c % n_buf], buf_e[c % n_buf]
-            F0, FG = _block_outputs(mdl, X[s:s + b], bx[rows], i0 + s, Kk)
+            F0, FG = _block_outputs(mdl, X[s:s + b], bx[:b * (Kk + 1)], i0 + s, Kk)
             R = _rho_matrices(rho, spec, be[rows], q) if mode == 1 else R_empty
             reduce(F0, FG, R, mode, float(p), e2[rows], st.m[s:s + b], st.mx[s:s + b],
                    st.arg[s:s + b])
@@ -357,12 +361,18 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
 
 def _block_outputs(mdl: _Model, Xb, xt, g0, Kk):
     """Model outputs on the points ``Xb`` (global indices g0, g0 + 1, ...) and on their transformed
-    copies ``xt`` (row (i - g0) K + k: group sample k of point i)."""
+    copies, in one model call: ``xt`` holds the b points followed by their b K transformed inputs
+    (row b + (i - g0) K + k: group sample k of point i)."""
     b = Xb.shape[0]
-    F0 = mdl(Xb, f"X[{g0}:{g0 + b}]", label=lambda r: f"X[{g0 + r}]")
-    FG = mdl(xt.reshape((b * Kk,) + Xb.shape[1:]), f"the transformed inputs of X[{g0}:{g0 + b}]",
-             label=lambda r: f"group sample {r % Kk} of X[{g0 + r // Kk}] (the input g x)")
-    return F0, FG
+
+    def label(r):
+        if r < b:
+            return f"X[{g0 + r}]"
+        return f"group sample {(r - b) % Kk} of X[{g0 + (r - b) // Kk}] (the input g x)"
+
+    F = mdl(xt.reshape((b * (Kk + 1),) + Xb.shape[1:]),
+            f"X[{g0}:{g0 + b}] and their transformed inputs", label=label)
+    return F[:b], F[b:]
 
 
 def _row_norms(F: np.ndarray) -> np.ndarray:
@@ -400,7 +410,8 @@ def _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, T, st, bar
     Xf = X.reshape(N, L)
     free = queue.SimpleQueue()
     for _ in range(T):
-        free.put((np.empty((pts * Kk, spec.esize)), np.empty((pts * Kk, L)), np.empty(pts * Kk)))
+        free.put((np.empty((pts * Kk, spec.esize)), np.empty((pts * (Kk + 1), L)),
+                  np.empty(pts * Kk)))
     R_empty = np.zeros((1, 1, 1))
 
     def work(s):
@@ -408,8 +419,9 @@ def _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, T, st, bar
         rows = slice(0, b * Kk)
         be, bx, e2 = free.get()
         try:
-            K.transform_block_serial(*args, i0 + s, Kk, Xf[s:s + b], be[rows], bx[rows])
-            F0, FG = _block_outputs(mdl, X[s:s + b], bx[rows], i0 + s, Kk)
+            bx[:b] = Xf[s:s + b]
+            K.transform_block_serial(*args, i0 + s, Kk, Xf[s:s + b], be[rows], bx[b:b * (Kk + 1)])
+            F0, FG = _block_outputs(mdl, X[s:s + b], bx[:b * (Kk + 1)], i0 + s, Kk)
             R = _rho_matrices(rho, spec, be[rows], q) if mode == 1 else R_empty
             K.orbit_errors_serial(F0, FG, R, mode, float(p), e2[rows], st.m[s:s + b],
                                   st.mx[s:s + b], st.arg[s:s + b])
@@ -490,6 +502,7 @@ def _fused_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, chunk, progre
     if np.any(bad):  # the fused kernel does not test each output: find out what went wrong
         i = int(np.flatnonzero(bad)[0])
         _, xt = _point_orbit(spec, key, i0 + i, X[i])
+        xt = np.concatenate([X[i:i + 1].reshape(1, -1), xt.reshape(spec.K, -1)])
         _block_outputs(mdl, X[i:i + 1], xt, i0 + i, spec.K)  # raises on NaN/inf outputs
         raise _overflow_error(p, f"X[{i + i0}] and its group samples ({int(bad.sum())} points "
                                  "affected)")
