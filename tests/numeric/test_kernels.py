@@ -13,6 +13,8 @@ from symbound.groups.partial import so3_partial_angles
 from symbound.numeric import kernels as K
 from symbound.numeric.group_samples import group_spec
 
+from .models import njit_misbehaves
+
 MASK = (1 << 64) - 1
 G = 0x9E3779B97F4A7C15
 
@@ -210,15 +212,6 @@ def test_eval_rows_matches_loop():
     K.eval_rows(njit_model_two, X, out, status)
     assert np.allclose(out, np.array([[x.sum(), (x * x).sum()] for x in X]))
     assert np.array_equal(status, np.tile([K.MODEL_OK, 2], (9, 1)))
-
-
-@njit(cache=True)
-def njit_misbehaves(x):
-    if x[0] > 1e5:
-        raise ValueError("boom")
-    if x[1] > 1e5:
-        return np.ones(3)  # the output size varies with the input
-    return np.array([x[0]])
 
 
 @pytest.mark.parametrize("serial", [False, True])

@@ -19,6 +19,8 @@ from symbound.numeric.orbit import (
     lie_derivative,
 )
 
+from .models import njit_misbehaves
+
 
 # ----- models (module level: compiled once, cached) -------------------------------------------------
 @njit(cache=True)
@@ -46,15 +48,6 @@ def njit_nan(x):
     if x[0] > 0.5:
         out[0] = np.nan
     return out
-
-
-@njit(cache=True)
-def njit_misbehaves(x):
-    if x[0] > 1e5:
-        raise ValueError("boom")
-    if x[1] > 1e5:
-        return np.ones(3)  # the output size varies with the input
-    return np.array([x[0]])
 
 
 @njit(cache=True)
