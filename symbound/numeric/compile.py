@@ -6,9 +6,10 @@ a real module file in a cache folder, so that ``numba.njit(cache=True)`` can cac
 (NUMERICS.md: a function made by ``sympy.lambdify`` has no source file and cannot be cached).  The file
 name is a hash of the generated source, so two different bounds never share a cache entry.
 
-Entries that float64 cannot hold (the compiled value is inf or NaN, e.g. a covering number 3**1000 in
-an intermediate, or an intermediate underflows, below) are recomputed with mpmath from the symbolic formula; if the true value still does
-not fit in float64 the result is an object array of ``mpmath.mpf`` — never a silent inf.
+Entries that float64 cannot hold (the compiled value is inf or NaN, e.g. a covering number 3**1000
+in an intermediate, or an intermediate underflows, below) are recomputed with mpmath from the
+symbolic formula; if the true value still does not fit in float64 the result is an object array of
+``mpmath.mpf`` — never a silent inf or 0.
 
 ``ceiling``/``floor``: where their argument lies within a few ulps of an integer (``1/eps`` for
 ``eps = 0.1``), float64 cannot tell on which side of the jump the exact value lies, so such entries

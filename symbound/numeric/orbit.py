@@ -48,8 +48,9 @@ Cost of the first call (measured, ``benchmarks/README.md``, orbit): the kernels 
 warm one.  The fused kernel takes the model as an argument and is compiled once per njit model and
 process (about 6 s, ``bench_orbit.py --quick``).  Threads: the batched path runs a GIL-free producer
 thread beside the model and limits BLAS to one thread by default (``blas_threads="auto"``,
-threadpoolctl); in threads that run concurrently (Dask tasks, ``model_threads``) only serial kernels are used, as numba's workqueue
-layer forbids concurrent parallel launches.
+threadpoolctl); in threads that run concurrently (Dask tasks, ``model_threads``) only serial kernels
+are used, as numba's workqueue layer forbids concurrent parallel launches.  The model sees the
+points of a batch and their transformed copies in one call.
 """
 
 from __future__ import annotations
