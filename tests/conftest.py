@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, settings
 os.environ.setdefault("NUMBA_THREADING_LAYER", "workqueue")
 
 # The default profile is derandomized: the suite (and CI from a clean clone) runs the same examples
-# every time.  SYMBOUND_HYPOTHESIS=explore draws fresh random examples, 8x as many: run it after
-# changing a formula or a kernel (it found a subnormal-rounding case of an erfi test).
+# every time.  SYMBOUND_HYPOTHESIS=explore draws fresh random examples, 480 instead of 60 per test
+# (tests with their own max_examples keep it): run it after changing a formula or a kernel (it found
+# a subnormal-rounding case of an erfi test).
 settings.register_profile(
     "symbound", deadline=None, max_examples=60, derandomize=True,
     suppress_health_check=[HealthCheck.too_slow]
