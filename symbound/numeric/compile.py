@@ -15,15 +15,19 @@ symbolic formula; if the true value still does not fit in float64 the result is 
 ``eps = 0.1``), float64 cannot tell on which side of the jump the exact value lies, so such entries
 are recomputed exactly by the symbolic path (never rounded the wrong way).
 
-Underflow is caught as well: the generated code has one assignment per operation and tests each
-result; an operation that returns 0 or a subnormal number from operands that are not (``exp(-800)``,
-``1e-200 * 1e-200``) has lost its digits, so the entry is recomputed with mpmath (``1e300 * exp(-800)``
-is 3.7e-48, not 0).  Lambert's W and erfi (the Dudley closed forms) come from
-:mod:`symbound.numeric.special`.
+Underflow and NaN are caught as well: the generated code has one assignment per SymPy operation
+(products pairwise) and tests each result (:class:`_Emitter`).  An operation that returns 0 or a
+subnormal number from operands that are not (``exp(-800)``, ``1e-200 * 1e-200``) has lost its
+digits, so the entry is recomputed with mpmath (``1e300 * exp(-800)`` is 3.7e-48, not 0); a NaN
+(``_sb_ceil`` at a jump) is caught where it arises, before ``min``/``max`` or a comparison could drop
+it; ``log(1 + x)`` is computed as ``log1p(x)``.  Parameter values reach the exact path with 50
+digits, so they are exact.  Lambert's W and erfi (the Dudley closed forms) come from
+:mod:`symbound.numeric.special`.  Not detected: cancellation in a difference of two large terms
+(float64's accuracy).
 
 A bound whose formula contains numerically defined functions (certified covering numbers computed
-by the spaces, entropy integrals by quadrature) or a function without float64 code cannot be
-compiled: it is evaluated entry by entry on the exact path instead, and ``backend`` says so.
+by the spaces, entropy integrals by quadrature) or a function without float64 code (or that numba
+cannot type) cannot be compiled: it is evaluated entry by entry on the exact path instead, and ``backend`` says so.
 
 This is the only module that imports both SymPy and numba (STYLE.md).
 
@@ -43,6 +47,7 @@ from typing import Any
 import mpmath
 import numpy as np
 import sympy as sp
+from numba.core.errors import NumbaError
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from sympy.printing.pycode import PythonCodePrinter
 
@@ -103,26 +108,41 @@ class _ScalarPrinter(PythonCodePrinter):
 #: function does not notice changes of the functions it calls
 _SPECIAL_TAG = hashlib.sha1(Path(special.__file__).read_bytes()).hexdigest()[:16]
 
+#: digits of the parameter values substituted on the exact path: a float64 is an exact binary number,
+#: and 17 digits would round sums such as 1e17 + 1 (then ``log((n + 1)/n)`` is off by 4%)
+_EXACT_DPS = 50
+
 #: smallest positive normal float64: a result below it (0 or subnormal) has lost digits
 _TINY = "2.2250738585072014e-308"
 
 
-#: operations that return one of their arguments, an integer or a logarithm: a result of 0 there is
-#: an exact value, not an underflow
-_NO_UNDERFLOW = (sp.Max, sp.Min, sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.log)
+#: operations that return one of their arguments or an integer: a result of 0 there is an exact
+#: value, not an underflow
+_NO_UNDERFLOW = (sp.Max, sp.Min, sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.Heaviside, sp.Mod)
 
 
 class _Emitter:
-    """Straight-line code for a formula, one assignment per operation, with an underflow test after
-    each: an operation whose result is 0 or subnormal although none of its operands is (``exp(-800)``,
-    ``1e-200 * 1e-200``, ``x ** -400`` ...) has lost its digits, and ``1e300 * exp(-800)`` would be
-    a silently wrong number.  The generated function then returns NaN, which sends the entry to the
-    exact (mpmath) path.  Piecewise branches are emitted as ``if``/``else`` blocks, so an untaken
-    branch is never evaluated."""
+    """Straight-line code for a formula, one assignment per SymPy operation (products pairwise),
+    each followed by a test that sends the entry to the exact (mpmath) path by returning NaN:
+
+    * a NaN result: ``_sb_ceil`` near a jump, or an undefined float operation.  Tested at once,
+      because ``min``, ``max`` and comparisons would drop a NaN (``min(x, nan)`` is ``x``);
+    * an underflow: an operation that returns 0 or a subnormal number from operands that are not
+      (``exp(-800)``, ``1e-200 * 1e-200``) has lost its digits, and ``1e300 * exp(-800)`` would be a
+      silently wrong number; a sum that is subnormal but not 0;
+    * a logarithm that returns 0 from a computed argument (rounded to exactly 1); ``log(1 + x)`` is
+      computed as ``log1p(x)``.
+
+    Overflow needs no test: inf propagates to the result (or is dropped by ``min``, or decides a
+    comparison, correctly).  Piecewise branches are emitted as ``if``/``else`` blocks, so an
+    untaken branch is never evaluated.  Cancellation in a difference is float64's accuracy and is
+    not tested.  Functions that the printer writes as several operations (``binomial``) are tested
+    as a whole."""
 
     def __init__(self, printer, names: dict):
         self.printer = printer
         self.names = dict(names)  # sympy expression -> variable name (parameters first)
+        self.params = set(names.values())
         self.lines: list[str] = []
         self.count = 0
 
@@ -130,41 +150,70 @@ class _Emitter:
         self.count += 1
         return f"t{self.count}"
 
-    def _print_with(self, expr, subs) -> str:
-        return self.printer.doprint(expr.xreplace(subs))
+    @staticmethod
+    def _is_literal(expr) -> bool:
+        return bool(expr.is_Number or expr.is_NumberSymbol)
 
-    def emit(self, expr, indent: str) -> str:
-        """Variable name (or literal) holding ``expr``; appends the lines computing it."""
-        if expr in self.names:
-            return self.names[expr]
-        if expr.is_Number or expr.is_NumberSymbol or isinstance(expr, (sp.logic.boolalg.BooleanAtom,)):
-            return f"({self.printer.doprint(expr)})"
-        if isinstance(expr, sp.Piecewise):
-            return self._piecewise(expr, indent)
-        kids = [self.emit(a, indent) for a in expr.args]
-        subs = {a: sp.Symbol(k) for a, k in zip(expr.args, kids)
-                if not (a.is_Number or a.is_NumberSymbol)}
-        var = self._new()
-        self.lines.append(f"{indent}{var} = {self._print_with(expr, subs)}")
-        if isinstance(expr, sp.Add):
-            self.lines.append(f"{indent}if {var} != 0.0 and _sb_tiny({var}):")
-            self.lines.append(f"{indent}    return math.nan")
-        elif isinstance(expr, sp.Expr) and not isinstance(expr, _NO_UNDERFLOW):
-            checks = [k for a, k in zip(expr.args, kids)
-                      if isinstance(a, sp.Expr) and not (a.is_Number or a.is_NumberSymbol)]
-            cond = " or ".join(f"_sb_tiny({k})" for k in checks)
-            self.lines.append(f"{indent}if _sb_tiny({var})" + (f" and not ({cond}):" if cond else ":"))
-            self.lines.append(f"{indent}    return math.nan")
+    def _test(self, indent: str, var: str, bad: str) -> None:
+        self.lines.append(f"{indent}if {var} != {var}" + (f" or {bad}" if bad else "") + ":")
+        self.lines.append(f"{indent}    return math.nan")
+
+    @staticmethod
+    def _underflow(var: str, operands) -> str:
+        ops = " or ".join(f"_sb_tiny({k})" for k in operands)
+        return f"(_sb_tiny({var})" + (f" and not ({ops}))" if ops else ")")
+
+    def _memo(self, expr, var: str, indent: str) -> str:
         # memoise only outside branches (a value computed inside one branch is not defined outside)
         if indent == "    ":
             self.names[expr] = var
         return var
 
+    def emit(self, expr, indent: str) -> str:
+        """Variable name (or literal) holding ``expr``; appends the lines computing it."""
+        if expr in self.names:
+            return self.names[expr]
+        if self._is_literal(expr) or isinstance(expr, sp.logic.boolalg.BooleanAtom):
+            return f"({self.printer.doprint(expr)})"
+        if isinstance(expr, sp.Piecewise):
+            return self._piecewise(expr, indent)
+        if isinstance(expr, sp.log) and expr.args[0].is_Add and sp.S.One in expr.args[0].args:
+            k = self.emit(expr.args[0] - 1, indent)
+            var = self._new()
+            self.lines.append(f"{indent}{var} = math.log1p({k})")
+            self._test(indent, var, self._underflow(var, [k]))
+            return self._memo(expr, var, indent)
+        kids = [self.emit(a, indent) for a in expr.args]
+        operands = [k for a, k in zip(expr.args, kids) if not self._is_literal(a)]
+        if isinstance(expr, sp.Mul) and len(expr.args) > 2:  # pairwise: every partial product tested
+            acc, acc_lit = kids[0], self._is_literal(expr.args[0])
+            for a, k in zip(expr.args[1:], kids[1:]):
+                var = self._new()
+                self.lines.append(f"{indent}{var} = {acc} * {k}")
+                ops = [o for o, lit in ((acc, acc_lit), (k, self._is_literal(a))) if not lit]
+                self._test(indent, var, self._underflow(var, ops))
+                acc, acc_lit = var, False
+            return self._memo(expr, acc, indent)
+        subs = {a: sp.Symbol(k) for a, k in zip(expr.args, kids) if not self._is_literal(a)}
+        var = self._new()
+        self.lines.append(f"{indent}{var} = {self.printer.doprint(expr.xreplace(subs))}")
+        if not isinstance(expr, sp.Expr):  # a condition (relational, And, Or): a bool
+            pass
+        elif isinstance(expr, sp.Add):
+            self._test(indent, var, f"({var} != 0.0 and _sb_tiny({var}))")
+        elif isinstance(expr, sp.log):
+            computed = [k for k in operands if k not in self.params]
+            self._test(indent, var, f"({var} == 0.0)" if computed else "")
+        elif isinstance(expr, _NO_UNDERFLOW):
+            self._test(indent, var, "")
+        else:
+            self._test(indent, var, self._underflow(var, operands))
+        return self._memo(expr, var, indent)
+
     def _piecewise(self, expr, indent: str) -> str:
         var = self._new()
         self.lines.append(f"{indent}{var} = math.nan")
         cur = indent
-        opened = 0
         for e, c in expr.args:
             if c == sp.true:
                 self.lines.append(f"{cur}{var} = {self.emit(e, cur)}")
@@ -174,7 +223,6 @@ class _Emitter:
             self.lines.append(f"{cur}    {var} = {self.emit(e, cur + '    ')}")
             self.lines.append(f"{cur}else:")
             cur += "    "
-            opened += 1
         else:  # no branch applies: NaN, recomputed (and reported) by the exact path
             self.lines.append(f"{cur}{var} = math.nan")
         return var
@@ -255,7 +303,7 @@ class CompiledBound:
 
     def _exact_loop(self, out, *flat):
         for k in range(out.shape[0]):
-            sub = {s: sp.Float(float(x[k]), 17) for s, x in zip(self.args, flat)}
+            sub = {s: sp.Float(float(x[k]), _EXACT_DPS) for s, x in zip(self.args, flat)}
             v = evaluate_expr(self.formula.xreplace(sub))
             out[k] = float(v) if isinstance(v, float) else np.inf  # inf: rescued below
 
@@ -288,12 +336,8 @@ class CompiledBound:
         if missing or extra:
             raise InvalidValueError(
                 f"the compiled bound takes exactly {self.arg_names}; missing {missing}, unexpected {extra}")
-        for nm in self.arg_names:
-            kind = np.asarray(values[nm]).dtype.kind
-            if kind not in "biuf":
-                raise InvalidTypeError(f"{nm} must be a real number or an array of real numbers, got "
-                                       f"{values[nm]!r} (dtype kind {kind!r})")
-        arrays = [as_float_array(nm, values[nm], min_ndim=0) for nm in self.arg_names]
+        arrays = [as_float_array(nm, _real_values(nm, values[nm]), min_ndim=0)
+                  for nm in self.arg_names]
         for nm, a in zip(self.arg_names, arrays):
             _check_domain(self.args[self.arg_names.index(nm)], a)
         try:
@@ -334,7 +378,7 @@ class CompiledBound:
         """Recompute non-finite entries in mpmath; object array if any true value exceeds float64."""
         result: Any = out
         for k in np.flatnonzero(bad):
-            sub = {s: sp.Float(float(x[k]), 17) for s, x in zip(self.args, flat)}
+            sub = {s: sp.Float(float(x[k]), _EXACT_DPS) for s, x in zip(self.args, flat)}
             v = evaluate_expr(self.formula.xreplace(sub))
             if isinstance(v, float):
                 result[k] = v
@@ -352,6 +396,27 @@ class CompiledBound:
                 raise InvalidValueError(f"missing value for {s.name!r}")
             sub[s] = sp.Float(values[s.name], dps)
         return mpmath.mpf(str(sp.N(self.formula.xreplace(sub), dps)))
+
+
+def _real_values(name: str, v):
+    """``v`` as a float array: numbers, arrays of numbers, and SymPy / mpmath real numbers (alone or
+    in an object array); anything else (strings, complex numbers) is refused."""
+    a = np.asarray(v)
+    if a.dtype.kind in "biuf":
+        return a
+    if a.dtype.kind == "O":
+        flat = a.ravel()
+        out = np.empty(flat.shape[0])
+        for i, e in enumerate(flat):
+            if isinstance(e, sp.Basic) and e.is_number and e.is_real:
+                out[i] = float(e)
+            elif isinstance(e, (mpmath.mpf, int, float, np.integer, np.floating)):
+                out[i] = float(e)
+            else:
+                break
+        else:
+            return out.reshape(a.shape)
+    raise InvalidTypeError(f"{name} must be a real number or an array of real numbers, got {v!r}")
 
 
 def _rebuild(bound, names):
@@ -435,4 +500,10 @@ def compile_bound(bound: Bound, *args: str | sp.Symbol, **fixed) -> CompiledBoun
     fname = f"bound_{digest}"
     source = _generate_source(formula, syms, fname)
     module = _load_module(source, f"symbound_compiled_{digest}")
+    try:  # compile now (empty arrays): a function numba cannot type takes the exact path
+        getattr(module, f"{fname}_loop")(np.empty(0), *[np.empty(0) for _ in syms])
+    except NumbaError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return CompiledBound(b, tuple(syms), formula, None, "",
+                             f"numba cannot compile the formula ({first})")
     return CompiledBound(b, tuple(syms), formula, module, fname)

@@ -187,3 +187,57 @@ def test_arguments_must_be_real_numbers_of_their_domain():
     with pytest.raises(InvalidValueError, match="C must be an integer, got 2.5"):
         f(n=10, C=2.5)
     assert float(f(n=4, C=3)) == 1.5
+
+
+def test_ceil_jump_nan_is_not_dropped_by_min_max_or_conditions():
+    # _sb_ceil signals "too close to a jump" by NaN; min/max/comparisons would drop it silently.
+    # The torus covering number min(4/(pi eps^2), ceil(sqrt2/(2 eps))^2) at the floats nearest
+    # sqrt2/(2k): the ceiling's argument is within an ulp of the integer k, _sb_ceil returns NaN and
+    # min() used to drop it, returning the first term 8 k^2/pi (22.9 for k = 3) instead of about k^2.
+    # The entries go to the exact (SymPy) path, the reference here
+    import symbound as sb
+
+    b = Bound(sb.Torus(dim=2, period=1).covering_number(eps))
+    f = compile_bound(b, "eps")
+    es = np.sqrt(2) / (2 * np.array([3, 5, 10, 7, 12]))
+    ref = [b.evaluate(eps=float(e)) for e in es]
+    assert all(k * k <= r <= (k + 1) ** 2 for k, r in zip([3, 5, 10, 7, 12], ref))
+    np.testing.assert_array_equal(f(eps=es), ref)
+    g = compile_bound(Bound(sp.Min(20, sp.ceiling(1 / eps)) / n + sp.Max(5, sp.ceiling(1 / eps)) / n),
+                      "n", "eps")
+    assert float(g(n=1.0, eps=0.1)) == 20.0  # ceil(1/0.1) = 10 exactly: min 10, max 10
+    h = compile_bound(Bound(sp.Piecewise((1 / n, n + sp.ceiling(1 / eps) <= 11), (2 / n, True))),
+                      "n", "eps")
+    assert float(h(n=1.0, eps=0.1)) == 1.0
+
+
+def test_every_partial_product_is_tested_for_underflow():
+    a, b, c = sp.symbols("a b c", positive=True)
+    f = compile_bound(Bound(a * b * c), "a", "b", "c")
+    # 1e-200 * 7e-124 is subnormal (digits lost) although the product 7e-24 is not
+    assert float(f(a=1e-200, b=7e-124, c=1e300)) == pytest.approx(7e-24, rel=1e-14)
+
+
+def test_logarithms_near_one_keep_their_digits():
+    m = sp.Symbol("m", positive=True)
+    f = compile_bound(Bound(sp.log(1 + sp.exp(-m)) * sp.exp(m)), "m")
+    # log(1 + x) / x = 1 - x/2 + O(x^2) with x = e^-m (by hand)
+    for mm, got in zip((30.0, 40.0), f(m=np.array([30.0, 40.0]))):
+        assert got == pytest.approx(1 - math.exp(-mm) / 2, rel=1e-15)
+    assert float(compile_bound(Bound(sp.log(1 + 1 / m)), "m")(m=1e17)) == pytest.approx(1e-17, rel=1e-15)
+    # log((m + 1)/m): the argument rounds to exactly 1, the zero is sent to the exact path
+    assert float(compile_bound(Bound(sp.log((m + 1) / m)), "m")(m=1e17)) == pytest.approx(1e-17, rel=1e-15)
+
+
+def test_sympy_and_mpmath_numbers_are_accepted_as_values():
+    f = compile_bound(Bound(1 / n), "n")
+    assert float(f(n=sp.Integer(10))) == 0.1 and float(f(n=mpmath.mpf(8))) == 0.125
+    np.testing.assert_array_equal(f(n=np.array([sp.Integer(4), mpmath.mpf(2)], dtype=object)), [0.25, 0.5])
+    with pytest.raises(InvalidTypeError, match="n must be a real number"):
+        f(n=1 + 2j)
+
+
+def test_formula_numba_cannot_type_takes_the_exact_path():
+    f = compile_bound(Bound(sp.factorial(n) / n), "n")  # math.factorial of a float: no numba typing
+    assert f.backend.startswith("exact") and "numba cannot compile" in f.backend
+    assert float(f(n=5)) == 24.0
