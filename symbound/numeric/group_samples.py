@@ -53,6 +53,8 @@ class _GroupSpec:
     K: int                       # samples per data point
     description: str
     group: TransformationSetBase = field(repr=False)
+    measure: str = ""            # the measure sampled ("Haar SO(3): ...")
+    scheme: str = ""             # how a set of K samples is laid out ("one randomly shifted ...")
 
     @property
     def esize(self) -> int:
@@ -62,7 +64,8 @@ class _GroupSpec:
         ip = self.iparams.copy()
         ip[4] = m
         return _GroupSpec(self.action, self.ecode, self.method, self.method_name, ip, self.fparams,
-                          self.table, self.alpha, self.K, self.description, self.group)
+                          self.table, self.alpha, self.K, self.description, self.group, self.measure,
+                          self.scheme)
 
     def to_group_repr(self, rows: np.ndarray) -> np.ndarray:
         """Flat element rows -> the group's numeric representation (matrices, shifts, int perms)."""
@@ -180,28 +183,31 @@ def group_spec(group, method: str = "auto", n_group_samples: int = 64) -> _Group
     alpha = _roberts_alpha(D) if method == "stratified" else np.zeros(max(D, 1))
     if method == "exact":
         kk = int(table.shape[0])
+        scheme = "every element"
         desc = f"exact enumeration of the {kk} elements of {group.name} (no sampling noise over the set)"
         mcode = K.M_EXACT
     elif method == "stratified":
         kk = n_group_samples
         if ecode == K.E_PLANE_REFLECT:
             J = (kk + 1) // 2
-            desc = (f"{kk} stratified samples per data point of {desc_measure}: one randomly "
-                    f"shifted grid of {J} equispaced angles shared by both cosets (sample k: angle "
-                    f"index k // 2, reflected when k + b is odd, b a random bit; each sample "
-                    "marginally Haar), independent shift and bit per data point")
+            scheme = (f"one randomly shifted grid of {J} equispaced angles shared by both cosets "
+                      "(sample k: angle index k // 2, reflected when k + b is odd, b a random bit; "
+                      "each sample marginally Haar)")
+            desc = (f"{kk} stratified samples per data point of {desc_measure}: {scheme}, "
+                    "independent shift and bit per data point")
         else:
-            lattice = ("a randomly shifted equispaced grid" if D == 1 else
-                       f"a randomly shifted Kronecker lattice (Roberts R_{D})")
-            desc = (f"{kk} stratified samples per data point of {desc_measure}: {lattice} in "
-                    f"[0,1)^{D}, independent shift per data point")
+            scheme = (("a randomly shifted equispaced grid" if D == 1 else
+                       f"a randomly shifted Kronecker lattice (Roberts R_{D})") + f" in [0,1)^{D}")
+            desc = (f"{kk} stratified samples per data point of {desc_measure}: {scheme}, "
+                    "independent shift per data point")
         mcode = K.M_STRATIFIED
     else:
         kk = n_group_samples
+        scheme = "iid"
         desc = f"{kk} iid samples per data point of {desc_measure}"
         mcode = K.M_IID
     return _GroupSpec(action, ecode, mcode, method, iparams, fparams, np.ascontiguousarray(table),
-                      alpha, kk, desc, group)
+                      alpha, kk, desc, group, desc_measure, scheme)
 
 
 def seed_key(rng: np.random.Generator) -> np.uint64:

@@ -561,6 +561,13 @@ def orbit_errors_serial(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg)
         _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K)
 
 
+@njit(nogil=True, cache=True, error_model="numpy", fastmath=_FAST)
+def row_norms(F, out):
+    """``out[i] = ||F[i]||`` without overflow or underflow of the squares (:func:`_scaled_norm`)."""
+    for i in range(F.shape[0]):
+        out[i] = _scaled_norm(F[i])
+
+
 @njit(parallel=True, cache=True, error_model="numpy", fastmath=_FAST)
 def orbit_average(FG, Rinv, rho_mode, out):
     """Reynolds average of a block: ``out[i] = mean_k Rinv_k FG[i K + k]`` (``rho_mode`` 0: Rinv = I)."""

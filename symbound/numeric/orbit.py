@@ -324,9 +324,8 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
         s = starts[c]
         b = min(pts, N - s)
         kern = K.transform_block_serial if pipeline else K.transform_block
-        bx = buf_x[c % n_buf]
-        bx[:b] = Xf[s:s + b]
-        kern(*args, i0 + s, Kk, Xf[s:s + b], buf_e[c % n_buf][:b * Kk], bx[b:b * (Kk + 1)])
+        copies = _points_then_copies(buf_x[c % n_buf][:b * (Kk + 1)], Xf[s:s + b])
+        kern(*args, i0 + s, Kk, Xf[s:s + b], buf_e[c % n_buf][:b * Kk], copies)
 
     pool = ThreadPoolExecutor(1) if pipeline else None
     # with the producer thread busy, a serial reduction avoids waking numba's pool (measured faster)
@@ -377,11 +376,18 @@ def _block_outputs(mdl: _Model, Xb, xt, g0, Kk):
 
 
 def _row_norms(F: np.ndarray) -> np.ndarray:
-    """Euclidean norms of the rows of F without overflow of the squares (rows scaled by max|F_i|)."""
-    big = np.abs(F).max(axis=1)
-    safe = np.where(big > 0, big, 1.0)
-    G = F / safe[:, None]
-    return big * np.sqrt(np.einsum("ij,ij->i", G, G))
+    """Euclidean norms of the rows of F without overflow of the squares (``kernels.row_norms``)."""
+    out = np.empty(F.shape[0])
+    K.row_norms(F, out)
+    return out
+
+
+def _points_then_copies(buf: np.ndarray, Xb: np.ndarray) -> np.ndarray:
+    """The layout of one model call (:func:`_block_outputs`): rows ``[0, b)`` of ``buf`` receive the
+    b flat points ``Xb``; returns the rows ``[b, ...)`` that receive their transformed copies."""
+    b = Xb.shape[0]
+    buf[:b] = Xb
+    return buf[b:]
 
 
 def _overflow_error(p, where: str) -> InvalidValueError:
@@ -420,8 +426,8 @@ def _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, T, st, bar
         rows = slice(0, b * Kk)
         be, bx, e2 = free.get()
         try:
-            bx[:b] = Xf[s:s + b]
-            K.transform_block_serial(*args, i0 + s, Kk, Xf[s:s + b], be[rows], bx[b:b * (Kk + 1)])
+            copies = _points_then_copies(bx[:b * (Kk + 1)], Xf[s:s + b])
+            K.transform_block_serial(*args, i0 + s, Kk, Xf[s:s + b], be[rows], copies)
             F0, FG = _block_outputs(mdl, X[s:s + b], bx[:b * (Kk + 1)], i0 + s, Kk)
             R = _rho_matrices(rho, spec, be[rows], q) if mode == 1 else R_empty
             K.orbit_errors_serial(F0, FG, R, mode, float(p), e2[rows], st.m[s:s + b],
@@ -503,8 +509,9 @@ def _fused_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, chunk, progre
     if np.any(bad):  # the fused kernel does not test each output: find out what went wrong
         i = int(np.flatnonzero(bad)[0])
         _, xt = _point_orbit(spec, key, i0 + i, X[i])
-        xt = np.concatenate([X[i:i + 1].reshape(1, -1), xt.reshape(spec.K, -1)])
-        _block_outputs(mdl, X[i:i + 1], xt, i0 + i, spec.K)  # raises on NaN/inf outputs
+        buf = np.empty((spec.K + 1, X[i].size))
+        _points_then_copies(buf, X[i:i + 1].reshape(1, -1))[:] = xt.reshape(spec.K, -1)
+        _block_outputs(mdl, X[i:i + 1], buf, i0 + i, spec.K)  # raises on NaN/inf outputs
         raise _overflow_error(p, f"X[{i + i0}] and its group samples ({int(bad.sum())} points "
                                  "affected)")
     return st
@@ -685,7 +692,8 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     method : ``"auto"`` (fused for njit models with rho None/"same", else batched), ``"batched"``,
         ``"fused"``.
     sampling : ``"auto"``, ``"iid"``, ``"stratified"``, ``"exact"`` (see :func:`group_samples`).
-    batch_size : transformed inputs per model call (bounds the memory of the batched path).
+    batch_size : transformed inputs per model call (bounds the memory of the batched path): each
+        call gets ``b = max(1, batch_size // K)`` points and their ``b K`` transformed copies.
     confidence : level of both intervals.
     n_bootstrap : bootstrap resamples.
     progress : show a tqdm progress bar (``True`` or ``False``).

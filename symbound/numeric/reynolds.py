@@ -137,21 +137,6 @@ def _methods_for(group) -> str:
     return ", ".join(ok)
 
 
-def _measure_text(spec, kind: str) -> str:
-    """The measure part of a ``group_spec`` description ("<K> <kind> samples per data point of
-    <measure>[: <lattice> ...]"), or the group's Haar description if the format is not found."""
-    desc = spec.description
-    prefix = f"{spec.K} {kind} samples per data point of "
-    if not desc.startswith(prefix):
-        return f"the measure of {spec.group.name}"
-    rest = desc[len(prefix):]
-    if kind == "stratified":
-        cut = rest.rfind(": a randomly shifted")
-        if cut >= 0:
-            rest = rest[:cut]
-    return rest
-
-
 def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
                method: str = "auto", batch_size: int = DEFAULT_BATCH_SIZE) -> SymmetrizedModel:
     r"""The Reynolds average ``Q f(x) = mean_g rho(g)^{-1} f(g x)`` of a model (THEORY.md §3).
@@ -218,7 +203,7 @@ def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
         elif is_circle or (is_torus and root is not None):
             method = "quadrature"
         elif _has(group, "stratified") and not (
-                group_spec(group, "stratified").ecode == K.E_SO3 and Kq < _SO3_STRATIFIED_MIN_K):
+                isinstance(group, SO) and group.degree == 3 and Kq < _SO3_STRATIFIED_MIN_K):
             method = "stratified"
         else:
             method = "monte-carlo"
@@ -272,22 +257,18 @@ def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
             spec = group_spec(group, kind, Kq)
         except InvalidValueError:
             raise InvalidValueError(
-                f"method='stratified' is available for SO(2), O(2), SO(3), partial rotations and "
-                f"translations, got {group.name}; symmetrize's methods for it are "
-                f"{_methods_for(group)}") from None
+                f"method={method!r} is not available for {group.name}; symmetrize's methods for it "
+                f"are {_methods_for(group)}") from None
         gen = check_rng_seed(seed)
         rows = np.empty((spec.K, spec.esize))
         K.sample_elements(spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table,
                           spec.alpha, seed_key(gen), 0, spec.K, rows)
-        measure = _measure_text(spec, kind)
         if kind == "stratified":
-            D = int(spec.alpha.size)
-            lattice = ("a randomly shifted equispaced grid" if D == 1 else
-                       f"a randomly shifted Kronecker lattice (Roberts R_{D}) in [0,1)^{D}")
-            desc = (f"stratified: {spec.K} elements of {measure}, from {lattice}, drawn once and "
-                    "shared by every input")
+            desc = (f"stratified: {spec.K} elements of {spec.measure}, from {spec.scheme}, drawn "
+                    "once and shared by every input")
         else:
-            desc = f"Monte Carlo: {spec.K} elements drawn once, iid from {measure}, shared by every input"
+            desc = (f"Monte Carlo: {spec.K} elements drawn once, iid from {spec.measure}, shared by "
+                    "every input")
     from .group_samples import _GroupSpec
 
     tspec = _GroupSpec(spec.action, K.E_TABLE, K.M_EXACT, "exact", spec.iparams, spec.fparams,

@@ -243,3 +243,12 @@ def test_symmetrize_refuses_sets_that_are_not_groups():
 
     with pytest.raises(InvalidValueError, match="group must be a group"):
         symmetrize(lambda x: x[:, 0], PartialRotations(0.5))
+
+
+def test_stratified_descriptions_name_the_scheme_actually_used():
+    # O(2) is stratified by one angle grid shared by both cosets, SO(3) by a Kronecker lattice
+    o2 = symmetrize(lambda xs: xs[:, 1] ** 3, O(2), n_group_samples=8, method="stratified", seed=0)
+    assert "4 equispaced angles shared by both cosets" in o2.description
+    assert "Kronecker" not in o2.description
+    so3 = symmetrize(lambda xs: xs[:, 0] ** 2, SO(3), n_group_samples=64, seed=0)
+    assert so3.method == "stratified" and "Kronecker lattice (Roberts R_3)" in so3.description
