@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import mpmath
 import sympy as sp
 
 from .symbols import symbol_names
@@ -119,3 +120,72 @@ class GroupOrder(_Positive):
 
     def _latex(self, printer):
         return rf"\left|{printer._print(self.args[0])}\right|"
+
+
+# ----- ceiling and floor with a reliable integer part ----------------------------------------------
+#: working precisions (digits) tried in turn to decide on which side of an integer a number lies
+_ROUND_DPS = (30, 60, 120, 240, 480)
+
+
+def _integer_part(arg: sp.Expr, up: bool):
+    """``ceil(arg)`` (``up``) or ``floor(arg)`` of a real number expression, or ``None`` if it cannot
+    be decided.  SymPy's own ``get_integer_part`` evaluates at too low a precision and can be wrong
+    by one when ``arg`` lies within about 1e-10 above an integer (sympy/sympy#26368; e.g.
+    ``ceiling(sqrt(2)/(2 e))`` for the float e nearest sqrt(2)/(10 (1 + 1e-12)) gave 5 instead of 6).
+    Here every Float of ``arg`` is taken as the exact binary number it stores, and ``arg`` is
+    evaluated with more digits until its distance to the nearest integer is resolved; a value equal
+    to an integer to 470 digits is accepted as that integer only if SymPy proves the difference
+    zero."""
+    floats = arg.atoms(sp.Float)
+    nearest = None
+    for dps in _ROUND_DPS:
+        exact = arg.xreplace({f: sp.Float(f, dps + 20) for f in floats}) if floats else arg
+        v = exact.evalf(dps)
+        if not v.is_Float:
+            return None  # complex, infinite or not evaluable: leave it to SymPy
+        m = mpmath.mpf(v._mpf_)
+        nearest = int(mpmath.nint(m))
+        if abs(m - nearest) > mpmath.mpf(10) ** (10 - dps) * max(1, abs(m)):
+            return sp.Integer(int(mpmath.ceil(m)) if up else int(mpmath.floor(m)))
+    if nearest is not None and (arg - nearest).equals(0):
+        return sp.Integer(nearest)
+    return None
+
+
+class _Ceiling(sp.ceiling):
+    """:class:`sympy.ceiling` whose value at a number is decided reliably (:func:`_integer_part`);
+    used only while values are substituted (:func:`xreplace_numbers`)."""
+
+    @classmethod
+    def _eval_number(cls, arg):
+        v = super()._eval_number(arg)
+        if v is None and arg.is_number and arg.is_extended_real:
+            v = _integer_part(arg, True)
+        return v
+
+
+class _Floor(sp.floor):
+    """:class:`sympy.floor` whose value at a number is decided reliably (:func:`_integer_part`)."""
+
+    @classmethod
+    def _eval_number(cls, arg):
+        v = super()._eval_number(arg)
+        if v is None and arg.is_number and arg.is_extended_real:
+            v = _integer_part(arg, False)
+        return v
+
+
+_ROBUST = {sp.ceiling: _Ceiling, sp.floor: _Floor}
+_PLAIN = {_Ceiling: sp.ceiling, _Floor: sp.floor}
+
+
+def xreplace_numbers(expr: sp.Basic, mapping) -> sp.Basic:
+    """``expr.xreplace(mapping)`` where the ceilings and floors that become numbers are decided by
+    :func:`_integer_part` instead of SymPy's ``get_integer_part`` (wrong by one within about 1e-10
+    above an integer, sympy/sympy#26368).  Ceilings and floors that stay symbolic are SymPy's own."""
+    if not expr.has(sp.ceiling, sp.floor):
+        return expr.xreplace(mapping)
+    robust = expr.replace(lambda e: type(e) in _ROBUST,
+                          lambda e: _ROBUST[type(e)](*e.args, evaluate=False))
+    out = robust.xreplace(mapping)
+    return out.replace(lambda e: type(e) in _PLAIN, lambda e: _PLAIN[type(e)](*e.args))

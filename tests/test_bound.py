@@ -150,3 +150,31 @@ def test_covering_number_function_is_positive_and_prints():
     c = CoveringNumber(X, eps)
     assert c.is_positive
     assert latex_of(c) == r"\mathcal{N}\left(X, \varepsilon\right)"
+
+
+# ----- ceilings decided reliably when values are substituted ---------------------------------------
+
+def test_ceilings_near_an_integer_are_decided_in_exact_arithmetic():
+    # SymPy's get_integer_part is wrong by one within ~1e-10 above an integer (sympy/sympy#26368):
+    # ceiling(sqrt2/(2 eps)) at the float eps nearest sqrt2/(10 (1 + d)) gave 5 for d = 1e-10..1e-14.
+    # Reference: mpmath at 60 digits on the float eps itself (an exact binary number)
+    import mpmath
+    import numpy as np
+
+    import symbound as sb
+    from symbound.functions import xreplace_numbers
+
+    eps = symbols("eps")[0]
+    b = Bound(sb.Torus(dim=2, period=1).covering_number(eps))
+    for d in (1e-8, 1e-10, 1e-12, 1e-14, -1e-10, -1e-14):
+        e = float(np.sqrt(2) / (10 * (1 + d)))
+        with mpmath.workdps(60):
+            ref = int(mpmath.ceil(mpmath.sqrt(2) / (2 * mpmath.mpf(e)))) ** 2
+        assert b.evaluate(eps=e) == ref
+    # the issue's own example: floor(log2(2^31 - 1) + 1) = 31 since 2^30 <= 2^31 - 1 < 2^31
+    x = sp.Symbol("x", positive=True)
+    assert xreplace_numbers(sp.floor(sp.log(x, 2) + 1), {x: 2 ** 31 - 1}) == 31
+    # what stays symbolic is SymPy's own ceiling
+    y = sp.Symbol("y", positive=True)
+    out = xreplace_numbers(sp.ceiling(x / y) + sp.ceiling(1 / x), {x: sp.Integer(3)})
+    assert out == sp.ceiling(3 / y) + 1 and all(type(f) is sp.ceiling for f in out.atoms(sp.ceiling))

@@ -23,7 +23,7 @@ import sympy as sp
 
 from .._validation import check_real
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
-from ..functions import latex_of
+from ..functions import latex_of, xreplace_numbers
 from ..symbols import SYMBOLS
 
 __all__ = ["Bound", "Optimum", "evaluate_expr"]
@@ -257,9 +257,9 @@ class Bound:
         vals = dict(values or {})
         vals.update(kw)
         m = self._symbols_map(vals)
-        defs = {k.xreplace(m): v.xreplace(m) for k, v in self.definitions.items()}
+        defs = {k.xreplace(m): xreplace_numbers(v, m) for k, v in self.definitions.items()}
         res = self.resolution if self.resolution not in m else None
-        return replace(self, expr=self.expr.xreplace(m), definitions=defs, resolution=res)
+        return replace(self, expr=xreplace_numbers(self.expr, m), definitions=defs, resolution=res)
 
     def evaluate(self, values: Mapping[Any, Any] | None = None, **kw) -> float | mpmath.mpf:
         """The bound's value: a float where float64 holds it, an ``mpmath.mpf`` otherwise.
@@ -309,8 +309,8 @@ class Bound:
                 f"{sorted(s.name for s in others)} to optimise numerically"
             )
         x, v = _numeric_argmin(f, sym, interval)
-        nb = replace(b, expr=b.expr.xreplace({sym: sp.Float(x, 17)}),
-                     definitions={k.xreplace({sym: sp.Float(x, 17)}): d.xreplace({sym: sp.Float(x, 17)})
+        nb = replace(b, expr=xreplace_numbers(b.expr, {sym: sp.Float(x, 17)}),
+                     definitions={k.xreplace({sym: sp.Float(x, 17)}): xreplace_numbers(d, {sym: sp.Float(x, 17)})
                                   for k, d in b.definitions.items()},
                      resolution=None)
         return _OptimumResult(sym, x, v, nb, "numeric (log-grid scan + golden-section, mpmath)", True)
@@ -480,4 +480,4 @@ def _numeric_argmin(f: sp.Expr, sym: sp.Symbol, interval) -> tuple[float, float]
     best_x, best_v = (math.exp(x1), f1) if f1 <= f2 else (math.exp(x2), f2)
     if vals[i] < best_v:
         best_x, best_v = grid[i], vals[i]
-    return float(best_x), evaluate_expr(f.xreplace({sym: sp.Float(best_x, 17)}))
+    return float(best_x), evaluate_expr(xreplace_numbers(f, {sym: sp.Float(best_x, 17)}))

@@ -164,6 +164,7 @@ import sympy as sp
 from .._validation import check_choice, check_integer, check_probability, check_real
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
 from ..functions import (CoveringNumber, GroupOrder, QuotientCoveringNumber, SupEquivarianceError,
+                         xreplace_numbers,
                          latex_of,
                          space_symbol)
 from ..symbols import symbol
@@ -737,9 +738,9 @@ def _dudley_numeric_argmin(b: "GeneralizationBound"):
             x = hi
     sym = b.resolution
     xv = sp.Float(float(x), 17)
-    val = evaluate_expr(b.formula().xreplace({sym: xv}))
-    nb = replace(b, expr=b.expr.xreplace({sym: xv}),
-                 definitions={k.xreplace({sym: xv}): d.xreplace({sym: xv})
+    val = evaluate_expr(xreplace_numbers(b.formula(), {sym: xv}))
+    nb = replace(b, expr=xreplace_numbers(b.expr, {sym: xv}),
+                 definitions={k.xreplace({sym: xv}): xreplace_numbers(d, {sym: xv})
                               for k, d in b.definitions.items()},
                  resolution=None, argmin=None)
     return _OptimumResult(sym, float(x), val, nb,

@@ -53,6 +53,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from ..bounds._bound import Bound, evaluate_expr
 from ..errors import InvalidTypeError, InvalidValueError
+from ..functions import xreplace_numbers
 from . import special
 from ._checks import as_float_array
 
@@ -304,7 +305,7 @@ class CompiledBound:
     def _exact_loop(self, out, *flat):
         for k in range(out.shape[0]):
             sub = {s: sp.Float(float(x[k]), _EXACT_DPS) for s, x in zip(self.args, flat)}
-            v = evaluate_expr(self.formula.xreplace(sub))
+            v = evaluate_expr(xreplace_numbers(self.formula, sub))
             out[k] = float(v) if isinstance(v, float) else np.inf  # inf: rescued below
 
     @property
@@ -379,7 +380,7 @@ class CompiledBound:
         result: Any = out
         for k in np.flatnonzero(bad):
             sub = {s: sp.Float(float(x[k]), _EXACT_DPS) for s, x in zip(self.args, flat)}
-            v = evaluate_expr(self.formula.xreplace(sub))
+            v = evaluate_expr(xreplace_numbers(self.formula, sub))
             if isinstance(v, float):
                 result[k] = v
             else:
@@ -395,7 +396,7 @@ class CompiledBound:
             if s.name not in values:
                 raise InvalidValueError(f"missing value for {s.name!r}")
             sub[s] = sp.Float(values[s.name], dps)
-        return mpmath.mpf(str(sp.N(self.formula.xreplace(sub), dps)))
+        return mpmath.mpf(str(sp.N(xreplace_numbers(self.formula, sub), dps)))
 
 
 def _real_values(name: str, v):
