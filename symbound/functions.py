@@ -152,27 +152,26 @@ def _integer_part(arg: sp.Expr, up: bool):
     return None
 
 
-class _Ceiling(sp.ceiling):
-    """:class:`sympy.ceiling` whose value at a number is decided reliably (:func:`_integer_part`);
-    used only while values are substituted (:func:`xreplace_numbers`)."""
+class _ReliableRound:
+    """Mixin: the value of a ceiling (``_up``) or floor at a number is decided by
+    :func:`_integer_part`; used only while values are substituted (:func:`xreplace_numbers`)."""
+
+    _up = True
 
     @classmethod
     def _eval_number(cls, arg):
         v = super()._eval_number(arg)
         if v is None and arg.is_number and arg.is_extended_real:
-            v = _integer_part(arg, True)
+            v = _integer_part(arg, cls._up)
         return v
 
 
-class _Floor(sp.floor):
-    """:class:`sympy.floor` whose value at a number is decided reliably (:func:`_integer_part`)."""
+class _Ceiling(_ReliableRound, sp.ceiling):
+    _up = True
 
-    @classmethod
-    def _eval_number(cls, arg):
-        v = super()._eval_number(arg)
-        if v is None and arg.is_number and arg.is_extended_real:
-            v = _integer_part(arg, False)
-        return v
+
+class _Floor(_ReliableRound, sp.floor):
+    _up = False
 
 
 _ROBUST = {sp.ceiling: _Ceiling, sp.floor: _Floor}
