@@ -13,12 +13,22 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from ._validation import check_choice
 from .errors import InvalidValueError
 
-__all__ = ["CoveringBound", "KINDS"]
+__all__ = ["CoveringBound", "KINDS", "check_kind"]
 
 #: the kinds a caller may ask for; "exact" is a kind of answer, never of request
 KINDS = ("upper", "lower", "asymptotic")
+
+
+def check_kind(kind, available, what: str) -> str:
+    """``kind`` must be one of :data:`KINDS` and one of the ``available`` kinds of ``what``."""
+    check_choice("kind", kind, KINDS)
+    if kind not in available:
+        raise InvalidValueError(
+            f"kind={kind!r} is not available for {what}; available: {list(available)}")
+    return kind
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ._covering import KINDS, CoveringBound
+from ._covering import KINDS, CoveringBound, check_kind
 from ._validation import check_choice, check_integer, check_real
 from .errors import InvalidTypeError, InvalidValueError
 from .groups import (
@@ -73,7 +73,8 @@ from .groups import (
     TransformationSetBase,
     Translations,
 )
-from .spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus, unit_ball_volume
+from .spaces import (Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus, _ceil,
+                     _check_eps, _exact, _to_sympy, unit_ball_volume)
 from .symbols import symbol
 
 __all__ = ["quotient", "QuotientSpace", "SUPPORTED"]
@@ -98,34 +99,6 @@ SUPPORTED = (
 # --------------------------------------------------------------------------------------------
 
 
-def _to_sympy(value: Any) -> sp.Expr:
-    if isinstance(value, sp.Basic):
-        return value
-    if isinstance(value, bool):
-        raise InvalidTypeError(f"expected a real number, got a bool ({value!r})")
-    if isinstance(value, int):
-        return sp.Integer(value)
-    if isinstance(value, float):
-        return sp.Float(value)
-    if isinstance(value, Fraction):
-        return sp.Rational(value.numerator, value.denominator)
-    try:
-        return _to_sympy(value.item())
-    except AttributeError:
-        raise InvalidTypeError(f"expected a real number, got {type(value).__name__} ({value!r})") from None
-
-
-def _exact(x: Any) -> sp.Expr:
-    """Every Float replaced by the exact rational it stores (for ceilings and comparisons)."""
-    x = _to_sympy(x) if not isinstance(x, sp.Basic) else x
-    fl = x.atoms(sp.Float)
-    return x.xreplace({f: sp.Rational(f) for f in fl}) if fl else x
-
-
-def _ceil(x: sp.Expr) -> sp.Expr:
-    return sp.ceiling(_exact(x))
-
-
 def _is_numeric(*xs: Any) -> bool:
     return all(not sp.sympify(x).free_symbols for x in xs)
 
@@ -136,11 +109,6 @@ def _fraction(x: sp.Expr) -> Fraction:
     if not q.is_Rational:
         q = sp.Rational(sp.N(q, 40))
     return Fraction(int(q.p), int(q.q))
-
-
-def _check_eps(eps: Any) -> sp.Expr:
-    check_real("eps", eps, 0, low_closed=False)
-    return _to_sympy(eps)
 
 
 def _record(expr, log_expr, kind, method, reference=_REF, regime=()) -> CoveringBound:
@@ -974,12 +942,7 @@ class QuotientSpace:
             ``eps <= 0``, an unknown kind, or a kind not available for this pair (the message
             lists the available ones).
         """
-        check_choice("kind", kind, KINDS)
-        if kind not in self.available_kinds:
-            raise InvalidValueError(
-                f"kind={kind!r} is not available for {self.name} ({self.description}); available: "
-                f"{list(self.available_kinds)}"
-            )
+        check_kind(kind, self.available_kinds, f"{self.name} ({self.description})")
         e = _check_eps(eps)
         return self._case.covering(e, kind)
 

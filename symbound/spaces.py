@@ -48,7 +48,7 @@ from typing import Any, Union
 
 import sympy as sp
 
-from ._covering import KINDS, CoveringBound
+from ._covering import KINDS, CoveringBound, check_kind
 from ._validation import check_choice, check_integer, check_real
 from .errors import InvalidTypeError, InvalidValueError
 from .symbols import symbol_names
@@ -339,12 +339,7 @@ class Space(ABC):
         InvalidTypeError
             ``eps`` is not a real number or SymPy expression.
         """
-        check_choice("kind", kind, KINDS)
-        if kind not in self.available_kinds:
-            raise InvalidValueError(
-                f"kind={kind!r} is not available for {self!r}; available: "
-                f"{list(self.available_kinds)}"
-            )
+        check_kind(kind, self.available_kinds, repr(self))
         e = _check_eps(eps)
         if kind in ("upper", "lower"):
             r = self._one_ball_radius()
