@@ -142,46 +142,10 @@ def numpy_quat_rot(n, r):
     return R
 
 
-def numpy_a(chunk):
-    r = np.random.default_rng(1)
-    tot = 0.0
-    for s in range(0, N, chunk):
-        xc = X[s:s + chunk]
-        b = xc.shape[0]
-        R = numpy_quat_rot(b * KG, r).reshape(b, KG, 3, 3)
-        xr = np.einsum("bkij,bpj->bkpi", R, xc, optimize=True)
-        h = xr.reshape(-1, D) @ W
-        np.tanh(h, out=h)
-        fg = h.reshape(b, KG, P, 8).sum(axis=2)
-        f0 = model_a(xc)
-        fg -= f0[:, None, :]
-        tot += np.einsum("bkc,bkc->", fg, fg)
-    return np.sqrt(tot / (N * KG))
-
-
-def numpy_b(chunk):
-    r = np.random.default_rng(1)
-    tot = 0.0
-    for s in range(0, N, chunk):
-        xc = X[s:s + chunk]
-        b = xc.shape[0]
-        R = numpy_quat_rot(b * KG, r).reshape(b, KG, 3, 3)
-        xr = np.einsum("bkij,bpj->bkpi", R, xc, optimize=True)
-        h = xr.reshape(-1, D) @ W
-        np.multiply(h, h, out=h)
-        sq = h.reshape(b * KG, P, 8).sum(axis=1)
-        fg = (sq @ M.T).reshape(b, KG, 8)
-        h0 = xc.reshape(-1, D) @ W
-        f0 = (h0 * h0).reshape(b, P, 8).sum(1) @ M.T
-        fg -= f0[:, None, :]
-        tot += np.einsum("bkc,bkc->", fg, fg)
-    return np.sqrt(tot / (N * KG))
-
-
-def _numpy_chunk_a(s, chunk):
-    xc = X[s:s + chunk]
+def _numpy_chunk_a(xc, r):
+    """sum over the chunk's clouds and rotations of e^2, model (a), rotations drawn from ``r``."""
     b = xc.shape[0]
-    R = numpy_quat_rot(b * KG, np.random.default_rng([1, s])).reshape(b, KG, 3, 3)
+    R = numpy_quat_rot(b * KG, r).reshape(b, KG, 3, 3)
     xr = np.einsum("bkij,bpj->bkpi", R, xc, optimize=True)
     h = xr.reshape(-1, D) @ W
     np.tanh(h, out=h)
@@ -190,10 +154,10 @@ def _numpy_chunk_a(s, chunk):
     return np.einsum("bkc,bkc->", fg, fg)
 
 
-def _numpy_chunk_b(s, chunk):
-    xc = X[s:s + chunk]
+def _numpy_chunk_b(xc, r):
+    """The same for model (b)."""
     b = xc.shape[0]
-    R = numpy_quat_rot(b * KG, np.random.default_rng([1, s])).reshape(b, KG, 3, 3)
+    R = numpy_quat_rot(b * KG, r).reshape(b, KG, 3, 3)
     xr = np.einsum("bkij,bpj->bkpi", R, xc, optimize=True)
     h = xr.reshape(-1, D) @ W
     np.multiply(h, h, out=h)
@@ -203,13 +167,25 @@ def _numpy_chunk_b(s, chunk):
     return np.einsum("bkc,bkc->", fg, fg)
 
 
+def numpy_a(chunk):
+    """The issue's numpy implementation, one Python thread, one random stream."""
+    r = np.random.default_rng(1)
+    return np.sqrt(sum(_numpy_chunk_a(X[s:s + chunk], r) for s in range(0, N, chunk)) / (N * KG))
+
+
+def numpy_b(chunk):
+    r = np.random.default_rng(1)
+    return np.sqrt(sum(_numpy_chunk_b(X[s:s + chunk], r) for s in range(0, N, chunk)) / (N * KG))
+
+
 def numpy_threads(which, chunk, T=2):
     """The chunked numpy implementation run by T Python threads on disjoint chunks (numpy releases
     the GIL in its kernels; BLAS at 1 thread): the multi-core numpy baseline."""
     from concurrent.futures import ThreadPoolExecutor
     fn = _numpy_chunk_a if which == "a" else _numpy_chunk_b
-    with ThreadPoolExecutor(T) as pool:
-        tot = sum(pool.map(lambda s: fn(s, chunk), range(0, N, chunk)))
+    with ThreadPoolExecutor(T) as pool:  # one random stream per chunk: threads share no generator
+        tot = sum(pool.map(lambda s: fn(X[s:s + chunk], np.random.default_rng([1, s])),
+                           range(0, N, chunk)))
     return np.sqrt(tot / (N * KG))
 
 
