@@ -1,0 +1,110 @@
+r"""The seam: how measured quantities enter bounds (DESIGN "the seam"; THEORY §3, "certified sup").
+
+A bound that needs the sup equivariance error ``ee_inf(f; S)`` (the ``eta`` of the partition and
+entropy-integral bounds, the ``eta_d`` of the trade-off) may only receive an *upper* estimate of
+it.  The numeric layer measures orbit errors on samples; the only object it hands to the symbolic
+layer for a sup is a :class:`SupErrorUpperBound`, which says what it is an upper bound of, over
+which region, at which confidence, and by which argument.  A mean error (``ee_p``) is never
+substituted for a sup.
+
+This module is pure Python (no numba, no SymPy): both layers import it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .errors import InvalidTypeError, InvalidValueError
+
+__all__ = ["SupErrorUpperBound"]
+
+_QUANTITIES = ("model", "data")
+_SCOPES = ("region", "sample")
+
+
+@dataclass(frozen=True, repr=False)
+class SupErrorUpperBound:
+    r"""An upper estimate of a sup equivariance error, ready to enter a bound.
+
+    Attributes
+    ----------
+    value : the upper estimate ``U`` (a finite float >= 0): ``ee_inf <= U`` with probability at
+        least ``confidence`` (1.0 when the argument is deterministic).
+    quantity : ``"model"`` (``ee_inf(f; S)`` of a model, the bounds' ``eta``) or ``"data"``
+        (``ee_inf(f^*; S)`` of the regression function, the trade-off's ``eta_d``).
+    scope : ``"region"`` (the sup over every x of ``region`` and every s of the set) or
+        ``"sample"`` (the sup over the measured points only: not a sup over the input space).
+    region : name of the region the sup is certified on (``scope == "region"``), else None.
+    confidence : probability with which ``value`` bounds the sup, in (0, 1]; a bound that uses
+        ``value`` pays ``1 - confidence`` in its own delta.
+    observed_max : the largest measured error (a lower estimate of the sup).
+    method : the argument, e.g. "Lipschitz net bound: max over an r_x-net of A and an r_g-net of S".
+    assumptions : what the argument assumes (Lipschitz constants given by the user, isometric
+        action, ...).
+    reference : where the inequality is proved.
+    details : the terms of the argument (fill distances, Lipschitz constants, ...), by name.
+    """
+
+    value: float
+    quantity: str
+    scope: str
+    confidence: float
+    observed_max: float
+    method: str
+    region: str | None = None
+    assumptions: tuple[str, ...] = ()
+    reference: str = "THEORY §3 (certified sup from samples)"
+    details: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in ("value", "observed_max", "confidence"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise InvalidTypeError(f"{name} must be a real number, got {type(v).__name__}")
+            if not math.isfinite(v):
+                raise InvalidValueError(f"{name} must be finite, got {v!r}")
+        if self.value < 0:
+            raise InvalidValueError(f"value must be >= 0, got {self.value!r}")
+        if self.value < self.observed_max:
+            raise InvalidValueError(
+                f"value={self.value!r} is below observed_max={self.observed_max!r}: an upper "
+                "estimate of a sup cannot be smaller than an observed error")
+        if not 0 < self.confidence <= 1:
+            raise InvalidValueError(f"confidence must be in (0, 1], got {self.confidence!r}")
+        if self.quantity not in _QUANTITIES:
+            raise InvalidValueError(f"quantity must be one of {_QUANTITIES}, got {self.quantity!r}")
+        if self.scope not in _SCOPES:
+            raise InvalidValueError(f"scope must be one of {_SCOPES}, got {self.scope!r}")
+        if self.scope == "region" and not self.region:
+            raise InvalidValueError("scope='region' needs the region's name")
+
+    @property
+    def failure_probability(self) -> float:
+        """``1 - confidence``: what a bound using this value adds to its delta."""
+        return 1.0 - self.confidence
+
+    @property
+    def symbol_name(self) -> str:
+        """The canonical symbol this value stands for: ``eta`` (model) or ``eta_d`` (data)."""
+        return "eta" if self.quantity == "model" else "eta_d"
+
+    def describe(self) -> str:
+        """One paragraph: the value, what it bounds, where, how sure, and how."""
+        where = (f"over every x in {self.region} and every s in the set" if self.scope == "region"
+                 else "over the measured points only (not a sup over the input space)")
+        sure = ("deterministically" if self.confidence == 1.0
+                else f"with probability at least {self.confidence:g}")
+        what = "ee_inf(f; S) of the model" if self.quantity == "model" else "ee_inf(f*; S) of the data"
+        lines = [f"{what} <= {self.value:.6g} {sure}, {where}",
+                 f"  observed max {self.observed_max:.6g} (a lower estimate of the sup)",
+                 f"  method: {self.method}"]
+        lines += [f"  assumption: {a}" for a in self.assumptions]
+        lines.append(f"  reference: {self.reference}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        sure = "" if self.confidence == 1.0 else f", confidence={self.confidence:g}"
+        where = f"region={self.region!r}" if self.scope == "region" else "scope='sample'"
+        return (f"SupErrorUpperBound({self.quantity}: ee_inf <= {self.value:.6g}, {where}{sure}, "
+                f"observed max {self.observed_max:.6g})")
