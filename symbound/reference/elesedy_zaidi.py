@@ -112,7 +112,8 @@ def elesedy_zaidi2021(d: Any, n: Any, sigma2: Any, fixed_dim: Any) -> ReferenceB
     if regime is sp.false:
         raise InvalidValueError(
             f"n must be > d + 1 = {d_ + 1} for the Elesedy & Zaidi identity (for n in {{d, d + 1}} "
-            f"the expected gap is infinite, for n < d least squares is not unique), got n={n}")
+            f"the expected gap is infinite when fixed_dim < d; for n < d least squares is not "
+            f"unique), got n={n}")
     expr = s2 * (d_ - k_) / (n_ - d_ - 1)
     return ReferenceBound(
         expr=expr,
@@ -131,7 +132,7 @@ def elesedy_zaidi2021(d: Any, n: Any, sigma2: Any, fixed_dim: Any) -> ReferenceB
         regime=((("n > d + 1",) if regime is sp.true else ("n > d + 1", regime))
                 + ("n >= 1 and d >= 1 integers, 0 <= fixed_dim <= d",)),
         kind="certified",
-        name="Elesedy & Zaidi 2021 (invariant least squares)",
+        name="Elesedy & Zaidi 2021 (invariant least squares, exact expected gain)",
         notes=(
             "an exact expected difference of test risks between least squares and its group "
             "average, not a bound on the generalization gap R - R_n",

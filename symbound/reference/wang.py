@@ -141,9 +141,9 @@ def _min_orbit_error(masses: list[sp.Expr], values: list[sp.Matrix], rhos: list[
         b += p * r.T * y
         c += p * (y.T * y)[0, 0]
     if a.is_zero_matrix:
-        return sp.nsimplify(c)
+        return c
     best = c - (b.T * a.pinv() * b)[0, 0]
-    return sp.nsimplify(sp.simplify(best))
+    return best if best.is_Rational else sp.simplify(best)
 
 
 def _regression(orbits: list[list[tuple]], equivariant: bool) -> sp.Expr:
