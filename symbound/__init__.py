@@ -33,6 +33,7 @@ from .numeric.orbit import (
 )
 from .numeric.reynolds import SymmetrizedModel, symmetrize
 from .quotient import QuotientSpace, quotient
+from . import reference
 from .spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus
 from .symbols import symbol
 
@@ -40,7 +41,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # symbolic layer
-    "symbols", "symbol", "groups", "latex",
+    "symbols", "symbol", "groups", "latex", "reference",
     "Space", "Ball", "Cube", "Sphere", "Annulus", "Torus", "Manifold", "FiniteSet", "Product",
     "quotient", "QuotientSpace",
     "Bound", "Optimum", "generalization_bound", "GeneralizationBound",
