@@ -27,7 +27,8 @@ from symbound.groups import (
     TransformationSet,
     Translations,
 )
-from symbound.quotient import QuotientSpace, _annular_sector_plan, quotient
+from symbound.quotient import QuotientSpace, quotient
+from symbound.quotient._planar import annular_sector_plan
 from symbound.spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Sphere, Torus
 
 EPS = sp.Symbol("eps", positive=True)
@@ -274,7 +275,7 @@ def test_sector_band_cover_by_construction(space, group, eps, rng):
     alpha = 2 * np.pi / group.k if isinstance(group, Cyclic) else np.pi / group.k
     b = quotient(space, group).covering(eps)
     assert b.kind == "upper" and "band cover" in b.method
-    K, counts = _annular_sector_plan(space.r_inner if isinstance(space, Annulus) else 0,
+    K, counts = annular_sector_plan(space.r_inner if isinstance(space, Annulus) else 0,
                                      r2, sp.pi * (2 if isinstance(group, Cyclic) else 1) / group.k,
                                      0, eps)
     centres = band_centres(r1, r2, alpha, K, counts)
@@ -318,7 +319,7 @@ def test_partial_band_cover_by_construction(space, theta, eps, rng):
         float(space.r_inner), float(space.r_outer))
     Q = quotient(space, PartialRotations(theta))
     b = Q.covering(eps)
-    K, counts = _annular_sector_plan(space.r_inner if isinstance(space, Annulus) else 0, r2,
+    K, counts = annular_sector_plan(space.r_inner if isinstance(space, Annulus) else 0, r2,
                                      2 * sp.pi, theta, eps)
     centres = band_centres(r1, r2, 2 * np.pi, K, counts)
     samples = annulus_samples(r1, r2, rng)

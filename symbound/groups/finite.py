@@ -53,6 +53,7 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
     """A finite group of isometries of a coordinate plane, generated from the angles 2 pi j / k."""
 
     is_group = True
+    is_orthogonal = True
     _letter = ""
 
     def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
@@ -136,6 +137,16 @@ class Symmetric(TransformationSetBase):
     is_group = True
     is_finite = True
     dim = 0
+
+    @property
+    def is_orthogonal(self) -> bool:
+        """Permuting coordinates (``axis=-1``) is orthogonal; permuting points is not a map of the
+        last axis."""
+        return self.axis == -1
+
+    @property
+    def permutes_coordinates(self) -> bool:
+        return self.axis == -1
 
     def __init__(self, n: int, axis: int = -2):
         self.n = check_integer("n", n, 1)
@@ -302,6 +313,10 @@ class TransformationSet(_FiniteMatrixSet):
         self.is_group = closed if is_group is None else bool(is_group)
         self.is_isometric = all(_is_orthogonal(a, 1e-8) for a in self._matrices)
         self.is_symmetric = self.contains_inverses
+
+    @property
+    def is_orthogonal(self) -> bool:
+        return self.is_isometric
 
     def _contains_batch(self, mats: np.ndarray) -> np.ndarray:
         return _match_index(self._matrices, mats, self.atol) >= 0
