@@ -13,13 +13,13 @@ from typing import Any
 
 import sympy as sp
 
-from .._covering import CoveringBound, check_kind
+from .._covering import CoveringBound, check_kind, integral
 from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import Symmetric, TransformationSetBase
-from ..spaces import Manifold, Space, _check_eps, _to_sympy
+from ..spaces import Manifold, Space, _check_eps, _exact, _to_sympy
 from ..symbols import symbol
-from ._common import Case
+from ._common import Case, is_numeric
 from .registry import Pair, lookup
 
 __all__ = ["QuotientSpace", "quotient"]
@@ -51,10 +51,20 @@ class QuotientSpace:
     """
 
     def __init__(self, space: Space, group: TransformationSetBase, pair: Pair, case: Case,
-                 label: str):
+                 label: str, options: dict | None = None):
         self.space, self.group, self.pair = space, group, pair
         self._case = case
         self._label = label
+        self._options = dict(options or {})
+        self._exact = None
+
+    def _exact_case(self) -> Case:
+        """The case built on the space with its parameters as the exact numbers they store (numeric
+        certified answers are computed on it, so no division is rounded before a ceiling)."""
+        if self._exact is None:
+            twin = self.space._exact_twin()
+            self._exact = self.pair.build(twin, self.group, self._options)
+        return self._exact
 
     @property
     def dim(self) -> int | None:
@@ -101,7 +111,9 @@ class QuotientSpace:
         e = _check_eps(eps)
         if kind == "upper" and self.is_trivial:
             self._warn_trivial()
-        return self._case.covering(e, kind)
+        if kind == "asymptotic" or not is_numeric(e):
+            return self._case.covering(e, kind)
+        return integral(self._exact_case().covering(_exact(e), kind))
 
     def _warn_trivial(self) -> None:
         warnings.warn(
@@ -268,7 +280,7 @@ def quotient(space: Space, group: TransformationSetBase, *, metric: str | None =
         options.update(_manifold_options(space, group, orbit_dim, quotient_volume))
     pair, case = lookup(space, group, options)
     label = f"({space.name})^{group.n}" if pair.key == "points" else space.name
-    return QuotientSpace(space, group, pair, case, label)
+    return QuotientSpace(space, group, pair, case, label, options)
 
 
 def _manifold_options(space, group, orbit_dim, quotient_volume) -> dict[str, Any]:
