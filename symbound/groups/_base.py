@@ -65,6 +65,12 @@ class TransformationSetBase(ABC):
         return _are_permutation_matrices(self.elements())
 
     @property
+    def matrix_tolerance(self) -> float:
+        """Entrywise bound on the difference between the float matrices of :meth:`elements` and the
+        exact maps they stand for (0: the stored matrices are exact)."""
+        return 0.0
+
+    @property
     def order(self) -> int | None:
         """Number of elements |S| for a finite set, ``None`` for an infinite one."""
         return None

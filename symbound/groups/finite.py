@@ -54,6 +54,9 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
 
     is_group = True
     is_orthogonal = True
+    #: cos and sin of 2 pi j / k are rounded once each (and 2 pi j / k itself): a few units of the
+    #: last place, bounded generously
+    matrix_tolerance = 8 * 2.0**-52
     _letter = ""
 
     def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
@@ -317,6 +320,12 @@ class TransformationSet(_FiniteMatrixSet):
     @property
     def is_orthogonal(self) -> bool:
         return self.is_isometric
+
+    @property
+    def matrix_tolerance(self) -> float:
+        """``atol``: the matrices are taken as the roundings, within ``atol`` entrywise, of the exact
+        maps (the same tolerance decides membership and closure)."""
+        return self.atol
 
     def _contains_batch(self, mats: np.ndarray) -> np.ndarray:
         return _match_index(self._matrices, mats, self.atol) >= 0

@@ -22,11 +22,12 @@ import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
+import numpy as np
 import sympy as sp
 
 from ..errors import InvalidValueError
-from ..groups import TransformationSetBase
-from ..spaces import Annulus, Ball, Cube, Manifold, Space, Sphere, Torus, _exact
+from ..groups import TransformationSet, TransformationSetBase
+from ..spaces import Annulus, Ball, Cube, Manifold, Product, Space, Sphere, Torus, _exact
 from ._common import Case
 
 __all__ = ["Pair", "register", "lookup", "pairs", "check_action", "STATUSES"]
@@ -187,3 +188,28 @@ def _(space, group) -> None:
     """An abstract manifold: the action is declared by the caller (orbit_dim, quotient_volume)."""
 
 
+
+
+@check_action.register(Product)
+def _(space, group) -> None:
+    """A finite set of matrices acting factor by factor: every element is block diagonal with
+    blocks that map each factor into itself, or (equal factors) swaps the factors that way."""
+    amb = space.ambient_dim
+    if amb is None or not (group.is_finite and group.action == "linear"):
+        raise unsupported(space, group, f"the action of {group.name} on a product can be checked "
+                          "only for finite sets of matrices acting factor by factor")
+    _check_dimension(space, group)
+    a = space.A.ambient_dim
+    tol = max(group.matrix_tolerance, 1e-12)
+    for m in group.elements():
+        diag = np.all(np.abs(m[:a, a:]) <= tol) and np.all(np.abs(m[a:, :a]) <= tol)
+        swap = space.A == space.B and np.all(np.abs(m[:a, :a]) <= tol) and \
+            np.all(np.abs(m[a:, a:]) <= tol)
+        if not (diag or swap):
+            raise unsupported(space, group, f"an element of {group.name} mixes the factors of the "
+                              "product (only block-diagonal maps, or swaps of equal factors, map a "
+                              "product into itself)")
+        blocks = ((m[:a, :a], space.A), (m[a:, a:], space.B)) if diag else \
+            ((m[:a, a:], space.A), (m[a:, :a], space.B))
+        for block, factor in blocks:
+            check_action(factor, TransformationSet(block, atol=tol))
