@@ -95,3 +95,13 @@ def test_permutation_matrices_are_recognised():
     assert Symmetric(3, axis=-1).permutes_coordinates and not Symmetric(3).permutes_coordinates
     assert not Cyclic(4).permutes_coordinates and Cyclic(4).is_orthogonal
     assert SO(3).is_orthogonal and not SO(3).permutes_coordinates
+
+
+def test_readme_table_is_generated_from_the_registry():
+    import pathlib
+
+    readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text()
+    start = readme.index("<!-- supported-pairs:start")
+    start = readme.index("\n", start) + 1
+    end = readme.index("<!-- supported-pairs:end -->")
+    assert readme[start:end].strip() == supported_pairs().markdown().strip()
