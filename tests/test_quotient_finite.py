@@ -26,7 +26,9 @@ from hypothesis import strategies as st
 
 from symbound.groups import Cyclic, Dihedral, Symmetric, TransformationSet
 from symbound.quotient import quotient
-from symbound.quotient._packing import PackingBound, element_types, geometry
+from symbound.quotient._elements import element_types
+from symbound.quotient._geometry import SYMBOLIC, geometry
+from symbound.quotient._packing import PackingBound
 from symbound.spaces import Annulus, Ball, Cube, Product, Sphere, Torus
 
 R90 = np.array([[0.0, -1.0], [1.0, 0.0]])
@@ -115,7 +117,7 @@ def metric_of(space):
 def packing_value(space, group, eps) -> float:
     """The packing bound itself (without the min with other candidates)."""
     b = PackingBound(space, geometry(space), group.order, element_types(group))
-    return float(b.value(sp.Rational(eps))[0])
+    return float(b.value(sp.Rational(eps))[0])  # the floor of the bound: an integer
 
 
 def swap(a: int) -> np.ndarray:
@@ -163,7 +165,7 @@ def test_packing_bound_needs_the_fixed_set_term(rng):
     space, group, eps = Ball(2), Cyclic(64), 0.1
     geom = geometry(space)
     r = sp.Rational(eps) / 2
-    main_only = float(geom.neighbourhood(r) / (group.order * geom.ball_volume(r)))  # 441/64
+    main_only = float(geom.neighbourhood(r, SYMBOLIC) / (group.order * geom.ball_volume(r, SYMBOLIC)))
     radial = np.stack([np.linspace(0, 1, 1001), np.zeros(1001)], 1)
     size = greedy_separated(radial, group.elements(), eps, norm_of("euclidean"), rng)
     assert size > main_only

@@ -56,11 +56,12 @@ def merge_regimes(*regimes) -> tuple[str, ...]:
     return tuple(out)
 
 
-def best(cands: list[tuple], kind: str) -> CoveringBound:
+def best(cands: list[tuple], kind: str, evaluate: bool = True) -> CoveringBound:
     """Combine certified candidates ``(expr, log_expr, method, reference, regime)``.
 
     ``kind="upper"``: the smallest; ``kind="lower"``: the largest (and at least 1).  Numeric values
-    pick one candidate and name it; symbolic values give ``Min``/``Max``.
+    pick one candidate and name it; symbolic values give ``Min``/``Max`` (unevaluated with
+    ``evaluate=False``: SymPy's comparisons of large expressions can take seconds).
     """
     if kind == "lower":
         cands = cands + [(sp.Integer(1), sp.Integer(0), "trivial (N >= 1)", REF, ())]
@@ -78,7 +79,8 @@ def best(cands: list[tuple], kind: str) -> CoveringBound:
     for c in cands:
         if c[3] not in refs:
             refs.append(c[3])
-    return record(op(*[c[0] for c in cands]), op(*[c[1] for c in cands]), kind,
+    return record(op(*[c[0] for c in cands], evaluate=evaluate),
+                  op(*[c[1] for c in cands], evaluate=evaluate), kind,
                   ("min(" if kind == "upper" else "max(") + "; ".join(c[2] for c in cands) + ")",
                   "; ".join(refs), merge_regimes(*[c[4] for c in cands]))
 

@@ -93,330 +93,14 @@ and ``|G'| >= |G| / |S+|``, with equality when G factors as ``S+ G'`` (e.g. ``{I
 
 from __future__ import annotations
 
-import functools
-import math
-from dataclasses import dataclass
-from typing import Callable
-
-import numpy as np
+import mpmath
 import sympy as sp
-from sympy.utilities.iterables import partitions
 
-from ..errors import InvalidValueError
-from ..groups import Symmetric, TransformationSetBase
-from ..groups.finite import _match_index
-from ..spaces import Annulus, Ball, Cube, Product, Space, Sphere, Torus, _ceil, unit_ball_volume
+from ..spaces import Space
+from ._elements import ElementType
+from ._geometry import SYMBOLIC, Geometry, grid_axis_count, interval_ops
 
-__all__ = ["Geometry", "geometry", "ElementType", "element_types", "PackingBound",
-           "grid_orbits", "generated_group", "coset_cover", "MAX_GENERATED_ORDER"]
-
-#: unit roundoff of float64
-_U = 2.0 ** -53
-#: largest group generated from a finite set that is not a group (beyond it: no packing bound)
-MAX_GENERATED_ORDER = 2000
-#: largest number of matrices whose singular values are computed one by one
-MAX_ENUMERATED = 200_000
-
-
-def _omega(m) -> sp.Expr:
-    return unit_ball_volume(int(m))
-
-
-# ------------------------------------------------------------------------------------------------
-# what a space offers to the packing argument
-# ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """The quantities of the module's theorem for one space (all functions of the radius r).
-
-    Attributes
-    ----------
-    ball_volume : r -> ``v(r)``, the volume of a ball of the metric.
-    neighbourhood : r -> ``V(r) >= vol(X + B_r)``.
-    kappa : ``|z|_2 <= kappa ||z||``.
-    cylinder : ``(r, m, a) -> >= vol({y in X + B_r : |Pi (y - c)| <= a})`` for every m-dimensional
-        orthogonal projection Pi, or None.
-    box : r -> A with ``X + B_r ⊆ c + [-A/2, A/2]^d`` (coordinate slabs), or None.
-    euclidean : whether the norm is Euclidean (then ``||h - I||`` is the largest singular value;
-        otherwise the bound 2 of an isometry is used).
-    regime : eps -> conditions under which the formulas hold (a torus ball must embed).
-    """
-
-    ball_volume: Callable[[sp.Expr], sp.Expr]
-    neighbourhood: Callable[[sp.Expr], sp.Expr]
-    kappa: sp.Expr
-    cylinder: Callable[[sp.Expr, int, sp.Expr], sp.Expr] | None
-    box: Callable[[sp.Expr], sp.Expr] | None
-    euclidean: bool = True
-    regime: Callable[[sp.Expr], tuple] = lambda eps: ()
-
-
-def _ball_in(d: int, P_out: Callable, P_in: Callable | None = None):
-    """Cylinder bound in the shell ``P_in(r) <= |y - c| <= P_out(r)`` of R^d (module notes)."""
-    def cylinder(r, m, a):
-        k = d - m
-        po = P_out(r)
-        out = _omega(m) * _omega(k) * sp.Min(a, po) ** m * po**k
-        if P_in is not None:
-            pi = P_in(r)
-            b = sp.Min(a, pi)
-            out -= _omega(m) * _omega(k) * b**m * (pi**2 - b**2) ** sp.Rational(k, 2)
-        return out
-    return cylinder
-
-
-def _shell(d: int, P_out: Callable, P_in: Callable | None) -> Geometry:
-    om = _omega(d)
-
-    def neighbourhood(r):
-        return om * (P_out(r) ** d - (P_in(r) ** d if P_in is not None else 0))
-
-    return Geometry(ball_volume=lambda r: om * r**d, neighbourhood=neighbourhood,
-                    kappa=sp.Integer(1), cylinder=_ball_in(d, P_out, P_in),
-                    box=lambda r: 2 * P_out(r))
-
-
-@functools.singledispatch
-def geometry(space: Space) -> Geometry | None:
-    """The packing geometry of ``space`` (None: the packing bound is not available)."""
-    return None
-
-
-@geometry.register(Ball)
-def _(space):
-    R = space.radius
-    return _shell(space.dim, lambda r: R + r, None)
-
-
-@geometry.register(Annulus)
-def _(space):
-    r1, r2 = space.r_inner, space.r_outer
-    return _shell(2, lambda r: r2 + r, lambda r: sp.Max(r1 - r, 0))
-
-
-@geometry.register(Sphere)
-def _(space):
-    return _shell(space.ambient_dim, lambda r: 1 + r, lambda r: sp.Max(1 - r, 0))
-
-
-@geometry.register(Cube)
-def _(space):
-    d, a = space.dim, space.side
-    if space.metric == "sup":
-        return Geometry(ball_volume=lambda r: (2 * r) ** d, neighbourhood=lambda r: (a + 2 * r) ** d,
-                        kappa=sp.sqrt(d), cylinder=None, box=lambda r: a + 2 * r, euclidean=False)
-
-    def neighbourhood(r):  # Steiner's formula
-        return sp.Add(*[sp.binomial(d, j) * a**j * _omega(d - j) * r ** (d - j) for j in range(d + 1)])
-
-    return Geometry(ball_volume=lambda r: _omega(d) * r**d, neighbourhood=neighbourhood,
-                    kappa=sp.Integer(1), cylinder=_ball_in(d, lambda r: a * sp.sqrt(d) / 2 + r),
-                    box=lambda r: a + 2 * r)
-
-
-@geometry.register(Torus)
-def _(space):
-    d, p = space.dim, space.period
-    # a ball of radius r <= p/2 of the flat torus is isometric to a Euclidean ball
-    return Geometry(ball_volume=lambda r: _omega(d) * r**d, neighbourhood=lambda r: p**d,
-                    kappa=sp.Integer(1), cylinder=None, box=lambda r: p, euclidean=False,
-                    regime=lambda eps: (sp.Le(eps, p),))
-
-
-@geometry.register(Product)
-def _(space):
-    A, B = geometry(space.A), geometry(space.B)
-    if A is None or B is None or not (A.euclidean and B.euclidean):
-        return None  # only Euclidean factors
-    a, b = space.A.ambient_dim, space.B.ambient_dim
-    pa, pb = _enclosing(space.A), _enclosing(space.B)
-    if pa is None or pb is None:
-        return None
-
-    def P(r):
-        return sp.sqrt((pa + r) ** 2 + (pb + r) ** 2)
-
-    if space.metric == "max":
-        ball, kappa = (lambda r: A.ball_volume(r) * B.ball_volume(r)), sp.sqrt(2)
-    else:
-        ball, kappa = (lambda r: _omega(a + b) * r ** (a + b)), sp.Integer(1)
-    return Geometry(ball_volume=ball, neighbourhood=lambda r: A.neighbourhood(r) * B.neighbourhood(r),
-                    kappa=kappa, cylinder=_ball_in(a + b, P),
-                    box=lambda r: sp.Max(A.box(r), B.box(r)), euclidean=space.metric == "euclidean")
-
-
-@functools.singledispatch
-def _enclosing(space: Space) -> sp.Expr | None:
-    """P with ``space ⊆ B(c, P)`` around its centre c (Euclidean factors of products)."""
-    return None
-
-
-@_enclosing.register(Ball)
-def _(space):
-    return space.radius
-
-
-@_enclosing.register(Annulus)
-def _(space):
-    return space.r_outer
-
-
-@_enclosing.register(Sphere)
-def _(space):
-    return sp.Integer(1)
-
-
-@_enclosing.register(Cube)
-def _(space):
-    return space.side * sp.sqrt(space.dim) / 2 if space.metric == "euclidean" else None
-
-
-@_enclosing.register(Product)
-def _(space):
-    a, b = _enclosing(space.A), _enclosing(space.B)
-    return None if a is None or b is None else sp.sqrt(a**2 + b**2)
-
-
-@functools.singledispatch
-def grid_axis_count(space: Space, eps: sp.Expr) -> sp.Expr | None:
-    """Points per axis of the space's certified grid cover, whose centres every permutation of the
-    coordinates permutes (None: no such grid)."""
-    return None
-
-
-@grid_axis_count.register(Cube)
-def _(space, eps):
-    d, a = space.dim, space.side
-    return _ceil(a / (2 * eps) if space.metric == "sup" or d == 1 else a * sp.sqrt(d) / (2 * eps))
-
-
-@grid_axis_count.register(Torus)
-def _(space, eps):
-    d, p = space.dim, space.period
-    return _ceil(p / (2 * eps) if d == 1 else p * sp.sqrt(d) / (2 * eps))
-
-
-def grid_orbits(space: Space, order: int, types: list["ElementType"], eps: sp.Expr
-                ) -> sp.Expr | None:
-    """Burnside's count of the orbits of the invariant grid (module notes), or None when the
-    space has no such grid or some element does not permute coordinates."""
-    m = grid_axis_count(space, eps)
-    if m is None or any(t.cycles is None for t in types):
-        return None
-    d = space.ambient_dim
-    return (m**d + sp.Add(*[t.count * m ** len(t.cycles) for t in types])) / order
-
-
-# ------------------------------------------------------------------------------------------------
-# the non-identity elements, up to what the slab bounds read from them
-# ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ElementType:
-    """Non-identity elements that share the data the slab bounds use.
-
-    ``count`` elements; ``sigmas``: certified lower bounds on the singular values of ``h - I``
-    (descending; SymPy numbers); ``norm``: an upper bound on ``||h - I||_2`` (at most 2);
-    ``cycles``: cycle lengths when h permutes coordinates, else None.
-    """
-
-    count: int
-    sigmas: tuple
-    norm: sp.Expr
-    cycles: tuple | None
-
-
-def element_types(group: TransformationSetBase, elements: np.ndarray | None = None,
-                  tolerance: float | None = None) -> list[ElementType]:
-    """The non-identity elements of a finite group (or of ``elements``, matrices of a group)."""
-    if elements is None and isinstance(group, Symmetric):
-        return _symmetric_types(group.n)
-    mats = group.elements() if elements is None else elements
-    tol = group.matrix_tolerance if tolerance is None else tolerance
-    return _matrix_types(np.asarray(mats, dtype=np.float64), tol)
-
-
-def _symmetric_types(n: int) -> list[ElementType]:
-    """S_n on coordinates, by cycle type (exact): a cycle of length l contributes the singular
-    values ``2 |sin(pi j / l)|``, j = 1..l-1, of ``P - I`` (its eigenvalues are the l-th roots of
-    unity minus 1, and P - I is normal)."""
-    out = []
-    for part in partitions(n):
-        cycles = tuple(sorted((l for l, m in part.items() for _ in range(m)), reverse=True))
-        if cycles[0] == 1:
-            continue  # the identity
-        count = math.factorial(n)
-        for l, m in part.items():
-            count //= l**m * math.factorial(m)
-        sig = [2 * sp.sin(sp.pi * j / l) for l in cycles for j in range(1, l)]
-        sig.sort(key=lambda s: -float(s))
-        out.append(ElementType(count, tuple(sig), sig[0], cycles))
-    return out
-
-
-def _matrix_types(mats: np.ndarray, tol: float) -> list[ElementType]:
-    if mats.shape[0] > MAX_ENUMERATED:
-        raise InvalidValueError(f"too many elements ({mats.shape[0]}) to enumerate for the packing "
-                                f"bound (at most {MAX_ENUMERATED})")
-    d = mats.shape[1]
-    eye = np.eye(d)
-    ident = np.all(np.abs(mats - eye) <= max(tol, 1e-12), axis=(1, 2))
-    mats = mats[~ident]
-    if mats.shape[0] == 0:
-        return []
-    s = np.linalg.svd(mats - eye, compute_uv=False)  # descending
-    # Weyl margin: the exact element within tol entrywise (Frobenius <= d tol), the subtraction of I
-    # (<= u per entry), LAPACK's backward error (generously 64 d u ||M||)
-    delta = d * tol + d * _U + 64 * d * _U * np.maximum(s[:, 0], 1.0)
-    perm = _permutation_cycles(mats)
-    groups: dict[tuple, list[int]] = {}
-    for i in range(mats.shape[0]):
-        key = (tuple(np.round(s[i], 9)), perm[i])
-        groups.setdefault(key, []).append(i)
-    out = []
-    for (_, cycles), idx in groups.items():
-        lo = np.min(s[idx] - delta[idx, None], axis=0)
-        hi = float(np.max(s[idx, 0] + delta[idx]))
-        sig = tuple(sp.Rational(float(x)) if x > 0 else sp.Integer(0) for x in lo)
-        norm = sp.Min(sp.Integer(2), sp.Rational(hi))
-        out.append(ElementType(len(idx), sig, norm, cycles))
-    return out
-
-
-def _permutation_cycles(mats: np.ndarray) -> list[tuple | None]:
-    """Cycle lengths of each matrix that is a 0/1 permutation matrix (else None)."""
-    out: list[tuple | None] = []
-    for m in mats:
-        r = np.round(m)
-        if not (np.all(np.abs(m - r) <= 1e-12) and np.all((r == 0) | (r == 1))
-                and np.all(r.sum(0) == 1) and np.all(r.sum(1) == 1)):
-            out.append(None)
-            continue
-        target = np.argmax(r, axis=0)  # column j is sent to row target[j]
-        seen, lengths = set(), []
-        for j in range(len(target)):
-            if j in seen:
-                continue
-            length, k = 0, j
-            while k not in seen:
-                seen.add(k)
-                k = int(target[k])
-                length += 1
-            lengths.append(length)
-        out.append(tuple(sorted(lengths, reverse=True)))
-    return out
-
-
-# ------------------------------------------------------------------------------------------------
-# the bound
-# ------------------------------------------------------------------------------------------------
-
-#: singular values below this are not used for cylinders (they would give no information)
-_RANK_TOL = sp.Rational(1, 10**6)
-
+__all__ = ["PackingBound", "grid_orbits"]
 
 class PackingBound:
     """The module's bound for one space and one finite group (given by its non-identity element
@@ -426,79 +110,62 @@ class PackingBound:
                  factor: int = 1):
         self.space, self.geom, self.order, self.types, self.factor = space, geom, order, types, factor
 
-    def slab(self, t: ElementType, eps: sp.Expr) -> sp.Expr:
-        """``W_h`` for the elements of type t (the smaller of the applicable bounds and V)."""
+    def _slab_candidates(self, t: ElementType, eps, ops) -> list:
+        """Upper bounds on ``W_h`` for the elements of type t (module notes), in backend ``ops``."""
         g, r = self.geom, eps / 2
-        rho = eps * (1 + (t.norm if g.euclidean else 2) / 2)
-        cands = [g.neighbourhood(r)]
-        rank = [s for s in t.sigmas if s > _RANK_TOL]
-        if g.cylinder is not None and rank:
-            m = len(rank)
-            cands.append(g.cylinder(r, m, g.kappa * rho / rank[-1]))
+        rho = eps * (1 + (ops.num(t.norm) if g.euclidean else 2) / 2)
+        cands = [g.neighbourhood(r, ops)]
+        if g.cylinder is not None and t.rank:
+            a = ops.num(g.kappa) * rho / ops.num(t.smallest)
+            cands.append(g.cylinder(r, t.rank, a, ops))
         if g.box is not None and t.cycles is not None:
-            A = g.box(r)
-            cands.append(sp.Mul(*[A * sp.Min(A, 2 * rho) ** (l - 1) for l in t.cycles]))
-        return sp.Min(*cands)
+            A = g.box(r, ops)
+            box = 1
+            for length in t.cycles:
+                box = box * A * ops.min(A, 2 * rho) ** (length - 1)
+            cands.append(box)
+        return cands
 
-    def value(self, eps: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
-        """The bound at eps and its logarithm (``log(V/v) + log(1 + sum W / V) - log |G|``)."""
-        g, r = self.geom, eps / 2
-        V, v = g.neighbourhood(r), g.ball_volume(r)
-        extra = sp.Add(*[t.count * self.slab(t, eps) for t in self.types])
+    def symbolic(self, eps: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+        """The bound and its logarithm as SymPy expressions of a symbolic eps (minima unevaluated)."""
+        ops, g, r = SYMBOLIC, self.geom, eps / 2
+        V, v = g.neighbourhood(r, ops), g.ball_volume(r, ops)
+        extra = sp.Add(*[t.count * ops.min(*self._slab_candidates(t, eps, ops)) for t in self.types])
         expr = self.factor * (V + extra) / (self.order * v)
         log_expr = (sp.log(V) - sp.log(v) + sp.log(1 + extra / V) - sp.log(self.order)
                     + sp.log(self.factor))
         return expr, log_expr
 
+    def certified(self, eps: sp.Expr) -> sp.Integer:
+        """The bound at a numeric eps (an exact SymPy number), rounded down to an integer: the floor
+        of the upper end of an interval enclosure (rigorous at any ``mpmath.mp.dps``)."""
+        with interval_ops() as ops:
+            e = ops.num(eps)
+            g, r = self.geom, e / 2
+            V, v = g.neighbourhood(r, ops), g.ball_volume(r, ops)
+            total = V
+            for t in self.types:  # any candidate bounds W_h: take the smallest upper end
+                cands = self._slab_candidates(t, e, ops)
+                total = total + t.count * min(cands, key=lambda c: c.b)
+            value = self.factor * total / (self.order * v)
+            return sp.Integer(int(mpmath.floor(value.b)))
+
+    def value(self, eps: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+        """``(expr, log_expr)``: an Integer and its log at a numeric eps, formulas at a symbolic one."""
+        if sp.sympify(eps).free_symbols:
+            return self.symbolic(eps)
+        n = self.certified(eps)
+        return n, sp.log(n)
+
     def regime(self, eps) -> tuple:
         return tuple(self.geom.regime(eps))
 
 
-# ------------------------------------------------------------------------------------------------
-# sets that are not groups
-# ------------------------------------------------------------------------------------------------
-
-
-def generated_group(mats: np.ndarray, atol: float, max_order: int = MAX_GENERATED_ORDER
-                    ) -> np.ndarray | None:
-    """The group generated by the matrices (closure under products, duplicates within ``atol``
-    merged), or None when it has more than ``max_order`` elements."""
-    d = mats.shape[1]
-    elems = np.eye(d)[None]
-    frontier = elems
-    while frontier.shape[0]:
-        prods = np.einsum("aij,bjk->abik", frontier, mats).reshape(-1, d, d)
-        new_idx = _match_index(elems, prods, atol) < 0
-        cand = prods[new_idx]
-        if cand.shape[0] == 0:
-            break
-        first = _match_index(cand, cand, atol)
-        cand = cand[first == np.arange(cand.shape[0])]
-        elems = np.concatenate([elems, cand])
-        if elems.shape[0] > max_order:
-            return None
-        frontier = cand
-    return elems
-
-
-def coset_cover(group_elems: np.ndarray, set_elems: np.ndarray, atol: float) -> list[int] | None:
-    """Indices of a set G' ⊆ G with ``S+ G' = G`` (greedy set cover), or None if some product
-    ``s g`` is not found in G (then the closure was not computed within ``atol``)."""
-    d = group_elems.shape[1]
-    splus = np.concatenate([np.eye(d)[None], set_elems])
-    n = group_elems.shape[0]
-    cover = []
-    for s in splus:
-        idx = _match_index(group_elems, np.einsum("ij,bjk->bik", s, group_elems), atol)
-        if np.any(idx < 0):
-            return None
-        cover.append(idx)
-    reach = np.stack(cover, axis=1)  # reach[g'] = indices of S+ g'
-    uncovered = np.ones(n, dtype=bool)
-    chosen: list[int] = []
-    while uncovered.any():
-        gains = uncovered[reach].sum(axis=1)
-        best = int(np.argmax(gains))
-        chosen.append(best)
-        uncovered[reach[best]] = False
-    return chosen
+def grid_orbits(space: Space, order: int, types: list[ElementType], eps: sp.Expr) -> sp.Expr | None:
+    """Burnside's count of the orbits of the invariant grid (module notes), or None when the
+    space has no such grid or some element does not permute coordinates."""
+    m = grid_axis_count(space, eps)
+    if m is None or any(t.cycles is None for t in types):
+        return None
+    d = space.ambient_dim
+    return (m**d + sp.Add(*[t.count * m ** len(t.cycles) for t in types])) / order

@@ -146,28 +146,29 @@ def check_action(space: Space, group: TransformationSetBase) -> None:
                       "cannot be checked")
 
 
+def _linear_rule(space, group, maps_into: bool, why: str) -> None:
+    """The rule shared by the spaces that only linear maps act on: dimensions, no translations,
+    and ``maps_into`` (else ``why``)."""
+    _check_dimension(space, group)
+    if group.action == "translation":
+        raise unsupported(space, group, "Translations(d, p) acts only on Torus(d, p) with the "
+                          "same period")
+    if not maps_into:
+        raise unsupported(space, group, why)
+
+
 @check_action.register(Ball)
 @check_action.register(Sphere)
 @check_action.register(Annulus)
 def _(space, group) -> None:
-    _check_dimension(space, group)
-    if group.action == "translation":
-        raise unsupported(space, group, "Translations(d, p) acts only on Torus(d, p) with the "
-                          "same period")
-    if not group.is_orthogonal:
-        raise unsupported(space, group, f"{group.name} is not orthogonal, so it does not map "
-                          f"{type(space).__name__} into itself")
+    _linear_rule(space, group, group.is_orthogonal, f"{group.name} is not orthogonal, so it does "
+                 f"not map {type(space).__name__} into itself")
 
 
 @check_action.register(Cube)
 def _(space, group) -> None:
-    _check_dimension(space, group)
-    if group.action == "translation":
-        raise unsupported(space, group, "Translations(d, p) acts only on Torus(d, p) with the "
-                          "same period")
-    if not group.permutes_coordinates:
-        raise unsupported(space, group, f"{group.name} does not map {type(space).__name__} into "
-                          "itself (only permutations of coordinates do)")
+    _linear_rule(space, group, group.permutes_coordinates, f"{group.name} does not map "
+                 f"{type(space).__name__} into itself (only permutations of coordinates do)")
 
 
 @check_action.register(Torus)
