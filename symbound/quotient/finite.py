@@ -25,6 +25,8 @@ from ._packing import PackingBound, grid_orbits
 from ._planar import annular_sector_plan, planar_radii
 from .registry import Pair, lookup, register
 
+__all__: list[str] = []
+
 _PACKING_REF = REF + "; symbound.quotient._packing (packing in the quotient)"
 
 
@@ -51,8 +53,6 @@ def packing_candidate(bound: PackingBound | None, e) -> tuple | None:
             f"(|G| = {bound.order})")
     kept = tuple(_cond(c) for c in regime if sp.sympify(c) is not sp.true)
     return expr, log_expr, what, _PACKING_REF, kept
-
-__all__: list[str] = []
 
 
 class _AnnularSectorCase(Case):
@@ -259,7 +259,7 @@ def _finite_group(space, group, options):
 
 
 def _finite_set(space, group, options):
-    if geometry(space) is None and planar_radii(space) is None or group.is_group:
+    if group.is_group or (geometry(space) is None and planar_radii(space) is None):
         return None
     gens = group.elements()
     atol = max(group.matrix_tolerance, 1e-9)
