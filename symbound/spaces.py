@@ -8,8 +8,12 @@ together with ``ln N`` built in log form, the argument used, its reference and i
 Conventions shared by all spaces
 --------------------------------
 * ``eps`` may be a positive number or a SymPy expression (e.g. ``symbol("eps")``).  Python floats
-  are taken as the exact binary numbers they are wherever an integer part is taken (``ceiling``),
-  and as :class:`sympy.Float` elsewhere; they are never parsed from text.
+  are never parsed from text.  A certified (``"upper"``/``"lower"``) answer at a numeric eps is
+  computed with eps and the space's parameters as the exact binary numbers they store, and is a
+  SymPy Integer: ``floor`` of a real upper bound, ``ceil`` of a real lower bound, decided in exact
+  arithmetic (:func:`symbound._covering.integer_bound`).  So ``Ball(2).covering_number(0.1)`` is
+  440 (the float 0.1 exceeds 1/10, and ``(1 + 2/eps)^2 = 440.99999999999995``), 441 at
+  ``Rational(1, 10)``.  Asymptotic forms and symbolic eps keep floats as :class:`sympy.Float`.
 * **Symbolic eps.**  The expression returned is the formula of the main regime, and the conditions
   under which it holds are listed in ``regime`` (e.g. ``("eps <= 2",)`` for the sphere).  No
   ``Piecewise`` is used, so the expression reads like the paper.
