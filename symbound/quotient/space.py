@@ -225,8 +225,8 @@ def quotient(space: Space, group: TransformationSetBase, *, metric: str | None =
 
     Notes
     -----
-    The pair is looked up in the registry (:func:`supported_pairs` lists it, with where each proof
-    lives); every certified bound is derived in the docstring of the class or module that computes
+    The pair is looked up in the registry (:func:`symbound.quotient.supported_pairs` lists it,
+    with where each proof lives); every certified bound is derived in the docstring of the class or module that computes
     it; ``covering(...).method`` names the argument used and ``.reference`` its source.  A numeric
     certified answer is an Integer computed on the exact values of eps and the space's parameters.
     Where only ``N_S <= N`` is known, ``describe()``, the method and a ``UserWarning`` say so.
