@@ -8,8 +8,12 @@ together with ``ln N`` built in log form, the argument used, its reference and i
 Conventions shared by all spaces
 --------------------------------
 * ``eps`` may be a positive number or a SymPy expression (e.g. ``symbol("eps")``).  Python floats
-  are taken as the exact binary numbers they are wherever an integer part is taken (``ceiling``),
-  and as :class:`sympy.Float` elsewhere; they are never parsed from text.
+  are never parsed from text.  A certified (``"upper"``/``"lower"``) answer at a numeric eps is
+  computed with eps and the space's parameters as the exact binary numbers they store, and is a
+  SymPy Integer: ``floor`` of a real upper bound, ``ceil`` of a real lower bound, decided in exact
+  arithmetic (:func:`symbound._covering.integer_bound`).  So ``Ball(2).covering_number(0.1)`` is
+  440 (the float 0.1 exceeds 1/10, and ``(1 + 2/eps)^2 = 440.99999999999995``), 441 at
+  ``Rational(1, 10)``.  Asymptotic forms and symbolic eps keep floats as :class:`sympy.Float`.
 * **Symbolic eps.**  The expression returned is the formula of the main regime, and the conditions
   under which it holds are listed in ``regime`` (e.g. ``("eps <= 2",)`` for the sphere).  No
   ``Piecewise`` is used, so the expression reads like the paper.
@@ -42,13 +46,14 @@ For a convex body ``K`` Steiner's formula gives
 
 from __future__ import annotations
 
+import copy
 import numbers
 from abc import ABC, abstractmethod
 from typing import Any, Union
 
 import sympy as sp
 
-from ._covering import KINDS, CoveringBound, check_kind
+from ._covering import KINDS, CoveringBound, check_kind, integer_bound, integral
 from ._validation import check_choice, check_integer, check_real
 from .errors import InvalidTypeError, InvalidValueError
 from .symbols import symbol_names
@@ -137,7 +142,12 @@ def _exact(x: sp.Expr) -> sp.Expr:
 
 
 def _ceil(x: sp.Expr) -> sp.Expr:
-    return sp.ceiling(_exact(x))
+    """``ceiling(x)``; a number is decided in exact arithmetic (Floats as their binary values, an
+    irrational value evaluated until its integer part is resolved, see :func:`integer_bound`)."""
+    x = _exact(x)
+    if not x.free_symbols:
+        return integer_bound(x, up=True)
+    return sp.ceiling(x)
 
 
 def _decide(rel) -> bool | None:
@@ -341,11 +351,26 @@ class Space(ABC):
         """
         check_kind(kind, self.available_kinds, repr(self))
         e = _check_eps(eps)
-        if kind in ("upper", "lower"):
-            r = self._one_ball_radius()
-            if r is not None and _ge(e, r) is True:
-                return _bound(1, 0, "exact", "one ball", _REF, (f"eps = {e} >= {r}",))
-        return getattr(self, "_" + kind)(e)
+        if kind == "asymptotic":
+            return self._asymptotic(e)
+        # certified at a numeric eps: the space's parameters and eps as the exact numbers they store
+        # (a symbolic eps keeps the parameters as given, so that the formula prints as written)
+        space, ex = (self._exact_twin(), _exact(e)) if _is_numeric(e) else (self, e)
+        r = space._one_ball_radius()
+        if r is not None and _ge(ex, r) is True:
+            return _bound(1, 0, "exact", "one ball", _REF, (f"eps = {e} >= {self._one_ball_radius()}",))
+        return integral(getattr(space, "_" + kind)(ex))
+
+    def _exact_twin(self) -> "Space":
+        """This space with every Float parameter replaced by the exact rational it stores (the
+        certified bounds are computed on it, so that no division is rounded before a ceiling)."""
+        twin = copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, sp.Basic):
+                setattr(twin, name, _exact(value))
+            elif isinstance(value, Space):
+                setattr(twin, name, value._exact_twin())
+        return twin
 
     def covering_number(self, eps: RealLike, kind: str = "upper") -> sp.Expr:
         """``self.covering(eps, kind).expr``: the covering number (bound) as a SymPy expression."""

@@ -27,7 +27,8 @@ from symbound.groups import (
     TransformationSet,
     Translations,
 )
-from symbound.quotient import QuotientSpace, _annular_sector_plan, quotient
+from symbound.quotient import QuotientSpace, quotient
+from symbound.quotient._planar import annular_sector_plan
 from symbound.spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Sphere, Torus
 
 EPS = sp.Symbol("eps", positive=True)
@@ -147,7 +148,8 @@ def test_dim_volume_latex_power_law():
     assert quotient(Manifold(3, 10), SO(2), orbit_dim=1, quotient_volume=2).power_law() == (2 / sp.pi, 2)
     rot = TransformationSet([[[0.0, -1.0], [1.0, 0.0]]])  # not a group
     assert quotient(Ball(2, 1), rot).power_law() is None
-    assert quotient(Ball(2, 1), rot).dim is None
+    # N/|S+| <= N_S <= |G'| N_G: both scale like eps^-2
+    assert quotient(Ball(2, 1), rot).dim == 2
     assert isinstance(Q, QuotientSpace)
 
 
@@ -206,8 +208,8 @@ def test_point_configuration_inequalities(n, p, R, eps, metric):
 def test_generic_finite_group_inequalities(k, d, eps):
     X = Ball(d, 1)
     Q = quotient(X, Cyclic(k, dim=d, plane=(0, d - 1)))
-    assert Q.covering(eps).method.startswith("trivial")
-    assert val(Q, eps) == pytest.approx(float(X.covering(eps, "upper")))
+    assert not Q.is_trivial  # packing in the quotient (the trivial bound was a defect, issue #9)
+    assert val(Q, eps) <= float(X.covering(eps, "upper"))
     assert val(Q, eps, "lower") <= val(Q, eps) + TOL
     assert float(X.covering(eps, "lower")) <= k * val(Q, eps) + TOL
 
@@ -274,7 +276,7 @@ def test_sector_band_cover_by_construction(space, group, eps, rng):
     alpha = 2 * np.pi / group.k if isinstance(group, Cyclic) else np.pi / group.k
     b = quotient(space, group).covering(eps)
     assert b.kind == "upper" and "band cover" in b.method
-    K, counts = _annular_sector_plan(space.r_inner if isinstance(space, Annulus) else 0,
+    K, counts = annular_sector_plan(space.r_inner if isinstance(space, Annulus) else 0,
                                      r2, sp.pi * (2 if isinstance(group, Cyclic) else 1) / group.k,
                                      0, eps)
     centres = band_centres(r1, r2, alpha, K, counts)
@@ -318,7 +320,7 @@ def test_partial_band_cover_by_construction(space, theta, eps, rng):
         float(space.r_inner), float(space.r_outer))
     Q = quotient(space, PartialRotations(theta))
     b = Q.covering(eps)
-    K, counts = _annular_sector_plan(space.r_inner if isinstance(space, Annulus) else 0, r2,
+    K, counts = annular_sector_plan(space.r_inner if isinstance(space, Annulus) else 0, r2,
                                      2 * sp.pi, theta, eps)
     centres = band_centres(r1, r2, 2 * np.pi, K, counts)
     samples = annulus_samples(r1, r2, rng)
@@ -499,9 +501,9 @@ def test_non_group_finite_set_fallbacks():
     assert not rot.is_group and rot.order_plus == 2
     X = Ball(2, 1)
     Q = quotient(X, rot)
-    assert Q.covering(0.1).method.startswith("trivial: N_S <= N")
-    assert val(Q, 0.1) == float(X.covering(0.1, "upper"))
-    assert val(Q, 0.1, "lower") == pytest.approx(float(X.covering(0.1, "lower")) / 2)
+    # |G'| N_G with G = C_4 and G' = {I, R_180} (the trivial N_S <= N was a defect, issue #9)
+    assert val(Q, 0.1) == 2 * val(quotient(X, Cyclic(4)), 0.1)
+    assert val(Q, 0.1, "lower") == math.ceil(float(X.covering(0.1, "lower")) / 2)
     with pytest.raises(InvalidValueError, match="available"):
         Q.covering(0.1, "asymptotic")
 
@@ -529,7 +531,8 @@ def test_permutation_matrices_on_cube():
         (Torus(2, 1), Translations(2, 2.0), "same period"),
         (Torus(2, 1), Translations(3), "acts on R\\^3"),
         (FiniteSet(5), Cyclic(2), "not supported"),
-        (Product(Ball(1), Ball(1)), Cyclic(2), "not supported"),
+        (Product(Ball(1), Ball(1)), Cyclic(8), "mixes the factors"),
+        (Product(Ball(1), Ball(1)), SO(2), "finite sets of matrices"),
         (Ball(2, 1), TransformationSet([np.eye(2), 2 * np.eye(2)]), "not orthogonal"),
         (Sphere(3), Symmetric(2, axis=-1), "acts on R\\^2"),
     ],

@@ -20,6 +20,7 @@ The logic of the greedy checks (only what is mathematically implied is asserted)
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -58,6 +59,18 @@ pos_st = st.floats(min_value=0.2, max_value=3.0, allow_nan=False)
 def omega(m: int) -> float:
     """Volume of the unit ball of R^m, by hand: pi^{m/2} / Gamma(m/2 + 1)."""
     return math.pi ** (m / 2) / math.gamma(m / 2 + 1)
+
+
+def assert_rounded(value, x: float, kind: str, rel: float = 1e-12) -> None:
+    """A numeric certified count is an integer: ``floor`` of a real upper bound ``x``, ``ceil`` of a
+    real lower bound (``x`` computed by hand in floats, hence the relative tolerance)."""
+    v = num(value)
+    assert v == int(v)
+    lo, hi = x * (1 - rel), x * (1 + rel)
+    if kind == "lower":
+        assert max(1, math.ceil(lo)) <= v <= max(1, math.ceil(hi)), (v, x)
+    else:
+        assert math.floor(lo) <= v <= math.floor(hi), (v, x)
 
 
 def num(x) -> float:
@@ -247,8 +260,11 @@ def test_hand_values(space, eps, kind, expected, answer_kind):
     c = space.covering(eps, kind)
     assert isinstance(c, CoveringBound)
     assert c.kind == answer_kind
-    assert num(c.expr) == pytest.approx(expected, rel=1e-12)
-    assert c.log() == pytest.approx(math.log(expected), abs=1e-12)
+    if answer_kind == "asymptotic":
+        assert num(c.expr) == pytest.approx(expected, rel=1e-12)
+    else:  # certified numbers are integers: floor of an upper bound, ceil of a lower bound
+        assert_rounded(c.expr, expected, answer_kind)
+    assert c.log() == pytest.approx(math.log(num(c.expr)), abs=1e-12)
     assert c.reference.startswith("THEORY.md")
     assert space.covering_number(eps, kind) == c.expr
     assert space.log_covering_number(eps, kind) == c.log_expr
@@ -398,7 +414,7 @@ def test_packing_bounds_dominate_eps_separated_sets(case):
             n = space.ambient_dim
             bound = num(space.parallel_volume(eps / 2)) / (omega(n) * (eps / 2) ** n)
             if name in ("ball2", "ball3", "annulus", "sphere3"):
-                assert num(space.covering(eps).expr) == pytest.approx(bound, rel=1e-12)
+                assert_rounded(space.covering(eps).expr, bound, "upper")
         assert P <= bound, (eps, P, bound)
 
 
@@ -648,10 +664,10 @@ def test_steiner_beats_grid_somewhere_and_grid_beats_steiner_somewhere():
 def test_sphere_shell_bound_below_classical(d, eps):
     c = Sphere(d).covering(eps)
     classical_log = d * math.log1p(2 / eps)
-    shell_log = math.log((2 / eps + 1) ** d - (2 / eps - 1) ** d) if d < 60 else None
+    shell = (2 / eps + 1) ** d - (2 / eps - 1) ** d
     assert c.log() <= classical_log + 1e-12
     if c.kind == "upper":
-        assert c.log() == pytest.approx(shell_log, rel=1e-9, abs=1e-9)
+        assert_rounded(c.expr, shell, "upper", rel=1e-9)
 
 
 @HYP
@@ -660,7 +676,7 @@ def test_sphere_lower_bound_by_hand(d, eps):
     phi = 2 * math.asin(eps / 2)
     hand = d * omega(d) / (omega(d - 1) * phi ** (d - 1))
     c = Sphere(d).covering(eps, "lower")
-    assert num(c.expr) == pytest.approx(max(1.0, hand), rel=1e-9)
+    assert_rounded(c.expr, hand, "lower", rel=1e-9)
 
 
 @HYP
@@ -669,11 +685,11 @@ def test_ball_bounds_by_hand(d, R, eps):
     up, lo = Ball(d, R).covering(eps), Ball(d, R).covering(eps, "lower")
     if eps >= R:
         assert up.kind == lo.kind == "exact" and num(up.expr) == 1
-    elif d == 1:
-        assert int(up.expr) == math.ceil(R / eps - 1e-12) or int(up.expr) == math.ceil(R / eps)
+    elif d == 1:  # exact: floats are the binary numbers they store (Fraction arithmetic)
+        assert int(up.expr) == math.ceil(Fraction(R) / Fraction(eps))
     else:
-        assert up.log() == pytest.approx(d * math.log1p(2 * R / eps), rel=1e-12)
-        assert lo.log() == pytest.approx(d * math.log(R / eps), rel=1e-9, abs=1e-12)
+        assert_rounded(up.expr, (1 + 2 * R / eps) ** d, "upper")
+        assert_rounded(lo.expr, (R / eps) ** d, "lower", rel=1e-9)
 
 
 @HYP
@@ -683,13 +699,15 @@ def test_torus_bounds_by_hand(d, p, eps):
     if eps >= p * math.sqrt(d) / 2:
         assert num(up.expr) == 1
         return
-    grid_b = math.ceil(p * math.sqrt(d) / (2 * eps)) ** d
-    if d == 1:
-        assert up.kind == "exact" and int(up.expr) == grid_b
+    # exact: p and eps are the binary numbers they store (mpmath at 50 digits: sqrt(d) irrational)
+    with mpmath.workdps(50):
+        grid_b = int(mpmath.ceil(mpmath.mpf(p) * mpmath.sqrt(d) / (2 * mpmath.mpf(eps)))) ** d
+    if d == 1:  # exact: floats are the binary numbers they store (Fraction arithmetic)
+        assert up.kind == "exact" and int(up.expr) == math.ceil(Fraction(p) / (2 * Fraction(eps)))
         return
     packing = (2 * p / min(eps, p)) ** d / omega(d)
-    assert num(up.expr) == pytest.approx(min(grid_b, packing), rel=1e-9)
-    assert num(lo.expr) == pytest.approx(max(1.0, p**d / (omega(d) * eps**d)), rel=1e-9)
+    assert_rounded(up.expr, min(grid_b, packing), "upper", rel=1e-9)
+    assert_rounded(lo.expr, p**d / (omega(d) * eps**d), "lower", rel=1e-9)
 
 
 @HYP
@@ -734,8 +752,27 @@ def test_symbolic_eps_matches_numeric(space, kind):
     extra = {symbol("R"): 2} if symbol("R") in c.expr.free_symbols else {}
     for val in (R3(1, 20), R3(1, 7), R3(1, 4)):  # inside every regime stated (eps <= 1/2)
         n = (space if not extra else Ball(2, 2)).covering(val, kind)
-        assert num(c.expr.subs(EPS, val).subs(extra)) == pytest.approx(num(n.expr), rel=1e-12)
-        assert num(c.log_expr.subs(EPS, val).subs(extra)) == pytest.approx(n.log(), rel=1e-12, abs=1e-12)
+        formula = num(c.expr.subs(EPS, val).subs(extra))
+        if kind == "asymptotic":
+            assert formula == pytest.approx(num(n.expr), rel=1e-12)
+            assert num(c.log_expr.subs(EPS, val).subs(extra)) == pytest.approx(n.log(), rel=1e-12)
+        elif isinstance(space, Product):  # each factor's count is rounded to an integer
+            assert num(n.expr) == product_of_rounded(space, val, kind)
+        else:  # the numeric answer is the formula rounded to an integer (floor / ceil)
+            assert_rounded(n.expr, formula, kind)
+
+
+def product_of_rounded(P: Product, val, kind: str) -> int:
+    """The product bounds of the Product docstring with each factor's symbolic formula evaluated at
+    ``val`` and rounded to an integer by hand (floor for upper, ceil for lower)."""
+    def count(space, e, k):
+        x = num(space.covering(EPS, k).expr.subs(EPS, e))
+        return math.floor(x * (1 + 1e-12)) if k == "upper" else max(1, math.ceil(x * (1 - 1e-12)))
+    if kind == "upper":
+        e = val if P.metric == "max" else val / sp.sqrt(2)
+        return count(P.A, e, "upper") * count(P.B, e, "upper")
+    return max(count(P.A, val, "lower"), count(P.B, val, "lower"),
+               count(P.A, 2 * val, "lower") * count(P.B, 2 * val, "lower"))
 
 
 def test_symbolic_regimes_are_stated():

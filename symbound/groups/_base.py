@@ -51,6 +51,26 @@ class TransformationSetBase(ABC):
 
     # ----- symbolic facts -------------------------------------------------------------------
     @property
+    def is_orthogonal(self) -> bool:
+        """Whether every element acts on the last axis by an orthogonal matrix (so it maps every
+        ball, sphere and annulus centred at 0 into itself)."""
+        return False
+
+    @property
+    def permutes_coordinates(self) -> bool:
+        """Whether every element permutes the coordinates of the last axis (so it maps every cube
+        ``[0, a]^d`` and torus into itself)."""
+        if not (self.is_finite and self.action == "linear"):
+            return False
+        return _are_permutation_matrices(self.elements())
+
+    @property
+    def matrix_tolerance(self) -> float:
+        """Entrywise bound on the difference between the float matrices of :meth:`elements` and the
+        exact maps they stand for (0: the stored matrices are exact)."""
+        return 0.0
+
+    @property
     def order(self) -> int | None:
         """Number of elements |S| for a finite set, ``None`` for an infinite one."""
         return None
@@ -161,6 +181,13 @@ class TransformationSetBase(ABC):
     @abstractmethod
     def contains(self, element: np.ndarray, atol: float = 1e-9) -> bool:
         """Whether ``element`` (numeric representation) belongs to the set."""
+
+
+def _are_permutation_matrices(m: np.ndarray) -> bool:
+    """Whether every matrix of the stack ``m`` (k, n, n) is a 0/1 permutation matrix (within 1e-12)."""
+    m = np.asarray(m, dtype=np.float64)
+    ok01 = np.all((np.abs(m) < 1e-12) | (np.abs(m - 1.0) < 1e-12))
+    return bool(ok01 and np.allclose(m.sum(axis=1), 1.0) and np.allclose(m.sum(axis=2), 1.0))
 
 
 def _check_plane(plane, n):

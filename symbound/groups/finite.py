@@ -53,6 +53,10 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
     """A finite group of isometries of a coordinate plane, generated from the angles 2 pi j / k."""
 
     is_group = True
+    is_orthogonal = True
+    #: cos and sin of 2 pi j / k are rounded once each (and 2 pi j / k itself): a few units of the
+    #: last place, bounded generously
+    matrix_tolerance = 8 * 2.0**-52
     _letter = ""
 
     def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
@@ -136,6 +140,16 @@ class Symmetric(TransformationSetBase):
     is_group = True
     is_finite = True
     dim = 0
+
+    @property
+    def is_orthogonal(self) -> bool:
+        """Permuting coordinates (``axis=-1``) is orthogonal; permuting points is not a map of the
+        last axis."""
+        return self.axis == -1
+
+    @property
+    def permutes_coordinates(self) -> bool:
+        return self.axis == -1
 
     def __init__(self, n: int, axis: int = -2):
         self.n = check_integer("n", n, 1)
@@ -302,6 +316,16 @@ class TransformationSet(_FiniteMatrixSet):
         self.is_group = closed if is_group is None else bool(is_group)
         self.is_isometric = all(_is_orthogonal(a, 1e-8) for a in self._matrices)
         self.is_symmetric = self.contains_inverses
+
+    @property
+    def is_orthogonal(self) -> bool:
+        return self.is_isometric
+
+    @property
+    def matrix_tolerance(self) -> float:
+        """``atol``: the matrices are taken as the roundings, within ``atol`` entrywise, of the exact
+        maps (the same tolerance decides membership and closure)."""
+        return self.atol
 
     def _contains_batch(self, mats: np.ndarray) -> np.ndarray:
         return _match_index(self._matrices, mats, self.atol) >= 0

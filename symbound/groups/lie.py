@@ -44,6 +44,7 @@ class _Orthogonal(TransformationSetBase):
     action = "linear"
     is_group = True
     is_finite = False
+    is_orthogonal = True
     special: bool
 
     def __init__(self, n: int, dim: int | None = None, plane: tuple[int, int] = (0, 1)):

@@ -100,6 +100,7 @@ class PartialRotations(TransformationSetBase):
     action = "linear"
     is_finite = False
     is_symmetric = True
+    is_orthogonal = True
 
     def __init__(self, max_angle, dim: int = 2, plane: tuple[int, int] | None = (0, 1)):
         check_real("max_angle", max_angle, 0, sp.pi)
