@@ -31,7 +31,7 @@ Examples
 
 # the family modules register their pairs on import; the order of registration does not matter
 # (entries carry their priority)
-from . import finite, general, lie, partial, points  # noqa: F401
+from . import axial, finite, general, lie, pairs, partial, partial_so3, points, products  # noqa: F401
 from .registry import Pair, supported_text
 from .space import QuotientSpace, quotient
 from .table import PairTable, supported_pairs
