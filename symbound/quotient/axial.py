@@ -54,14 +54,21 @@ from __future__ import annotations
 import sympy as sp
 
 from ..groups import O, SO
-from ..spaces import Ball, Sphere, _ceil, _cond, _exact, unit_ball_volume
+from ..spaces import Ball, Sphere, _ceil, _exact, unit_ball_volume
 from ._common import ASYM, REF, Case, best, is_numeric, record
 from ._planar import annular_sector_plan
 from .registry import Pair, register
 
-__all__ = ["half_ball_packing", "disk_cover_candidates"]
+__all__ = ["half_ball_packing", "disk_cover_candidates", "clip"]
 
 _DENSITY = "up to the covering density theta_m >= 1"
+
+
+def clip(e: sp.Expr, top: sp.Expr) -> sp.Expr:
+    """``eps`` for a numeric eps (the callers decide ``eps >= top`` first), ``Min(eps, top)`` for a
+    symbolic one: a formula in ``asin(eps/top)`` then holds for every eps > 0 without a regime (at
+    ``eps >= top`` it takes its value at ``top``, which is the exact count 1 or a valid bound)."""
+    return e if is_numeric(e) else sp.Min(e, top)
 
 
 def half_ball_packing(m: int, R: sp.Expr, e: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
@@ -205,18 +212,15 @@ class _HemisphereCase(Case):
     def volume(self):
         return self.m * unit_ball_volume(self.m) / 2
 
-    def _regime(self, e):
-        return () if is_numeric(e) else (_cond(sp.Le(e, 2)),)
-
     def _one(self, e):
         if is_numeric(e) and sp.Ge(_exact(e), 2) is sp.true:
             return record(1, 0, "exact", "one ball (eps >= 2 = diameter)", REF)
         return None
 
     def _half_circle(self, e):
-        n = _ceil(sp.pi / (4 * sp.asin(e / 2)))
+        n = _ceil(sp.pi / (4 * sp.asin(clip(e, 2) / 2)))
         return record(n, sp.log(n), "exact", "arcs of the half circle: ceil(pi / (4 asin(eps/2)))",
-                      REF + "; symbound.quotient.axial", self._regime(e))
+                      REF + "; symbound.quotient.axial")
 
     def upper(self, e):
         one = self._one(e)
@@ -224,16 +228,18 @@ class _HemisphereCase(Case):
             return one
         if self.m == 2:
             return self._half_circle(e)
-        m, u = self.m, 2 / e
+        m, u = self.m, 2 / clip(e, 2)  # u >= 1: the value at eps = 2 bounds every larger eps
         c = unit_ball_volume(m - 1) / unit_ball_volume(m)
         # positive-term form of ((u+1)^m - (u-1)^m)/2 = sum_{k odd} C(m,k) u^(m-k)
         shell = sp.Add(*[sp.binomial(m, k) * u ** (m - k) for k in range(1, m + 1, 2)])
         slab = 2 * (m - 1) * c * (u + 1) ** (m - 3) * u
-        b = Sphere(m).covering(e, "upper")
-        return best([(shell + slab, sp.log(shell + slab), "packing in the hemisphere",
-                      REF + "; symbound.quotient.axial", self._regime(e)),
-                     (b.expr, b.log_expr, f"folded cover of S^(d-2): N(S^(d-2), eps) [{b.method}]",
-                      REF + "; " + b.reference, b.regime)], "upper")
+        cands = [(shell + slab, sp.log(shell + slab), "packing in the hemisphere",
+                  REF + "; symbound.quotient.axial", ())]
+        if is_numeric(e):
+            b = Sphere(m).covering(e, "upper")
+            cands.append((b.expr, b.log_expr, f"folded cover of S^(d-2): N(S^(d-2), eps) "
+                          f"[{b.method}]", REF + "; " + b.reference, b.regime))
+        return best(cands, "upper")
 
     def lower(self, e):
         one = self._one(e)
@@ -242,12 +248,11 @@ class _HemisphereCase(Case):
         if self.m == 2:
             return self._half_circle(e)
         m = self.m
-        phi = 2 * sp.asin(e / 2)
+        phi = 2 * sp.asin(clip(e, 2) / 2)
         om = unit_ball_volume(m - 1)
         x = m * unit_ball_volume(m) / (2 * om * phi ** (m - 1))
         lx = sp.log(m * unit_ball_volume(m) / (2 * om)) - (m - 1) * sp.log(phi)
-        return best([(x, lx, "cap-area argument on the hemisphere (sin t <= t)", REF,
-                      self._regime(e))], "lower")
+        return best([(x, lx, "cap-area argument on the hemisphere (sin t <= t)", REF, ())], "lower")
 
     def asymptotic(self, e):
         m = self.m

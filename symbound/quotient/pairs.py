@@ -54,9 +54,9 @@ from __future__ import annotations
 import sympy as sp
 
 from ..groups import O, SO
-from ..spaces import Ball, Product, Sphere, _ceil, _cond, _exact, unit_ball_volume
+from ..spaces import Ball, Product, Sphere, _ceil, _exact, unit_ball_volume
 from ._common import ASYM, REF, Case, best, is_numeric, record
-from .axial import disk_cover_candidates
+from .axial import clip, disk_cover_candidates
 from .registry import Pair, register
 
 __all__: list[str] = []
@@ -247,11 +247,9 @@ class _SpherePairsCase(Case):
         if is_numeric(e) and sp.Ge(_exact(e), self.kappa) is sp.true:
             return record(1, 0, "exact", f"one ball (eps >= {self.kappa})", _PAIRS_REF)
         k = 4 if self.circle else 8
-        n = _ceil(sp.pi / (k * sp.asin(e / self.kappa)))
-        regime = () if is_numeric(e) else (_cond(sp.Le(e, self.kappa)),)
+        n = _ceil(sp.pi / (k * sp.asin(clip(e, self.kappa) / self.kappa)))
         return record(n, sp.log(n), "exact",
-                      f"intervals of the angle: ceil(pi / ({k} asin(eps/{self.kappa})))",
-                      _PAIRS_REF, regime)
+                      f"intervals of the angle: ceil(pi / ({k} asin(eps/{self.kappa})))", _PAIRS_REF)
 
     def upper(self, e):
         return self._exact(e)

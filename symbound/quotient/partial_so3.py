@@ -51,6 +51,7 @@ from ..groups import PartialRotations
 from ..spaces import Ball, Sphere, _ceil, _cond, _exact
 from ._common import ASYM, REF, Case, best, fraction, is_numeric, record
 from ._planar import _MAX_BANDS
+from .axial import clip
 from .lie import _IntervalCase, _PointCase
 from .partial import _COUNT_MARGIN, _SUM_MARGIN, radial_lower_sum
 from .registry import Pair, register
@@ -78,29 +79,35 @@ def cap_cover_upper(psi: sp.Expr) -> tuple[sp.Expr, str]:
 _MAX_RINGS = 4000
 
 
-def _ring_cover(psi: float) -> float:
+def ring_cover(psi: float) -> tuple[float, int]:
     """The ring cover of ``S^2`` by caps of geodesic radius ``0 < psi < pi/2`` (module docstring),
-    with the count margin on every angle; ``inf`` when it would need more than ``_MAX_RINGS``
-    bands."""
+    with the count margin on every angle: ``(count, J)`` for the best number J of latitude bands,
+    ``(inf, 0)`` when it would need more than ``_MAX_RINGS`` bands."""
     L = math.pi - 2.0 * psi
     j_min = int(L / (2.0 * psi)) + 1  # t < psi
     if j_min > _MAX_RINGS:
-        return math.inf
-    best_count = math.inf
+        return math.inf, 0
+    best_count, best_j = math.inf, 0
     j_max = min(_MAX_RINGS, 2 * j_min + 2)
     for J in sorted(set(np.linspace(j_min, j_max, min(24, j_max - j_min + 1)).round().astype(int))):
-        J = int(J)
-        t = L / (2.0 * J)
-        lam = psi + (2.0 * np.arange(J) + 1.0) * t
-        lo, hi = lam - t, lam + t
-        smax = np.where((lo <= np.pi / 2) & (hi >= np.pi / 2), 1.0,
-                        np.maximum(np.sin(lo), np.sin(hi))) * np.sin(lam)
-        diff = 2.0 * math.sin((psi + t) / 2.0) * math.sin((psi - t) / 2.0)
-        q = diff / smax * _COUNT_MARGIN
-        half = 2.0 * np.arcsin(np.sqrt(np.minimum(1.0, q / 2.0))) * _COUNT_MARGIN
-        count = 2.0 + float(np.sum(np.ceil(np.pi / half)))
-        best_count = min(best_count, count)
-    return best_count
+        count = 2.0 + float(np.sum(ring_counts(psi, int(J))))
+        if count < best_count:
+            best_count, best_j = count, int(J)
+    return best_count, best_j
+
+
+def ring_counts(psi: float, J: int) -> np.ndarray:
+    """``n_j``, the numbers of caps on the J latitude bands of the ring cover (module docstring)."""
+    L = math.pi - 2.0 * psi
+    t = L / (2.0 * J)
+    lam = psi + (2.0 * np.arange(J) + 1.0) * t
+    lo, hi = lam - t, lam + t
+    smax = np.where((lo <= np.pi / 2) & (hi >= np.pi / 2), 1.0,
+                    np.maximum(np.sin(lo), np.sin(hi))) * np.sin(lam)
+    diff = 2.0 * math.sin((psi + t) / 2.0) * math.sin((psi - t) / 2.0)
+    q = diff / smax * _COUNT_MARGIN
+    half = 2.0 * np.arcsin(np.sqrt(np.minimum(1.0, q / 2.0))) * _COUNT_MARGIN
+    return np.ceil(np.pi / half)
 
 
 def cap_cover_count(psi: float) -> int:
@@ -112,7 +119,7 @@ def cap_cover_count(psi: float) -> int:
     if psi >= math.pi / 2:
         return 2
     e = 2.0 * math.sin(psi / 2.0) * _COUNT_MARGIN
-    return int(min(math.floor(24.0 / e**2 + 2.0), _ring_cover(psi)))
+    return int(min(math.floor(24.0 / e**2 + 2.0), ring_cover(psi)[0]))
 
 
 class _CapTable:
@@ -130,12 +137,15 @@ class _CapTable:
         self.grid[0], self.grid[-1] = lo, hi
         self.values = np.array([float(cap_cover_count(g)) for g in self.grid])
 
+    def angles(self, psi: np.ndarray) -> np.ndarray:
+        """The cap radius used for each angle: the largest grid angle below it (the angle itself
+        from ``pi`` on, where one cap covers)."""
+        idx = np.clip(np.searchsorted(self.grid, psi, side="right") - 1, 0, len(self.grid) - 1)
+        return np.where(psi * _COUNT_MARGIN >= np.pi, psi, self.grid[idx])
+
     def __call__(self, psi: np.ndarray) -> np.ndarray:
-        idx = np.searchsorted(self.grid, psi, side="right") - 1
-        if np.any(idx < 0):
-            raise ValueError("angle below the table")  # pragma: no cover - callers stay above lo
-        out = self.values[idx]
-        return np.where(psi * _COUNT_MARGIN >= np.pi, 1.0, out)
+        idx = np.clip(np.searchsorted(self.grid, psi, side="right") - 1, 0, len(self.grid) - 1)
+        return np.where(psi * _COUNT_MARGIN >= np.pi, 1.0, self.values[idx])
 
 
 def _cap_lower_counts(psi: np.ndarray) -> np.ndarray:
@@ -175,7 +185,7 @@ class _PartialSO3SphereCase(Case):
         """``theta + 2 asin(eps/2)`` (``theta + pi`` for a numeric ``eps >= 2``)."""
         if is_numeric(e) and sp.Ge(e, 2) is sp.true:
             return _exact(self.theta) + sp.pi
-        return _exact(self.theta) + 2 * sp.asin(e / 2)
+        return _exact(self.theta) + 2 * sp.asin(clip(e, 2) / 2)
 
     def upper(self, e):
         # the packing form 6 / sin(psi/2)^2 + 2 >= 8 is an upper bound for every psi (N_S <= 8 once
@@ -253,8 +263,10 @@ class _PartialSO3BallCase(Case):
         return (n_r * c, sp.log(n_r) + sp.log(c), f"band cover with h = eps: ceil(R/(2 eps)) C(theta) "
                 f"[{how}]", _SO3_REF, ())
 
-    def _plan(self, e) -> tuple[int, int] | None:
-        """``(count, K)`` of the best band cover (numeric eps, R, theta), or None."""
+    def plan(self, e) -> tuple[int, int, np.ndarray] | None:
+        """``(count, K, psi)`` of the best band cover (numeric eps, R, theta): the count, the number
+        of bands and the cap radius used in each band (counts ``cap_cover_count(psi_i)``); None
+        beyond ``_MAX_BANDS`` bands."""
         Rf, ef = fraction(self.R), fraction(e)
         th = float(sp.N(self.theta, 20))
         k_min = max(1, math.ceil(Rf / (2 * ef)))
@@ -273,15 +285,16 @@ class _PartialSO3BallCase(Case):
             m = 2.0 * h * i + h
             b = m + h
             delta = 2.0 * np.arcsin(np.minimum(1.0, slack / (2.0 * np.sqrt(b * m))))
-            total = int(np.sum(table(np.maximum((th + delta) * _COUNT_MARGIN, table.lo))))
+            psi = np.maximum((th + delta) * _COUNT_MARGIN, table.lo)
+            total = int(np.sum(table(psi)))
             if best_plan is None or total < best_plan[0]:
-                best_plan = (total, K)
+                best_plan = (total, K, table.angles(psi))
         return best_plan
 
     def upper(self, e):
         cands = [self._closed_form(e)]
         if is_numeric(e, self.R, self.theta):
-            plan = self._plan(e)
+            plan = self.plan(e)
             if plan is not None:
                 n = sp.Integer(plan[0])
                 cands.append((n, sp.log(n), f"band cover by caps of S^2 ({plan[1]} bands)",
