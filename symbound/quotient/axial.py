@@ -56,6 +56,7 @@ import sympy as sp
 from ..groups import O, SO
 from ..spaces import Ball, Sphere, _ceil, _exact, unit_ball_volume
 from ._common import ASYM, REF, Case, best, is_numeric, record
+from ._bands import ball_band_plan
 from ._planar import annular_sector_plan
 from .registry import Pair, register
 
@@ -127,8 +128,12 @@ class _HalfBallCase(Case):
     *Upper (folding):* take an eps-cover of ``B^m_R``; reflect every centre with ``rho < 0`` to
     ``-rho``: for y in H, ``|rho_y + rho_c| <= |rho_y - rho_c|``, so distances to points of H do not
     grow, and the centres now lie in H.  *Upper (packing):* the packing bound of the half ball
-    (module docstring), about half the ball's for small eps.  For d = 3 (the half disk) also the
-    polar grid and the band cover of a sector of angle pi (:func:`disk_cover_candidates`).  *Lower (volume):*
+    (module docstring), about half the ball's for small eps.  *Upper (cells, numeric eps):* radial
+    bands ``[a_i, a_i + 2 h_r]`` of ``rho`` times covers of the ball ``|z| <= sqrt(R^2 - a_i^2)`` of
+    ``R^{d-2}`` by balls of radius ``h_z``, ``h_r^2 + h_z^2 <= eps^2`` (:mod:`._bands`; the band
+    cover of :class:`~symbound.quotient.partial._PartialBallCase` with one centre per cell, whose
+    centres outside H are projected onto it).  For d = 3 (the half disk) also the polar grid and
+    the band cover of a sector of angle pi (:func:`disk_cover_candidates`).  *Lower (volume):*
     ``vol(H) = omega_m R^m / 2`` and an eps-ball of ``R^m`` has volume ``omega_m eps^m``.
     Asymptotic: the same volume ratio (up to the covering density, as in THEORY.md §1).
     """
@@ -149,14 +154,23 @@ class _HalfBallCase(Case):
     def upper(self, e):
         m = self.d - 1
         ref = REF + "; symbound.quotient.axial"
+        cands = []
+        if is_numeric(e, self.R):
+            plan = ball_band_plan(self.R, e, None, m - 1)
+            if plan is not None:
+                cands.append((sp.Integer(plan[0]), sp.log(plan[0]),
+                              f"cells of the half ball: {plan[1]} radial bands x covers of B^(d-2)",
+                              REF + "; symbound.quotient._bands", ()))
         if m == 2:
-            return best([(x, lx, how, ref, ()) for x, lx, how in
-                         disk_cover_candidates(self.R, e, half=True)], "upper")
+            cands += [(x, lx, how, ref, ()) for x, lx, how in
+                      disk_cover_candidates(self.R, e, half=True)]
+            return best(cands, "upper")
         b = Ball(m, self.R).covering(e, "upper")
         pk, lpk = half_ball_packing(m, self.R, e)
-        return best([(b.expr, b.log_expr, f"folded cover of B^(d-1)_R: N(B^(d-1), eps) [{b.method}]",
-                      REF + "; " + b.reference, b.regime),
-                     (pk, lpk, "packing in the half ball H^(d-1)_R", ref, ())], "upper")
+        cands += [(b.expr, b.log_expr, f"folded cover of B^(d-1)_R: N(B^(d-1), eps) [{b.method}]",
+                   REF + "; " + b.reference, b.regime),
+                  (pk, lpk, "packing in the half ball H^(d-1)_R", ref, ())]
+        return best(cands, "upper")
 
     def _ratio(self, e):
         m = self.d - 1

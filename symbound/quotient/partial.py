@@ -21,12 +21,11 @@ import math
 import numpy as np
 import sympy as sp
 
-from fractions import Fraction
-
 from ..groups import PartialRotations
 from ..spaces import Annulus, Ball, _ceil, _exact, unit_ball_volume
-from ._common import ASYM, REF, Case, best, fraction, is_numeric, record
-from ._planar import _MAX_BANDS, _band_counts, annular_sector_plan, planar_radii
+from ._common import ASYM, REF, Case, best, is_numeric, record
+from ._bands import ball_band_plan
+from ._planar import annular_sector_plan, planar_radii
 from .axial import _HalfBallCase
 from .registry import Pair, register
 
@@ -168,81 +167,6 @@ class _PartialAnnulusCase(Case):
                        (ASYM, "theta > 0 fixed: needs eps small against theta (r2 - r1); for "
                         "larger eps the two-dimensional count of the annulus takes over"))
 
-
-
-#: numbers of the band cover in a ball: h/eps (total cell radius) and rational splits
-#: (cos t, sin t) of it into the radial half-width h_r and the radius h_z of the other coordinates
-_H_FRACTIONS = (Fraction(1), Fraction(9, 10), Fraction(3, 4), Fraction(3, 5))
-_SPLITS = ((Fraction(3, 5), Fraction(4, 5)), (Fraction(4, 5), Fraction(3, 5)),
-           (Fraction(20, 29), Fraction(21, 29)), (Fraction(21, 29), Fraction(20, 29)),
-           (Fraction(5, 13), Fraction(12, 13)), (Fraction(12, 13), Fraction(5, 13)))
-#: scale of the rational upper bounds of square roots (packing count of the orthogonal ball)
-_SQRT_SCALE = 1 << 24
-
-
-def _ceil_sqrt(num: int, den: int) -> int:
-    """``ceil(sqrt(num / den))`` for integers ``num >= 0``, ``den > 0`` (exact)."""
-    n = math.isqrt(num // den)
-    while n * n * den < num:
-        n += 1
-    return n
-
-
-def _ball_count_exact(k: int, num: int, den: int) -> int:
-    """A certified upper bound of ``N(B^k_rho, h)`` with ``(rho/h)^2 = num/den`` (exact integers):
-    ``ceil(rho/h)`` for k = 1 (exact), else the smaller of the cubic grid
-    ``ceil(sqrt(k) rho / h)^k`` and the packing bound ``floor((1 + 2 rho/h)^k)`` (evaluated at a
-    rational upper bound of rho/h)."""
-    if k == 1:
-        return _ceil_sqrt(num, den)
-    grid = _ceil_sqrt(k * num, den) ** k
-    t = _ceil_sqrt(num * _SQRT_SCALE**2, den)  # t / scale >= rho / h
-    packing = (_SQRT_SCALE + 2 * t) ** k // _SQRT_SCALE**k
-    return min(grid, packing)
-
-
-def _ball_counts_float(k: int, t: np.ndarray) -> np.ndarray:
-    """Float estimate of :func:`_ball_count_exact` at ``t = rho/h`` (used only to pick a plan)."""
-    if k == 1:
-        return np.ceil(t)
-    return np.minimum(np.ceil(math.sqrt(k) * t) ** k, np.floor((1.0 + 2.0 * t) ** k))
-
-
-def ball_band_plan(R, eps, theta, k: int) -> tuple[int, int, Fraction] | None:
-    """The band cover of ``B^{k+2}_R`` modulo rotations by at most ``theta`` in a plane
-    (:class:`_PartialBallCase`): ``(count, K, h_z)`` for the best of the candidate cell shapes, or
-    ``None`` when every candidate needs more than ``_MAX_BANDS`` bands.  ``R``, ``eps`` numeric
-    (exact binary values), ``0 < theta < pi`` numeric."""
-    Rf, e = fraction(R), fraction(eps)
-    th = float(sp.N(theta, 20))
-    n_exact = int(_ceil(sp.pi / _exact(sp.sympify(theta))))
-    plans = []
-    for lam in _H_FRACTIONS:
-        for c, s in _SPLITS:
-            hz = lam * s * e
-            K = max(1, math.ceil(Rf / (2 * lam * c * e)))
-            if K > _MAX_BANDS:
-                continue
-            slack2 = e * e - (Rf / (2 * K)) ** 2 - hz * hz  # exact, >= 0 by the choice of K
-            slack = math.sqrt(float(slack2)) * (1.0 - 1e-15)
-            n_ang = _band_counts(0.0, float(Rf), 2.0 * math.pi, th, slack, K, slack2 == 0, n_exact)
-            if n_ang is None:
-                continue
-            i = np.arange(K, dtype=np.float64)
-            t = float(Rf / hz) * np.sqrt(np.maximum(1.0 - (i / K) ** 2, 0.0))
-            approx = float(np.sum(n_ang * _ball_counts_float(k, t)))
-            plans.append((approx, K, hz, n_ang))
-    if not plans:
-        return None
-    best_plan = None
-    for approx, K, hz, n_ang in sorted(plans, key=lambda p: p[0])[:3]:
-        # exact count of the orthogonal coordinates: (rho_i / h_z)^2 = R^2 (K^2 - i^2) / (K^2 h_z^2)
-        q = Rf * Rf / (K * K * hz * hz)
-        total = sum(int(n_ang[i]) * _ball_count_exact(k, q.numerator * (K * K - i * i), q.denominator)
-                    for i in range(K))
-        if best_plan is None or total < best_plan[0]:
-            best_plan = (total, K, hz)
-    return best_plan
 
 
 class _PartialBallCase(Case):
