@@ -372,6 +372,23 @@ def test_ball_pairs_lower_against_explicit_cover(metric, rng):
     assert low == math.ceil(max(cands) - 1e-12)
 
 
+@pytest.mark.parametrize("metric, eps", [("max", 0.02), ("euclidean", 0.02), ("max", 0.3)])
+def test_ball_pairs_lower_values(metric, eps):
+    """Hand-worked: max(ceil(R1/2e) ceil(R2/2e), R1^2 R2^2 / (16 (R1 + R2) e^3)) and, Euclidean,
+    R1^2 R2^2 / (4 pi sqrt(R1^2 + R2^2) e^3) (mpmath on the exact binary eps)."""
+    R1, R2 = 1, sp.Rational(7, 10)
+    Q = quotient(Product(Ball(5, R1), Ball(5, R2), metric), SO(5))
+    e = Fraction(eps)
+    with mpmath.workdps(50):
+        ee, r2 = mpmath.mpf(e.numerator) / e.denominator, mpmath.mpf(7) / 10
+        cands = [mpmath.ceil(1 / (2 * ee)) * mpmath.ceil(r2 / (2 * ee)),
+                 r2**2 / (16 * (1 + r2) * ee**3)]
+        if metric == "euclidean":
+            cands.append(r2**2 / (4 * mpmath.pi * mpmath.sqrt(1 + r2**2) * ee**3))
+        expected = int(mpmath.ceil(max(cands)))
+    assert val(Q, eps, "lower") == expected
+
+
 def test_ball_pairs_so2_in_the_plane(rng):
     """SO(2) keeps the orientation of a pair: canonical w in the whole disk, larger counts than O(2)."""
     X = Product(Ball(2, 1), Ball(2, 1))
