@@ -23,57 +23,17 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbound.bounds import generalization_bound
 from symbound.groups import SO, PartialRotations
 from symbound.quotient import quotient
-from symbound.quotient.partial import ball_band_plan
+from symbound.quotient._bands import ball_band_plan
 from symbound.quotient.partial_so3 import _COUNT_MARGIN, cap_cover_count, ring_counts, ring_cover
 from symbound.spaces import Ball, Sphere
 
+from _quotient_brute import (ball_points, check_rate_against_slope, cover_radius,
+                             greedy_separated_orbits, plane_rotations, sphere_points, val)
+
 EPS = sp.Symbol("eps", positive=True)
 TOL = 1e-9
-
-
-def val(Q, eps, kind="upper") -> float:
-    return float(Q.covering(eps, kind))
-
-
-def plane_rotations(angles, d, plane):
-    i, j = plane
-    out = np.broadcast_to(np.eye(d), (len(angles), d, d)).copy()
-    c, s = np.cos(angles), np.sin(angles)
-    out[:, i, i], out[:, i, j], out[:, j, i], out[:, j, j] = c, -s, s, c
-    return out
-
-
-def ball_points(d, R, n, rng):
-    u = rng.standard_normal((n, d))
-    u /= np.linalg.norm(u, axis=1, keepdims=True)
-    r = R * rng.uniform(0, 1, n) ** (1 / d)
-    r[: n // 10] = R
-    return u * r[:, None]
-
-
-def sphere_points(n, rng):
-    u = rng.standard_normal((n, 3))
-    return u / np.linalg.norm(u, axis=1, keepdims=True)
-
-
-def greedy_separated_orbits(points, mats, r, rng) -> int:
-    orbits = np.einsum("kij,pj->pki", mats, points)
-    chosen = np.empty((0,) + orbits.shape[1:])
-    for i in rng.permutation(len(points)):
-        if len(chosen) == 0 or np.sqrt(((chosen - points[i]) ** 2).sum(-1)).min() > r:
-            chosen = np.concatenate([chosen, orbits[i][None]])
-    return len(chosen)
-
-
-def cover_radius(samples, centres, mats, chunk=100) -> float:
-    orbit = np.einsum("kij,cj->kci", mats, centres).reshape(-1, samples.shape[1])
-    worst = 0.0
-    for part in np.array_split(samples, max(1, len(samples) // chunk)):
-        worst = max(worst, float(np.sqrt(((part[:, None] - orbit[None]) ** 2).sum(-1).min(1).max())))
-    return worst
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,7 +194,7 @@ def test_ring_cover_by_construction(psi, rng):
     count = cap_cover_count(psi)
     packing = math.floor(24 / (2 * math.sin(psi_m / 2) * _COUNT_MARGIN) ** 2 + 2)
     assert count == min(len(c), packing)
-    x = sphere_points(20000, rng)
+    x = sphere_points(3, 20000, rng)
     geo = np.arccos(np.clip(x @ c.T, -1, 1)).min(1)
     assert geo.max() <= psi_m
     # against the cap-area lower bound 2 / (1 - cos psi) and the sphere's packing bound
@@ -300,14 +260,14 @@ def test_so3_sphere_exact_reduction(theta, eps, rng):
     if psi < math.pi / 2:
         # the ring cover of caps of radius psi is an (eps, S)-cover: check it with explicit elements
         c = ring_centres(psi * _COUNT_MARGIN)
-        assert so3_cover_radius(sphere_points(1000, rng), c, theta) <= eps * (1 + 1e-9)
+        assert so3_cover_radius(sphere_points(3, 1000, rng), c, theta) <= eps * (1 + 1e-9)
         assert up <= len(c)
         assert low <= len(c)
     else:
         assert up <= 2 and (psi >= math.pi or low == 2)
     # separated sets: pairwise geodesic distance > 2 theta + 2 asin(eps) means no rotation by at
     # most 2 theta brings them within 2 eps (it moves a unit vector by a geodesic distance <= 2 theta)
-    x = sphere_points(3000, rng)
+    x = sphere_points(3, 3000, rng)
     chosen = []
     for i in rng.permutation(len(x)):
         far = 2 * theta + 2 * math.asin(min(1.0, eps))  # chordal 2 eps = geodesic 2 asin(eps)
@@ -423,15 +383,4 @@ def test_so3_sphere_inequalities(theta, eps):
     (Sphere(3), PartialRotations(0.5, dim=3, plane=None), "partition"),
 ])
 def test_rate_matches_slope(space, group, method):
-    b = generalization_bound(space, group, method=method, covering="upper", lipschitz=1,
-                             loss_lipschitz=1, loss_bound=1, classes=2, grid_size=1,
-                             hypothesis_bound=1, delta=0.05)
-    r, p, _ = b.rate_details("n")
-    n1, n2 = 1e8, 1e14
-    v1, v2 = float(b.evaluate(n=int(n1))), float(b.evaluate(n=int(n2)))
-    slope = (math.log(v2) - math.log(v1)) / math.log(n2 / n1)
-    expected = float(r) + (float(p) * math.log(math.log(n2) / math.log(n1)) / math.log(n2 / n1)
-                           if p else 0.0)
-    assert slope == pytest.approx(expected, abs=0.02)
-    d0 = quotient(space, group).dim
-    assert float(r) == (-1 / (d0 + 2) if method == "partition" else (-1 / d0 if d0 > 2 else -0.5))
+    check_rate_against_slope(space, group, method)

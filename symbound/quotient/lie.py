@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..groups import O, SO, PartialRotations, Translations, TransformationSetBase
 from ..spaces import Annulus, Ball, Manifold, Space, Sphere, Torus, _ceil, _exact, unit_ball_volume
-from ._common import ASYM, REF, Case, best, record
+from ._common import ASYM, REF, Case, record
 from ._planar import planar_radii
 from .registry import Pair, register
 
