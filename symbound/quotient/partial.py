@@ -168,7 +168,6 @@ class _PartialAnnulusCase(Case):
                         "larger eps the two-dimensional count of the annulus takes over"))
 
 
-
 class _PartialBallCase(Case):
     r"""Rotations by angles in ``[-theta, theta]`` (``0 < theta < pi``) of a coordinate plane of
     ``B^d_R``, ``d >= 3``.  Write ``x = (u, z)``, u in the plane, z in ``R^k``, ``k = d - 2``, and
