@@ -350,7 +350,7 @@ def test_so3_full_angle_is_so3():
     assert val(quotient(Sphere(3), PartialRotations(math.pi, dim=3, plane=None)), 0.01) == 1
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(R=st.floats(0.3, 2.0), theta=st.floats(0.05, 3.0), eps=st.floats(0.02, 1.0))
 def test_so3_ball_inequalities(R, theta, eps):
     X = Ball(3, R)
@@ -363,7 +363,7 @@ def test_so3_ball_inequalities(R, theta, eps):
     assert low <= val(quotient(X, PartialRotations(theta, dim=3)), eps) + TOL
 
 
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(theta=st.floats(0.05, 3.1), eps=st.floats(0.01, 2.5))
 def test_so3_sphere_inequalities(theta, eps):
     Q = quotient(Sphere(3), PartialRotations(theta, dim=3, plane=None))

@@ -42,6 +42,7 @@ polar angle ``lambda_j`` and equally spaced longitudes.  For a point at longitud
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -146,6 +147,13 @@ class _CapTable:
     def __call__(self, psi: np.ndarray) -> np.ndarray:
         idx = np.clip(np.searchsorted(self.grid, psi, side="right") - 1, 0, len(self.grid) - 1)
         return np.where(psi * _COUNT_MARGIN >= np.pi, 1.0, self.values[idx])
+
+
+@functools.lru_cache(maxsize=32)
+def _cap_table(lo: float) -> _CapTable:
+    """The table of :class:`_CapTable` for the smallest angle ``lo`` (cached: every eps of a given
+    theta uses the same one)."""
+    return _CapTable(lo)
 
 
 def _cap_lower_counts(psi: np.ndarray) -> np.ndarray:
@@ -275,7 +283,7 @@ class _PartialSO3BallCase(Case):
         k_max = min(_MAX_BANDS, max(k_min + 1, math.ceil(Rf / (ef * 6 / 5))))
         ks = range(k_min, k_max + 1) if k_max - k_min <= 60 else \
             sorted(set(np.linspace(k_min, k_max, 60).round().astype(int).tolist()))
-        table = _CapTable(th * _COUNT_MARGIN)
+        table = _cap_table(th * _COUNT_MARGIN)
         best_plan = None
         for K in ks:
             slack2 = ef * ef - (Rf / (2 * K)) ** 2  # exact, >= 0
