@@ -509,7 +509,7 @@ def test_non_group_finite_set_fallbacks():
 
 
 def test_infinite_set_without_closed_form_only_trivial_upper():
-    Q = quotient(Ball(3, 1), PartialRotations(0.3, dim=3, plane=None))
+    Q = quotient(Sphere(3), PartialRotations(0.3, dim=3))  # rotations in a plane of S^2: no band cover
     assert Q.available_kinds == ("upper",)
     assert Q.dim is None
     with pytest.raises(InvalidValueError, match="available"):

@@ -50,7 +50,7 @@ def test_dispatch_goes_through_the_registry(space, group, key):
 
 
 def test_trivial_pairs_say_so():
-    Q = quotient(Ball(3, 1), PartialRotations(0.3, dim=3, plane=None))
+    Q = quotient(Sphere(3), PartialRotations(0.3, dim=3))  # rotations in a plane of S^2
     assert Q.is_trivial and Q.pair.status == "trivial"
     assert "WARNING: only the trivial bound" in Q.describe()
     with pytest.warns(UserWarning, match="no symmetry gain"):

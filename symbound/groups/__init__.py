@@ -12,6 +12,7 @@ from ._base import TransformationSetBase
 from .finite import Cyclic, Dihedral, Symmetric, TransformationSet
 from .lie import O, SO, Translations
 from .partial import PartialRotations
+from .product import DirectProduct
 
 __all__ = [
     "TransformationSetBase",
@@ -23,4 +24,5 @@ __all__ = [
     "O",
     "Translations",
     "PartialRotations",
+    "DirectProduct",
 ]

@@ -9,12 +9,14 @@ transformation set of :mod:`symbound.groups` and answers ``covering(eps, kind)``
 labelled ``"asymptotic"`` form).
 
 Layout: :mod:`.registry` holds one entry per (space, transformation set) pair and is the only
-dispatch; each family registers its pairs in its own module (:mod:`.lie` for compact groups with a
-known quotient, :mod:`.finite` for finite groups and finite sets, :mod:`.partial` for partial
-rotations, :mod:`.points` for permutations of points and coordinates, :mod:`.general` for the
-general facts ``N_S <= N`` and ``N/|S+| <= N_S``); :func:`supported_pairs` prints the registry as
-the public table; :mod:`.space` holds :func:`quotient` and :class:`QuotientSpace`.  Every
-certified bound is proved in the docstring of the class that computes it.
+dispatch; each family registers its pairs in its own module (:mod:`.lie` for transitive and
+radial actions, :mod:`.axial` for SO(2) on a coordinate plane of a ball or sphere, :mod:`.pairs`
+for O(d) acting on pairs of points, :mod:`.products` for direct products on product spaces,
+:mod:`.finite` for finite groups and finite sets, :mod:`.partial` and :mod:`.partial_so3` for
+partial rotations, :mod:`.points` for permutations of points and coordinates, :mod:`.general` for
+the general facts ``N_S <= N`` and ``N/|S+| <= N_S``); :func:`supported_pairs` prints the registry
+as the public table; :mod:`.space` holds :func:`quotient` and :class:`QuotientSpace`.  Every
+certified bound is proved in the docstring of the class (or module) that computes it.
 
 Examples
 --------
@@ -31,7 +33,7 @@ Examples
 
 # the family modules register their pairs on import; the order of registration does not matter
 # (entries carry their priority)
-from . import finite, general, lie, partial, points  # noqa: F401
+from . import axial, finite, general, lie, pairs, partial, partial_so3, points, products  # noqa: F401
 from .registry import Pair, supported_text
 from .space import QuotientSpace, quotient
 from .table import PairTable, supported_pairs

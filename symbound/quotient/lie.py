@@ -1,6 +1,8 @@
 r"""Compact groups whose quotient is understood (THEORY.md §2): transitive actions (a point),
-radial actions (an interval), SO(2) on a coordinate plane of a ball (a half ball), the trivial
-group, and compact groups on an abstract manifold with declared orbit data.
+radial actions (an interval), the trivial group, and compact groups on an abstract manifold with
+declared orbit data.  SO(2) on a coordinate plane of a ball or sphere is in :mod:`.axial`, the
+diagonal action of O(d) on pairs of points in :mod:`.pairs`, products of groups on products of
+spaces in :mod:`.products`.
 
 Each case class states its bounds and proves them in its docstring; the pairs are registered at
 the end of the module.
@@ -12,7 +14,7 @@ import sympy as sp
 
 from ..groups import O, SO, PartialRotations, Translations, TransformationSetBase
 from ..spaces import Annulus, Ball, Manifold, Space, Sphere, Torus, _ceil, _exact, unit_ball_volume
-from ._common import ASYM, REF, Case, best, record
+from ._common import ASYM, REF, Case, record
 from ._planar import planar_radii
 from .registry import Pair, register
 
@@ -117,59 +119,6 @@ class _IntervalCase(Case):
                        "interval length / (2 eps)", REF, (ASYM,))
 
 
-class _HalfBallCase(Case):
-    r"""SO(2) or O(2) rotating a coordinate plane of ``B^d_R``, ``d >= 3``.
-
-    Writing ``x = (u, z)`` with u in the plane, ``inf_g |g x - y|^2 = (|u| - |u'|)^2 + |z - z'|^2``, so
-    the quotient is the half ball ``H = {(rho, z) in R^{d-1} : rho >= 0, rho^2 + |z|^2 <= R^2}`` with
-    the Euclidean metric.  Certified:
-
-    .. math::
-
-        \frac{1}{2}\Big(\frac{R}{\varepsilon}\Big)^{d-1} \le N_G(B^d_R, \varepsilon)
-        \le N(B^{d-1}_R, \varepsilon).
-
-    *Upper (folding):* take an eps-cover of ``B^{d-1}_R``; reflect every centre with ``rho < 0`` to
-    ``-rho``: for y in H, ``|rho_y + rho_c| <= |rho_y - rho_c|``, so distances to points of H do not
-    grow, and the centres now lie in H.  *Lower (volume):* ``vol(H) = omega_{d-1} R^{d-1} / 2`` and an
-    eps-ball of ``R^{d-1}`` has volume ``omega_{d-1} eps^{d-1}``.  Asymptotic: the same volume
-    ratio (up to the covering density, as in THEORY.md §1).
-    """
-
-    def __init__(self, space, group):
-        super().__init__(space, group)
-        self.d, self.R = space.dim, space.radius
-        self.description = f"the half ball of R^{self.d - 1} of radius {self.R} (Euclidean metric)"
-
-    @property
-    def dim(self):
-        return self.d - 1
-
-    @property
-    def volume(self):
-        return unit_ball_volume(self.d - 1) * self.R ** (self.d - 1) / 2
-
-    def upper(self, e):
-        b = Ball(self.d - 1, self.R).covering(e, "upper")
-        return record(b.expr, b.log_expr, "upper",
-                       f"folded cover of B^(d-1)_R: N(B^(d-1), eps) [{b.method}]",
-                       REF + "; " + b.reference, b.regime)
-
-    def _ratio(self, e):
-        m = self.d - 1
-        return (self.R / e) ** m / 2, m * sp.log(self.R / e) - sp.log(2)
-
-    def lower(self, e):
-        x, lx = self._ratio(e)
-        return best([(x, lx, "volume of the half ball", REF, ())], "lower")
-
-    def asymptotic(self, e):
-        x, lx = self._ratio(e)
-        regime = (ASYM,) if self.d - 1 == 1 else (ASYM, "up to the covering density theta_m >= 1")
-        return record(x, lx, "asymptotic", "volume ratio of the half ball", REF, regime)
-
-
-
 class _DeclaredLieCase(Case):
     r"""A compact group acting isometrically on an abstract m-manifold, with the orbit data declared.
 
@@ -246,12 +195,6 @@ def _radial_planar(space, group, options):
     return _IntervalCase(space, group, *radii)
 
 
-def _half_ball(space, group, options):
-    if group.degree == 2 and space.dim >= 3:
-        return _HalfBallCase(space, group)
-    return None
-
-
 def _declared(space, group, options):
     return _DeclaredLieCase(space, group, options["orbit_dim"], options["quotient_volume"])
 
@@ -277,11 +220,6 @@ register(Pair(
     spaces=(Annulus, Ball), groups=(SO, O, PartialRotations), build=_radial_planar,
     method="radius map onto [r1, r2]: ceil((r2 - r1)/(2 eps))", status="exact", quotient_dim="1",
     drop="1", proof="symbound.quotient.lie._IntervalCase", priority=70))
-register(Pair(
-    key="half-ball", title="SO(2)/O(2) on a coordinate plane of B^d_R, d >= 3",
-    spaces=(Ball,), groups=_ROTATIONS, build=_half_ball,
-    method="folded cover of B^{d-1}; volume of the half ball", status="certified",
-    quotient_dim="d - 1", drop="1", proof="symbound.quotient.lie._HalfBallCase", priority=60))
 register(Pair(
     key="declared-manifold", title="a compact group on a Manifold (orbit_dim=, quotient_volume= declared)",
     spaces=(Manifold,), groups=(TransformationSetBase,), build=_declared,
