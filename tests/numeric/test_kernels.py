@@ -268,25 +268,52 @@ def test_stratified_uniforms_are_shifted_lattice():
     assert np.allclose(np.diff(vals), 0.1)
 
 
-def test_bootstrap_means_match_python_and_thread_count():
-    """Resample r draws index floor(N u_j) from the counter stream of point_base(key, r)."""
+def test_bootstrap_moments_match_python_and_thread_count():
+    """Resample r draws index floor(N u_j) from the counter stream of point_base(key, r); the kernel
+    returns the resample means of a, a^2, b, b^2, a b."""
     import numba
 
     rng = np.random.default_rng(3)
     a, b = rng.normal(size=7), rng.random(7) + 0.5
     key, n_boot = 4242, 6
-    num, den = np.empty(n_boot), np.empty(n_boot)
-    K.bootstrap_means(a, b, True, np.uint64(key), num, den)
+    out = np.empty((n_boot, 5))
+    K.bootstrap_moments(a, b, True, np.uint64(key), out)
     for r in range(n_boot):
         base = py_splitmix(key + (r + 1) * G)
         idx = [min(int((py_splitmix(base + (j + 1) * G) >> 11) / 2.0**53 * 7), 6) for j in range(7)]
-        assert num[r] == pytest.approx(a[idx].mean(), rel=1e-14, abs=1e-15)
-        assert den[r] == pytest.approx(b[idx].mean(), rel=1e-14)
-    one, _ = np.empty(n_boot), np.empty(n_boot)
+        ref = [a[idx].mean(), (a[idx] ** 2).mean(), b[idx].mean(), (b[idx] ** 2).mean(),
+               (a[idx] * b[idx]).mean()]
+        assert out[r] == pytest.approx(ref, rel=1e-13, abs=1e-15)
+    many, one = np.empty((n_boot, 2)), np.empty((n_boot, 2))
+    K.bootstrap_moments(a, a, False, np.uint64(key), many)
     old = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
-        K.bootstrap_means(a, a, False, np.uint64(key), one, _)
+        K.bootstrap_moments(a, a, False, np.uint64(key), one)
     finally:
         numba.set_num_threads(old)
-    assert np.array_equal(one, num)
+    assert np.array_equal(one, many)
+    assert np.allclose(one, out[:, :2], rtol=1e-13, atol=1e-15)
+
+
+def test_bootstrap_tail_moments_match_python():
+    """Draw j of resample r: v = u_j of point_base(key, r); v < p: threshold + GPD excess at
+    w = v / p by the inverse CDF; else body[floor(n_body (v - p) / (1 - p))]."""
+    rng = np.random.default_rng(5)
+    body = np.sort(rng.random(9))
+    key, n_boot, n = 77, 5, 12
+    for xi in (0.4, 0.0, -0.3):
+        out = np.empty((n_boot, 2))
+        K.bootstrap_tail_moments(body, n, 1.0, xi, 0.7, 0.25, 0.3, np.uint64(key), out)
+        for r in range(n_boot):
+            base = py_splitmix(key + (r + 1) * G)
+            vals = []
+            for j in range(n):
+                v = (py_splitmix(base + (j + 1) * G) >> 11) / 2.0**53
+                if v < 0.25:
+                    w = v / 0.25
+                    vals.append(1.0 + (0.7 * ((1 - w) ** -xi - 1) / xi if xi != 0 else -0.7 * math.log1p(-w)))
+                else:
+                    vals.append(body[min(int((v - 0.25) / 0.75 * 9), 8)])
+            d = np.array(vals) - 0.3
+            assert out[r] == pytest.approx([d.mean(), (d * d).mean()], rel=1e-12, abs=1e-14)
