@@ -635,32 +635,43 @@ def bootstrap_moments(a, b, use_b, key, out):
 
 @njit(parallel=True, cache=True, error_model="numpy", fastmath=_FAST)
 def bootstrap_tail_moments(body, n_draws, threshold, xi, sigma, p_tail, center, key, out):
-    """Moments of resamples from a body-plus-Pareto-tail distribution (a semiparametric bootstrap).
+    """Moments of resamples from a body-plus-Pareto-tail distribution (a semiparametric bootstrap);
+    resample r has its own tail parameters ``xi[r]``, ``sigma[r]`` and centre ``center[r]``.
 
-    Each of the ``n_draws`` values of resample r uses one uniform ``v`` of the counter stream of
-    ``point_base(key, r)``: if ``v < p_tail`` it is ``threshold`` plus a generalized Pareto excess
-    with shape ``xi`` and scale ``sigma`` drawn by the inverse CDF at ``w = v / p_tail`` (uniform
-    given ``v < p_tail``): ``sigma ((1 - w)^(-xi) - 1) / xi`` (``-sigma log(1 - w)`` for xi = 0);
-    otherwise the body value of index ``floor(n_body (v - p_tail) / (1 - p_tail))``.
-    ``out[r]`` receives the means of ``x - center`` and ``(x - center)^2``."""
+    Resample r reads the counter stream of ``point_base(key, r)``: uniform ``v_j`` (j < n_draws)
+    makes draw j a tail draw when ``v_j < p_tail`` and otherwise the body value of index
+    ``floor(n_body (v_j - p_tail) / (1 - p_tail))``; the T tail draws are ``threshold`` plus
+    generalized Pareto excesses with shape ``xi[r]`` and scale ``sigma[r]`` by the inverse CDF at
+    the uniforms ``w_k = v_{n_draws + k}`` (k < T): ``sigma ((1 - w)^(-xi) - 1) / xi``
+    (``-sigma log(1 - w)`` for xi = 0).  (Body draws first, branch-free, then the few tail draws:
+    only they need transcendental functions.)  ``out[r]`` receives the means of ``x - center[r]``
+    and ``(x - center[r])^2``."""
     nb = body.shape[0]
+    body_scale = nb / (1.0 - p_tail)
     for r in prange(out.shape[0]):
         base = point_base(key, r)
+        xr = xi[r]
+        sr = sigma[r]
+        cr = center[r]
         s1 = 0.0
         s2 = 0.0
+        nt = 0
         for j in range(n_draws):
             z = splitmix64(base + np.uint64(j + 1) * _GOLDEN)
             v = np.float64(z >> _S11) * _INV53
-            if v < p_tail:
-                lw = np.log1p(-v / p_tail)  # log(1 - w) <= 0
-                if xi != 0.0:
-                    x = threshold + sigma * np.expm1(-xi * lw) / xi
-                else:
-                    x = threshold - sigma * lw
+            keep = np.float64(v >= p_tail)  # 0 for a tail draw (arithmetic select: vectorises)
+            idx = min(np.int64(max(v - p_tail, 0.0) * body_scale), nb - 1)
+            d = (body[idx] - cr) * keep
+            s1 += d
+            s2 += d * d
+            nt += 1 - np.int64(keep)
+        for k in range(nt):
+            z = splitmix64(base + np.uint64(n_draws + k + 1) * _GOLDEN)
+            one_minus_w = 1.0 - np.float64(z >> _S11) * _INV53  # in (0, 1]
+            if xr != 0.0:
+                d = threshold + sr * (one_minus_w ** (-xr) - 1.0) / xr - cr
             else:
-                idx = min(np.int64((v - p_tail) / (1.0 - p_tail) * nb), nb - 1)
-                x = body[idx]
-            d = x - center
+                d = threshold - sr * np.log(one_minus_w) - cr
             s1 += d
             s2 += d * d
         out[r, 0] = s1 / n_draws
