@@ -71,6 +71,8 @@ _ONE = np.uint64(1)
 _SHIFT_TAG = np.uint64(0xD1B54A32D192ED03)
 _TWO_PI = 2.0 * np.pi
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
+_TINY = 2.2250738585072014e-308  # the smallest normal float64
+_TWO600 = 2.0 ** 600
 
 _FAST = {"nsz", "arcp", "contract", "reassoc"}  # fastmath without nnan/ninf: NaN still propagates
 
@@ -703,15 +705,19 @@ def call_model(model, x, out):
 
 @njit(error_model="numpy", fastmath=_FAST)
 def _scaled_norm(v):
-    """Euclidean norm of a vector without overflow or underflow of the squares (scaled by max|v|)."""
+    """Euclidean norm of a vector without overflow or underflow of the squares (scaled by max|v|).
+    A subnormal max is first scaled by the exact power 2^600: fastmath's ``arcp`` turns ``v / big``
+    into ``v * (1 / big)``, and ``1 / big`` overflows for a subnormal ``big``."""
     big = 0.0
     for a in range(v.size):
         big = max(big, abs(v[a]))
     if big == 0.0 or not np.isfinite(big):
         return big
+    pre = 1.0 if big >= _TINY else _TWO600
+    inv = 1.0 / (big * pre)
     acc = 0.0
     for a in range(v.size):
-        t = v[a] / big
+        t = (v[a] * pre) * inv
         acc += t * t
     return big * np.sqrt(acc)
 

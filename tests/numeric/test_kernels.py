@@ -315,3 +315,15 @@ def test_bootstrap_tail_moments_match_python():
                 vals.append(1.0 + (0.7 * ((1 - w) ** -xi - 1) / xi if xi != 0 else -0.7 * math.log1p(-w)))
             d = np.array(vals) - 0.3
             assert out[r] == pytest.approx([d.sum() / n, (d * d).sum() / n], rel=1e-12, abs=1e-14)
+
+
+def test_row_norms_of_subnormal_huge_and_mixed_rows():
+    """The scaled norm against mpmath: rows whose largest entry is subnormal (fastmath's reciprocal
+    of it overflowed to inf), huge, zero, or mixed."""
+    F = np.array([[0.0, 6.6e-309], [3e-310, 4e-310], [3e300, 4e300], [0.0, 0.0], [1e-200, 1.0],
+                  [5e-324, 0.0]])
+    out = np.empty(F.shape[0])
+    K.row_norms(F, out)
+    for i, row in enumerate(F):
+        ref = mpmath.sqrt(sum(mpmath.mpf(float(v)) ** 2 for v in row))
+        assert out[i] == pytest.approx(float(ref), rel=1e-15, abs=0)
