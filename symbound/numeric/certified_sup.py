@@ -70,7 +70,7 @@ import math
 
 import numpy as np
 
-from .._validation import check_real
+from .._validation import check_bool, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from ..seam import SupErrorUpperBound
@@ -196,7 +196,8 @@ def _region_and_points(region, points, group):
 def certified_sup_error(model, group, region=None, *, lipschitz: float, points=None, rho=None,
                         lipschitz_rho: float | None = None, resolution: int | None = None,
                         group_resolution: int | None = None,
-                        batch_size: int = DEFAULT_BATCH_SIZE) -> SupErrorUpperBound:
+                        batch_size: int = DEFAULT_BATCH_SIZE,
+                        progress: bool = False) -> SupErrorUpperBound:
     r"""A certified upper bound of ``ee_inf(f; S) = sup_{x in A, s in S} |f(s x) - rho(s) f(x)|``.
 
     The model is evaluated on a certified net of the set (:func:`~.group_nets.group_net`) at
@@ -224,6 +225,7 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
         more dimensions of the grid).
     group_resolution : the fineness m of the group net (:func:`~.group_nets.group_net`).
     batch_size : transformed inputs per model call.
+    progress : show a tqdm progress bar over the points.
 
     Returns
     -------
@@ -252,6 +254,8 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
             f"group must be a transformation set of symbound.groups, got {type(group).__name__}")
     L = _check_lipschitz("lipschitz", lipschitz)
     L_rho_given = _check_lipschitz("lipschitz_rho", lipschitz_rho, required=False)
+    check_integer("batch_size", batch_size, 1)
+    check_bool("progress", progress)
     reg = _region_and_points(region, points, group)
     net = group_net(group, group_resolution)
     own = None
@@ -272,9 +276,9 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
     path = _choose_path("auto", mdl, rho, spec)
     with _blas_limit("auto"):
         if path == "fused":
-            st = _fused_pass(mdl, X, spec, np.uint64(0), 0, rho, 2.0, batch_size, False)
+            st = _fused_pass(mdl, X, spec, np.uint64(0), 0, rho, 2.0, batch_size, progress)
         else:
-            st = _batched_pass(mdl, X, spec, np.uint64(0), 0, rho, 2.0, batch_size, False)
+            st = _batched_pass(mdl, X, spec, np.uint64(0), 0, rho, 2.0, batch_size, progress)
     c = moved_norms(group, X)
     g_terms = (L * c + L_rho * st.norms) * net.radius
     b = st.mx + g_terms

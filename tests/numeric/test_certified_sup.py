@@ -55,6 +55,13 @@ def test_linear_model_under_finite_rotation_groups(a, k, dihedral, m):
                              resolution=m)
     _check(ub, true)
     assert ub.details["r_g"] == 0.0 and ub.details["g_term"] == 0.0
+    # on the unit square [0, 1]^2 (which the rotations leave; f is Lipschitz everywhere) the error
+    # is linear in x, so its sup is at a vertex: brute force over vertices and elements
+    corners = np.array([[0, 0], [1, 0], [0, 1], [1, 1]], dtype=float)
+    true_sq = max(np.abs((corners @ g.T - corners) @ a).max() for g in G.elements())
+    ub = certified_sup_error(lambda xs: xs @ a, G, Cube(2, 1), lipschitz=float(np.linalg.norm(a)),
+                             resolution=m)
+    _check(ub, true_sq)
 
 
 @given(c=st.floats(0.1, 3), p=vec2, R=st.floats(0.3, 2.0), m=st.integers(2, 12), mg=st.integers(2, 32))
