@@ -146,10 +146,11 @@ def _rho_terms(rho, group, spec, rows, q, lipschitz_rho, radius_positive):
             "operator norm (given)")
 
 
-def _action_norm(group, net: GroupNet) -> tuple[float, str]:
-    """a = sup_s ||s||_op (1 for isometric sets)."""
+def _action_norm(group, elements: np.ndarray) -> tuple[float, str]:
+    """a = sup_s ||s||_op (1 for isometric sets; the largest over the elements of a finite set)."""
     if group.is_finite and group.action == "linear" and not getattr(group, "is_isometric", True):
-        return _op_norm_max(np.asarray(net.elements, dtype=np.float64)), "finite set of matrices"
+        mats = np.asarray(elements, dtype=np.float64).reshape(-1, group.n, group.n)
+        return _op_norm_max(mats), "finite set of matrices"
     if not getattr(group, "is_isometric", True):
         raise InvalidValueError(f"{group.name} is not a set of isometries: no certified sup")
     return 1.0, "isometric action"
@@ -170,6 +171,27 @@ def _finish(value, observed, *, quantity, scope, region_name, method, assumption
                               observed_max=float(observed), method=method, region=region_name,
                               assumptions=tuple(assumptions), reference=_REFERENCE,
                               details=details)
+
+
+def _x_step(b, X, region, reg, Lx, details, points_text, own=None, resolutions=None):
+    """The x-step of the theorem from the per-point bounds ``b`` (``inf``: unusable): the sup over
+    the points (no region), over an own grid net (``own``), or over the region with the points'
+    fill distance certified by cells.  Returns ``(value, scope, region name, how)``; fills
+    ``details``."""
+    if reg is None:
+        details.update(r_x=0.0, x_term=0.0)
+        return float(b[np.isfinite(b)].max()), "sample", None, f"max over {points_text} of b(y)"
+    if own is not None:
+        details.update(r_x=own.radius, x_term=Lx * own.radius, resolution=own.resolution,
+                       region_net=own.method)
+        return (float(np.max(b + Lx * own.radii)), "region", reg.name,
+                f"grid net of {reg.name} ({own.method}), per-cell radius bound")
+    value, fill, m = cover_bound(region, X, b, Lx, resolutions)
+    details.update(r_x=fill, x_term=Lx * fill, resolution=m,
+                   why_infinite=f"some cell of the region has none of {points_text} in it or next "
+                                "to it at every grid tried: give more points, a coarser resolution "
+                                "(or, for data, a larger matching radius)")
+    return value, "region", reg.name, f"fill distance of {points_text} certified by a {m}-cell grid"
 
 
 def _region_and_points(region, points, group):
@@ -272,7 +294,7 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
     _rho_mode(rho, spec, mdl.q)
     L_rho, b_rho, rho_text = _rho_terms(rho, group, spec, net.rows, mdl.q, L_rho_given,
                                         net.radius > 0)
-    a, act_text = _action_norm(group, net)
+    a, act_text = _action_norm(group, net.elements)
     path = _choose_path("auto", mdl, rho, spec)
     with _blas_limit("auto"):
         if path == "fused":
@@ -289,26 +311,9 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
                "max_net_error": observed, "g_term": float(g_terms.max()),
                "group_resolution": net.resolution}
     assumptions = [_lipschitz_text("the model", L), act_text, rho_text]
-    if reg is None:
-        value = float(b.max())
-        scope, name = "sample", None
-        details.update(r_x=0.0, x_term=0.0)
-        how = f"max over the {X.shape[0]} given points of the net bound b(y)"
-    elif own is not None:
-        value = float(np.max(b + Lx * own.radii))
-        scope, name = "region", reg.name
-        details.update(r_x=own.radius, x_term=Lx * own.radius, resolution=own.resolution,
-                       region_net=own.method)
-        how = f"grid net of {reg.name} ({own.method}), per-cell radius bound"
-    else:
-        value, fill, m = cover_bound(region, X, b, Lx,
-                                     None if resolution is None else [resolution])
-        scope, name = "region", reg.name
-        details.update(r_x=fill, x_term=Lx * fill, resolution=m,
-                       why_infinite="some cell of the region has no given point in it or next to "
-                                    "it at every grid tried: give more points or a coarser "
-                                    "resolution")
-        how = f"fill distance of the {X.shape[0]} given points certified by a {m}-cell-per-axis grid"
+    value, scope, name, how = _x_step(
+        b, X, region, reg, Lx, details, f"the {X.shape[0]} given points" if own is None else "",
+        own, None if resolution is None else [resolution])
     method = (f"Lipschitz net bound: {how}; {net.method}; sup <= max_K min_y (max_j e(y, g_j) + "
               "(L c(y) + L_rho |f(y)|) r_g + L_x D(K, y))")
     return _finish(value, observed, quantity="model", scope=scope, region_name=name,
@@ -329,12 +334,7 @@ def _from_estimate(est, lipschitz, region, lipschitz_rho) -> SupErrorUpperBound:
     q = int(est._q)
     L_rho, b_rho, rho_text = _rho_terms(est._rho, group, spec, spec.table, q, L_rho_given,
                                         bool(np.any(r_g > 0)))
-    if group.is_finite and group.action == "linear" and not getattr(group, "is_isometric", True):
-        a, act_text = _op_norm_max(spec.table.reshape(-1, group.n, group.n)), "finite set of matrices"
-    elif not getattr(group, "is_isometric", True):
-        raise InvalidValueError(f"{group.name} is not a set of isometries: no certified sup")
-    else:
-        a, act_text = 1.0, "isometric action"
+    a, act_text = _action_norm(group, spec.table)
     c = moved_norms(group, X)
     g_terms = (L * c + L_rho * est.per_point_output_norm) * r_g
     b = est.per_point_max + g_terms
@@ -345,17 +345,8 @@ def _from_estimate(est, lipschitz, region, lipschitz_rho) -> SupErrorUpperBound:
                "n_points": X.shape[0], "max_net_error": observed, "g_term": float(g_terms.max()),
                "group_net": f"the estimate's own samples ({spec.description})"}
     assumptions = [_lipschitz_text("the model", L), act_text, rho_text]
-    if reg is None:
-        value, scope, name = float(b.max()), "sample", None
-        details.update(r_x=0.0, x_term=0.0)
-        how = f"max over the estimate's {X.shape[0]} points of the net bound b(x_i)"
-    else:
-        value, fill, m = cover_bound(region, X, b, Lx)
-        scope, name = "region", reg.name
-        details.update(r_x=fill, x_term=Lx * fill, resolution=m,
-                       why_infinite="some cell of the region has no data point in it or next to "
-                                    "it at every grid tried: the points do not fill the region")
-        how = f"fill distance of the estimate's points certified by a {m}-cell-per-axis grid"
+    value, scope, name, how = _x_step(b, X, region, reg, Lx, details,
+                                      f"the estimate's {X.shape[0]} points")
     method = (f"Lipschitz net bound from an estimate: {how}; per-point covering radius of its "
               "group samples (largest gap)")
     return _finish(value, observed, quantity="model", scope=scope, region_name=name,
@@ -479,22 +470,11 @@ def certified_data_sup_error(X, y, group, radius: float, *, lipschitz: float, no
                    f"|y_i - f*(x_i)| <= {sigma:g} for every i (given)" if sigma > 0 else
                    "noise-free labels y_i = f*(x_i) (given)",
                    "isometric action", rho_text]
-    if reg is None:
-        value = float(b[usable].max())
-        observed = float(max(lower[usable].max(), 0.0))
-        scope, name = "sample", None
-        details.update(r_x=0.0, x_term=0.0)
-        how = (f"max over the {int(usable.sum())} data points that matched every net element "
-               f"({n - int(usable.sum())} did not and are not covered)")
-    else:
-        inside = usable & (reg.dist(flat) <= 0.0)
-        observed = float(max(lower[inside].max(initial=0.0), 0.0))
-        value, fill, m = cover_bound(region, x, b, Lx)
-        scope, name = "region", reg.name
-        details.update(r_x=fill, x_term=Lx * fill, resolution=m,
-                       why_infinite="some cell of the region has no fully matched data point in "
-                                    "it or next to it: increase the radius or the data")
-        how = f"fill distance of the fully matched data points certified by a {m}-cell grid"
+    inside = usable if reg is None else usable & (reg.dist(flat) <= 0.0)
+    observed = float(max(lower[inside].max(initial=0.0), 0.0))
+    value, scope, name, how = _x_step(
+        b, x, region, reg, Lx, details,
+        f"the {int(usable.sum())} data points that matched every net element (of {n})")
     method = (f"matching bound: {how}; {net.method}; e*(x_i, g_j) <= |y_mu - rho(g_j) y_i| + "
               "2 sigma + L d(x_mu, g_j x_i)")
     return _finish(value, observed, quantity="data", scope=scope, region_name=name, method=method,
