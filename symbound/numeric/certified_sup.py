@@ -153,6 +153,8 @@ def _action_norm(group, elements: np.ndarray) -> tuple[float, str]:
         return _op_norm_max(mats), "finite set of matrices"
     if not getattr(group, "is_isometric", True):
         raise InvalidValueError(f"{group.name} is not a set of isometries: no certified sup")
+    if group.action == "translation":
+        return 1.0, "translations of the torus (distances and Lipschitz constants in its metric)"
     return 1.0, "isometric action"
 
 

@@ -79,8 +79,10 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     sampling : ``"auto"``, ``"iid"``, ``"stratified"``, ``"exact"`` (see :func:`group_samples`).
     batch_size : transformed inputs per model call (bounds the memory of the batched path): each
         call gets ``b = max(1, batch_size // K)`` points and their ``b K`` transformed copies.
-    confidence : level of both intervals.
-    n_bootstrap : bootstrap resamples.
+    confidence : level of the intervals (``ci``, ``ci_normal``, ``ci_bootstrap``,
+        ``ci_studentized``; :mod:`symbound.numeric.intervals`: ``ci`` holds under heavy tails and
+        ``ci_diagnostic`` says which interval to trust).
+    n_bootstrap : resamples of each bootstrap (the studentized one and its tail-extended twin).
     progress : show a tqdm progress bar (``True`` or ``False``).
     client : a ``distributed.Client``; shards the points into ``n_chunks`` tasks, each run on the
         batched path with serial kernels (the same result as the local batched path).
