@@ -130,6 +130,45 @@ class DataEquivarianceEstimate:
     n_points_matched: int = 0
     min_coverage: float = DEFAULT_MIN_COVERAGE
     coverage_ok: bool = True
+    # the sample and the output action, for sup_upper_bound
+    _X: np.ndarray | None = field(default=None, repr=False)
+    _y: np.ndarray | None = field(default=None, repr=False)
+    _rho: object = field(default=None, repr=False)
+
+    def sup_upper_bound(self, lipschitz: float, noise: float = 0.0, region=None, *,
+                        lipschitz_rho: float | None = None, group_resolution: int | None = None):
+        r"""A certified upper estimate of the data's sup error ``ee_inf(f*; S)`` from this sample
+        (:func:`~symbound.numeric.certified_sup.certified_data_sup_error` with this estimate's
+        sample, set, rho and matching radius; the set is covered by a certified net, not by the
+        sampled elements).
+
+        Parameters
+        ----------
+        lipschitz : L, a Lipschitz constant of the regression function f*.
+        noise : sigma with ``|y_i - f*(x_i)| <= sigma`` (0: noise-free labels).
+        region : a Space for the sup over it, or None for the sup over the sample.
+        lipschitz_rho, group_resolution : as for ``certified_data_sup_error``.
+
+        Returns
+        -------
+        SupErrorUpperBound (``quantity="data"``)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from symbound.groups import Cyclic
+        >>> g = (np.arange(20) + 0.5) / 10 - 1
+        >>> X = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+        >>> est = data_equivariance_error(X, X[:, 0], Cyclic(4), radius=1e-9, seed=0)
+        >>> round(est.sup_upper_bound(lipschitz=1.0).value, 6)
+        1.9
+        """
+        from .certified_sup import certified_data_sup_error
+
+        return certified_data_sup_error(self._X, self._y, self.group, self.radius,
+                                        lipschitz=lipschitz, noise=noise, region=region,
+                                        rho=self._rho, lipschitz_rho=lipschitz_rho,
+                                        group_resolution=group_resolution)
 
     def __repr__(self) -> str:
         how = (f"all {self.n_group_samples} elements" if self.exhaustive
@@ -454,6 +493,7 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
         mmd=math.sqrt(mmd2), mmd2=mmd2, mmd_pvalue=pval, mmd_bandwidth=sigma, n_mmd_points=m_pts,
         n_permutations=n_permutations, group=group, rho=rho_name, notes=tuple(notes),
         n_points_matched=n_clusters, min_coverage=min_coverage, coverage_ok=coverage_ok,
+        _X=x, _y=yy, _rho=rho,
     )
 
 

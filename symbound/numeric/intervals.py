@@ -57,7 +57,8 @@ Vehtari et al. use it the same way for importance weights): the variance is fini
   if the variance is truly infinite (a Pareto tail of index above 1/2) coverage falls (measured
   at N = 100: 0.94 for index 0.55, 0.89 for 0.75).
 * ``"unreliable"``: ``xi >= 1``: the fitted tail has no mean.
-* ``"unassessed"``: N < 50, too few values to fit a tail; ``ci`` is the studentized interval.
+* ``"unassessed"``: N < 50, or fewer than 10 values above the threshold (a few spikes among equal
+  values), too few to fit a tail; ``ci`` is the studentized interval.
 """
 
 from __future__ import annotations
@@ -213,8 +214,10 @@ def _tail_model(x: np.ndarray):
     u = float(xs[N - k - 1])
     exc = xs[N - k:] - u
     pos = exc[exc > 0]
-    if pos.size < 10:
+    if pos.size == 0:  # the largest values are all equal: nothing above the threshold
         return "bounded"
+    if pos.size < 10:  # a few values above many equal ones: too few to fit a tail
+        return "sparse"
     xis, sigmas, weights, (xi, _) = _gpd_posterior(pos)
     body = xs[:N - pos.size]
     return u, np.ascontiguousarray(body), int(pos.size), xi, (xis, sigmas, weights)
@@ -327,10 +330,12 @@ def mean_intervals(values, confidence: float = 0.95, rng=None, n_boot: int = 100
     if notes:
         method += "; " + "; ".join(notes)
 
-    if tail is None:
+    if tail is None or tail == "sparse":
         reliability = "unassessed"
-        diag = (f"N = {N} < {MIN_TAIL_FIT_N}: too few values to assess the tail; ci is the "
-                "studentized bootstrap interval, reliable for light tails")
+        why = (f"N = {N} < {MIN_TAIL_FIT_N}: too few values" if tail is None else
+               "fewer than 10 distinct values above the threshold: too few")
+        diag = (f"{why} to assess the tail; ci is the studentized bootstrap interval, reliable "
+                "for light tails")
     elif tail == "bounded" or xi < 0.5:
         reliability = "reliable"
         what = ("no tail above the threshold" if tail == "bounded"

@@ -35,7 +35,8 @@ Charts and the bound ``D``:
   (the farthest point of an arc from y is its antipode ``y + P/2`` when the arc contains it).
 
 Deciding which cells meet A is conservative (a cell is kept when the distance from its centre to A
-is at most ``(1 + 1e-9) h_K``): an extra cell only costs a candidate.  Floating point: box edges are
+is at most ``(1 + 1e-9) h_K`` plus 1e-12 of the region's size, far above the rounding of that
+distance): an extra cell only costs a candidate.  Floating point: box edges are
 floats (the cells tile the chart exactly, as consecutive cells share their float edges), the
 distances are computed in float64 and multiplied by ``1 + ROUND_UP`` (more than the relative
 error ``(d + 4) 2^-53`` of a sum of d squares and a square root), and ``slack`` (``2^-40`` times
@@ -64,11 +65,14 @@ MAX_CELLS = 2_000_000
 
 
 def _enclose(value) -> tuple[float, float]:
-    """Floats ``lo <= value <= hi`` for a real SymPy number (40 digits, then one ulp outwards)."""
+    """Floats ``lo <= value <= hi`` for a real SymPy number: the float itself when it equals the
+    number (rationals and floats compared exactly), else 40 digits and one ulp outwards."""
     v = sp.sympify(value)
-    if v.free_symbols:
+    if v.free_symbols or not v.is_number:
         raise InvalidValueError(f"the region's parameters must be numbers, got {v}")
     f = float(sp.N(v, 40))
+    if (v.is_Rational or v.is_Float) and sp.Rational(f) == sp.Rational(v):
+        return f, f
     return math.nextafter(f, -math.inf), math.nextafter(f, math.inf)
 
 
@@ -280,7 +284,7 @@ def _own_cells(region: _Region, chart: _Chart, lo: np.ndarray, hi: np.ndarray):
     """Keep the cells meeting A; representatives and radii (module docstring)."""
     c = 0.5 * (lo + hi)
     h = 0.5 * np.linalg.norm(hi - lo, axis=1) * (1 + ROUND_UP)
-    keep = region.dist(c) <= h * (1 + 1e-9) + 1e-300
+    keep = region.dist(c) <= h * (1 + 1e-9) + 1e-12 * region.size
     lo, hi, c, h = lo[keep], hi[keep], c[keep], h[keep]
     rep = region.project(c)
     D = chart.far(lo, hi, rep)
@@ -372,7 +376,7 @@ def cover_bound(space, points: np.ndarray, values: np.ndarray, lipschitz: float,
             lo, hi = chart.boxes(cells)
             c = 0.5 * (lo + hi)
             h = 0.5 * np.linalg.norm(hi - lo, axis=1) * (1 + ROUND_UP)
-            keep = region.dist(c) <= h * (1 + 1e-9) + 1e-300
+            keep = region.dist(c) <= h * (1 + 1e-9) + 1e-12 * region.size
             if not np.any(keep):
                 continue
             ok, y = chart.from_region(X)

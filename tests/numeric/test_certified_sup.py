@@ -334,3 +334,14 @@ def test_data_side_adversarial_noise_and_matching_bias_are_paid_for():
     X2 = np.concatenate([P, Q])
     ub = certified_data_sup_error(X2, X2 @ a, Cyclic(2), 0.05, lipschitz=1.0)
     assert ub.value >= 2 * np.max(np.abs(X2 @ a)) - 1e-12
+
+
+def test_data_estimate_sup_upper_bound_matches_the_function():
+    """DataEquivarianceEstimate.sup_upper_bound is certified_data_sup_error on its own sample."""
+    g1 = (np.arange(24) + 0.5) / 12 - 1
+    X = np.stack(np.meshgrid(g1, g1), -1).reshape(-1, 2)
+    est = sb.data_equivariance_error(X, X[:, 0], Cyclic(4), radius=1e-9, seed=0)
+    ub = est.sup_upper_bound(lipschitz=1.0)
+    ref = certified_data_sup_error(X, X[:, 0], Cyclic(4), 1e-9, lipschitz=1.0)
+    assert ub.value == ref.value and ub.quantity == "data"
+    assert ub.value == pytest.approx(2 * np.max(np.abs(X[:, 0])), rel=1e-10)  # g = -I (rounded up)

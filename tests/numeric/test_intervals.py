@@ -104,6 +104,9 @@ def test_diagnostic_labels_the_tail():
     assert iv.reliability == "unreliable" and not iv.normal_reliable and "without a mean" in iv.method
     small = mean_intervals(rng.random(20), rng=0)
     assert small.reliability == "unassessed" and small.tail_upper is None
+    spikes = np.zeros(500)
+    spikes[:4] = [1.0, 0.5, 0.9, 0.7]  # four spikes among zeros: no tail can be fitted
+    assert mean_intervals(spikes, rng=0).reliability == "unassessed"
     skewed = mean_intervals(rng.exponential(size=60) ** 2 / 100, rng=0)
     assert not skewed.normal_reliable  # skewness ~6 needs N >= 25 g^2 ~ 900
     assert skewed.ci[1] >= skewed.studentized[1] and skewed.ci[0] == skewed.studentized[0]
