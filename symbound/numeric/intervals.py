@@ -205,7 +205,9 @@ def _pivot(diff: np.ndarray, se: np.ndarray) -> np.ndarray:
 
 
 def _tail_model(x: np.ndarray):
-    """(threshold, body, n_tail, xi, sigma) of the tail fit, or None when there is no tail to fit."""
+    """The tail fit: ``(threshold, body, n_tail, xi_hat, (xi grid, sigma grid, weights))``;
+    ``None`` when N is too small, ``"bounded"`` when nothing exceeds the threshold, ``"sparse"``
+    when fewer than 10 values do."""
     N = x.size
     k = tail_sample_size(N)
     if N < MIN_TAIL_FIT_N or k < 10:

@@ -2,13 +2,13 @@
 group elements, group actions on batches and the reductions of the equivariance error.
 
 Only ``@njit`` functions over arrays and scalars live here: no Python objects, no SymPy, and no
-kernel raises (inputs are validated by the Python API in ``group_samples.py``, ``orbit.py`` and
-``reynolds.py``).  The user's njit model is called through :func:`call_model`, which catches the
-model's exceptions and checks the size of every output against the expected ``q``: the kernels
-report a failure in a status array (``MODEL_RAISED``, ``MODEL_BAD_SIZE``) and the Python layer
-raises.  (An exception left to propagate out of a parallel loop is lost when it happens on a
-worker thread: the kernel then returned garbage; on the main thread it surfaced as a
-``SystemError``.)  All kernels use ``cache=True``; the fused kernel :func:`fused_orbit_errors`
+kernel raises (inputs are validated by the Python API in ``group_samples.py``,
+``_orbit_engine.py``, ``intervals.py`` and ``reynolds.py``).  The user's njit model is called
+through :func:`call_model`, which catches the model's exceptions and checks the size of every
+output against the expected ``q``: the kernels report a failure in a status array
+(``MODEL_RAISED``, ``MODEL_BAD_SIZE``) and the Python layer raises.  (An exception left to
+propagate out of a parallel loop is lost when it happens on a worker thread: the kernel then
+returned garbage; on the main thread it surfaced as a ``SystemError``.)  All kernels use ``cache=True``; the fused kernel :func:`fused_orbit_errors`
 takes the user's njit model as an argument, so numba compiles it once per model and process (a
 dispatcher argument cannot be cached on disk).
 
