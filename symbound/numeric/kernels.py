@@ -8,9 +8,10 @@ through :func:`call_model`, which catches the model's exceptions and checks the 
 output against the expected ``q``: the kernels report a failure in a status array
 (``MODEL_RAISED``, ``MODEL_BAD_SIZE``) and the Python layer raises.  (An exception left to
 propagate out of a parallel loop is lost when it happens on a worker thread: the kernel then
-returned garbage; on the main thread it surfaced as a ``SystemError``.)  All kernels use ``cache=True``; the fused kernel :func:`fused_orbit_errors`
-takes the user's njit model as an argument, so numba compiles it once per model and process (a
-dispatcher argument cannot be cached on disk).
+returned garbage; on the main thread it surfaced as a ``SystemError``.)  All kernels use
+``cache=True``; the fused kernel :func:`fused_orbit_errors` takes the user's njit model as an
+argument, so numba compiles it once per model and process (a dispatcher argument cannot be cached
+on disk).
 
 Random numbers
 --------------
