@@ -59,7 +59,8 @@ certified lower estimate (``observed_max``).
 Confidence.  Every bound here is deterministic given its assumptions (``confidence = 1``): the
 points are whatever was measured, and the fill distance of random points is certified after the
 fact by the cells (where it fails -- a cell without a nearby point -- a coarser grid is used or
-no region bound exists).  Floating point: the model's float outputs are taken as its values;
+no region bound exists).  Sampling therefore never enters the certificate: when ``supp mu_X`` is
+only known to lie in a region A, the sup over A bounds the sup over ``supp mu_X``.  Floating point: the model's float outputs are taken as its values;
 distances and sums are rounded up (relative ``2^-40``) and the nets' radii include the rounding of
 their elements.
 """
@@ -80,7 +81,7 @@ from ._orbit_engine import (DEFAULT_BATCH_SIZE, _batched_pass, _blas_limit, _che
                             _fused_pass, _Model, _perm_m, _rho_matrices, _rho_mode)
 from .group_nets import GroupNet, group_net, moved_norms, realised_radii
 from .group_samples import _GroupSpec
-from .region_nets import cover_bound, region_net, region_of
+from .region_nets import cover_bound, default_resolution, region_net, region_of
 
 __all__ = ["certified_sup_error", "certified_data_sup_error"]
 
@@ -88,6 +89,8 @@ _REFERENCE = ("symbound.numeric.certified_sup (module docstring: the g-step and 
               "inequalities); THEORY §3, certified sup from samples")
 #: relative rounding-up of the final sums (module docstring)
 _ROUND = 2.0 ** -40
+#: the default grid of a region is coarsened to keep points x group elements below this
+DEFAULT_EVALUATIONS = 2 ** 22
 
 
 def _check_lipschitz(name, value, required=True):
@@ -245,8 +248,9 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
     rho : ``None`` (invariance), ``"same"`` or a callable returning (K, k, k) matrices.
     lipschitz_rho : for a callable rho on an infinite set: ``||rho(s) - rho(g)||_op <=
         lipschitz_rho d(s, g)``.
-    resolution : cells per axis of the region grid (default 1024 / 64 / 24 / 8 for 1 / 2 / 3 /
-        more dimensions of the grid).
+    resolution : cells per axis of the region grid.  Default: 1024 / 64 / 24 / 8 for 1 / 2 / 3 /
+        more dimensions of the grid, lowered so that the model is evaluated at most
+        ``DEFAULT_EVALUATIONS`` (2^22) times (points x group elements).
     group_resolution : the fineness m of the group net (:func:`~.group_nets.group_net`).
     batch_size : transformed inputs per model call.
     progress : show a tqdm progress bar over the points.
@@ -284,6 +288,8 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
     net = group_net(group, group_resolution)
     own = None
     if points is None:
+        if resolution is None:
+            resolution = default_resolution(region, max(1, DEFAULT_EVALUATIONS // net.size))
         own = region_net(region, resolution)
         X = own.points
     else:

@@ -54,7 +54,8 @@ import sympy as sp
 
 from ..errors import InvalidTypeError, InvalidValueError
 
-__all__ = ["RegionNet", "region_net", "cover_bound", "region_of", "DEFAULT_RESOLUTION"]
+__all__ = ["RegionNet", "region_net", "cover_bound", "region_of", "default_resolution",
+           "DEFAULT_RESOLUTION"]
 
 #: relative rounding-up factor of float distances (module docstring)
 ROUND_UP = 2.0 ** -40
@@ -244,6 +245,18 @@ class _Region:
 def region_of(space) -> _Region:
     """The region view of a Space (raises for spaces without a certified cover)."""
     return _Region(space)
+
+
+def default_resolution(space, max_cells: int | None = None) -> int:
+    """Cells per axis of the default grid of a region: ``DEFAULT_RESOLUTION`` by the dimension of
+    its charts, lowered so that the grid has at most ``max_cells`` cells (at least 2 per axis)."""
+    region = region_of(space)
+    cdim = region.d - 1 if region.kind == "Sphere" else region.d
+    m = DEFAULT_RESOLUTION.get(cdim, 8)
+    if max_cells is not None:
+        n_charts = 2 * region.d if region.kind == "Sphere" else 1
+        m = min(m, max(2, int((max_cells / n_charts) ** (1.0 / cdim))))
+    return m
 
 
 def _resolution(region: _Region, chart_dim: int, resolution) -> int:
