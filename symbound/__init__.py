@@ -21,7 +21,9 @@ from .bounds import (
 from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
 from .numeric.compile import CompiledBound, compile_bound
 from .numeric.covering import EmpiricalCovering, empirical_covering_number
-from .numeric.data_symmetry import DataEquivarianceError, data_equivariance_error
+from .numeric.certified_sup import certified_data_sup_error, certified_sup_error
+from .numeric.data_symmetry import (DataEquivarianceError, DataEquivarianceEstimate,
+                                    data_equivariance_error)
 from .numeric.orbit import (
     EquivarianceErrorCurve,
     EquivarianceErrorEstimate,
@@ -50,7 +52,8 @@ __all__ = [
     "equivariance_error", "EquivarianceErrorEstimate", "equivariance_error_curve",
     "EquivarianceErrorCurve", "lie_derivative", "LieDerivativeEstimate", "assert_equivariant",
     "symmetrize", "SymmetrizedModel",
-    "data_equivariance_error", "DataEquivarianceError",
+    "data_equivariance_error", "DataEquivarianceEstimate", "DataEquivarianceError",
+    "certified_sup_error", "certified_data_sup_error",
     "empirical_covering_number", "EmpiricalCovering",
     "compile_bound", "CompiledBound",
     # errors

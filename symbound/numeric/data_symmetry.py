@@ -55,8 +55,8 @@ the sampling of S as well.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
-from statistics import NormalDist
 
 import numpy as np
 
@@ -66,22 +66,34 @@ from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
 from ._checks import as_float_array, check_group_matches, check_rng_seed
 from .covering import _grid, check_magnitude  # the dense point grid of the covering engine
+from .intervals import student_t_quantile
 
-__all__ = ["DataEquivarianceError", "data_equivariance_error"]
+__all__ = ["DataEquivarianceEstimate", "DataEquivarianceError", "data_equivariance_error",
+           "DEFAULT_MIN_COVERAGE"]
 
 _REFERENCE = "THEORY.md §3 (data equivariance error: matching within a radius, bias L r; MMD)"
 
+#: below this fraction of matched pairs the functional part warns (the matched pairs may not
+#: represent the orbits: e.g. only elements near the identity find a partner)
+DEFAULT_MIN_COVERAGE = 0.5
+
 
 @dataclass(frozen=True, repr=False, eq=False)
-class DataEquivarianceError:
-    """Result of :func:`data_equivariance_error`.
+class DataEquivarianceEstimate:
+    """Result of :func:`data_equivariance_error` (``DataEquivarianceError`` is the former name,
+    kept as an alias).
 
     Functional part (THEORY.md §3): ``value`` (the estimate of ee_p of the regression function),
-    ``stderr`` (clustered by data point, delta method for the 1/p power), ``ci`` (normal interval of
-    the mean of e^p at ``confidence``, mapped through the 1/p power), ``coverage`` (fraction of the
+    ``stderr`` (clustered by data point, delta method for the 1/p power), ``ci`` (Student-t
+    interval of the mean of e^p at ``confidence`` with ``n_points_matched - 1`` degrees of freedom,
+    mapped through the 1/p power: the clusters are the data points with at least one match, so the
+    interval reflects the matched count, not the pairs attempted), ``coverage`` (fraction of the
     ``(i, g)`` pairs whose ``g x_i`` found a data point within ``radius``), ``n_matched``,
-    ``n_pairs``, ``bias_bound`` (``lipschitz * radius``, or ``None``), ``max_observed`` (the largest
-    matched error: a lower estimate of the sup, and it includes label noise).
+    ``n_pairs``, ``n_points_matched``, ``coverage_ok`` (``coverage >= min_coverage``; otherwise a
+    ``UserWarning`` was issued and a note says so: the matched pairs may not represent the orbits,
+    e.g. when only elements near the identity find a partner, which biases ee towards 0),
+    ``bias_bound`` (``lipschitz * radius``, or ``None``), ``max_observed`` (the largest matched
+    error: a lower estimate of the sup, and it includes label noise).
 
     Distributional part: ``mmd2``, the biased (V-statistic) MMD^2 between the sample ``x_i`` and
     its transformed copy ``g_i x_i`` (one fresh ``g_i ~ lambda`` per point), and ``mmd`` its square
@@ -115,18 +127,62 @@ class DataEquivarianceError:
     rho: str
     notes: tuple = field(default_factory=tuple)
     reference: str = _REFERENCE
+    n_points_matched: int = 0
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+    coverage_ok: bool = True
+    # the sample and the output action, for sup_upper_bound
+    _X: np.ndarray | None = field(default=None, repr=False)
+    _y: np.ndarray | None = field(default=None, repr=False)
+    _rho: object = field(default=None, repr=False)
+
+    def sup_upper_bound(self, lipschitz: float, noise: float = 0.0, region=None, *,
+                        lipschitz_rho: float | None = None, group_resolution: int | None = None):
+        r"""A certified upper estimate of the data's sup error ``ee_inf(f*; S)`` from this sample
+        (:func:`~symbound.numeric.certified_sup.certified_data_sup_error` with this estimate's
+        sample, set, rho and matching radius; the set is covered by a certified net, not by the
+        sampled elements).
+
+        Parameters
+        ----------
+        lipschitz : L, a Lipschitz constant of the regression function f*.
+        noise : sigma with ``|y_i - f*(x_i)| <= sigma`` (0: noise-free labels).
+        region : a Space for the sup over it, or None for the sup over the sample.
+        lipschitz_rho, group_resolution : as for ``certified_data_sup_error``.
+
+        Returns
+        -------
+        SupErrorUpperBound (``quantity="data"``)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from symbound.groups import Cyclic
+        >>> g = (np.arange(20) + 0.5) / 10 - 1
+        >>> X = np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
+        >>> est = data_equivariance_error(X, X[:, 0], Cyclic(4), radius=1e-9, seed=0)
+        >>> round(est.sup_upper_bound(lipschitz=1.0).value, 6)
+        1.9
+        """
+        from .certified_sup import certified_data_sup_error
+
+        return certified_data_sup_error(self._X, self._y, self.group, self.radius,
+                                        lipschitz=lipschitz, noise=noise, region=region,
+                                        rho=self._rho, lipschitz_rho=lipschitz_rho,
+                                        group_resolution=group_resolution)
 
     def __repr__(self) -> str:
         how = (f"all {self.n_group_samples} elements" if self.exhaustive
                else f"{self.n_group_samples} sampled elements per point")
         lo, hi = self.ci
         lines = [
-            f"DataEquivarianceError(group={getattr(self.group, 'name', self.group)}, rho={self.rho}, "
+            f"DataEquivarianceEstimate(group={getattr(self.group, 'name', self.group)}, rho={self.rho}, "
             f"p={self.p:g}, radius={self.radius:g})",
             f"  functional: ee_{self.p:g} ~ {self.value:.6g} ± {self.stderr:.2g} (stderr), "
             f"{self.confidence:.0%} CI [{lo:.6g}, {hi:.6g}] over {how}",
             f"    coverage {self.coverage:.1%} ({self.n_matched} of {self.n_pairs} pairs matched "
-            f"within the radius)",
+            f"within the radius, {self.n_points_matched} points with a match)"
+            + ("" if self.coverage_ok else f" -- BELOW {self.min_coverage:.0%}: the estimate may "
+               "not represent the orbits"),
             "    bias bound: " + (f"|bias| <= L r = {self.bias_bound:.6g}" if self.bias_bound is not None
                                   else "give lipschitz= to bound the matching bias by L * radius"),
             f"    max observed matched error {self.max_observed:.6g} (a lower estimate of the sup)",
@@ -212,7 +268,8 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
                             n_group_samples: int = 64, lipschitz: float | None = None, seed=None,
                             mmd_bandwidth="median", n_permutations: int = 200,
                             mmd_max_points: int = 1000, confidence: float = 0.95,
-                            progress: bool = False) -> DataEquivarianceError:
+                            progress: bool = False,
+                            min_coverage: float = DEFAULT_MIN_COVERAGE) -> DataEquivarianceEstimate:
     r"""Data equivariance error of a sample (THEORY.md §3): functional and distributional parts.
 
     Parameters
@@ -242,10 +299,14 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
         of size (2 m)^2).
     confidence : level of the confidence interval, in (0, 1).
     progress : show a tqdm progress bar.
+    min_coverage : in [0, 1]: when fewer than this fraction of the ``(i, g)`` pairs find a data
+        point within the radius, a ``UserWarning`` is issued and the result says so
+        (``coverage_ok`` False, a note): the estimate is over the matched pairs only, which may not
+        represent the orbits (e.g. only elements near the identity match, biasing ee towards 0).
 
     Returns
     -------
-    DataEquivarianceError
+    DataEquivarianceEstimate
 
     Examples
     --------
@@ -282,6 +343,7 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     mmd_max_points = check_integer("mmd_max_points", mmd_max_points, 2)
     confidence = float(check_real("confidence", confidence, 0, 1, low_closed=False,
                                   high_closed=False, allow_symbolic=False))
+    min_coverage = float(check_real("min_coverage", min_coverage, 0, 1, allow_symbolic=False))
     if not (isinstance(mmd_bandwidth, str) and mmd_bandwidth == "median"):
         if isinstance(mmd_bandwidth, str):
             raise InvalidValueError(
@@ -367,26 +429,44 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     notes = []
     n_matched = int(cnt.sum())
     n_pairs = n * n_el
-    zq = NormalDist().inv_cdf(0.5 + confidence / 2.0)
+    n_clusters = int(np.count_nonzero(cnt))  # data points with at least one match
     if n_matched == 0:
         value = stderr = float("nan")
         ci = (float("nan"), float("nan"))
         notes.append("no transformed point found a data point within the radius: increase radius "
                      "or sample the orbits more densely")
     else:
-        # m, se_m: mean of (e / scale)^p and its standard error; results in units of y
+        # m, se_m: mean of (e / scale)^p and its standard error; results in units of y.  Ratio
+        # estimator clustered by data point; the clusters are the points with a match (the others
+        # contribute nothing), so the small-sample factor and the t degrees of freedom use them.
         m = float(sum_ep.sum() / n_matched)
-        resid = sum_ep - m * cnt  # ratio estimator, clustered by data point
-        var_m = (n / max(n - 1, 1)) * float(resid @ resid) / (n_matched ** 2)
-        se_m = math.sqrt(max(var_m, 0.0))
+        resid = sum_ep - m * cnt
         unit = scale * y_unit
         value = unit * m ** (1.0 / p)
-        stderr = unit * (se_m / p) * m ** (1.0 / p - 1.0) if m > 0 else 0.0
-        ci = (unit * max(m - zq * se_m, 0.0) ** (1.0 / p), unit * (m + zq * se_m) ** (1.0 / p))
+        if n_clusters >= 2:
+            var_m = (n_clusters / (n_clusters - 1)) * float(resid @ resid) / (n_matched ** 2)
+            se_m = math.sqrt(max(var_m, 0.0))
+            tq = student_t_quantile(0.5 + confidence / 2.0, n_clusters - 1)
+            stderr = unit * (se_m / p) * m ** (1.0 / p - 1.0) if m > 0 else 0.0
+            ci = (unit * max(m - tq * se_m, 0.0) ** (1.0 / p), unit * (m + tq * se_m) ** (1.0 / p))
+        else:
+            stderr = float("nan")
+            ci = (float("nan"), float("nan"))
+            notes.append("only one data point found a match: no standard error or interval")
         if n_matched < n_pairs:
             notes.append(f"{n_pairs - n_matched} pairs had no data point within the radius and "
-                         "were dropped: the estimate is over the matched pairs only")
-    if not (math.isfinite(scale * y_unit) and (n_matched == 0 or math.isfinite(ci[1]))):
+                         f"were dropped: the estimate is over the {n_matched} matched pairs of "
+                         f"{n_clusters} data points only")
+    coverage = n_matched / n_pairs
+    coverage_ok = coverage >= min_coverage
+    if not coverage_ok:
+        msg = (f"data_equivariance_error: only {coverage:.1%} of the (point, group element) pairs "
+               f"found a data point within radius={radius:g} (min_coverage={min_coverage:g}); the "
+               "estimate and its interval describe the matched pairs only, which may not represent "
+               "the orbits: increase the radius or sample the orbits more densely")
+        notes.append(msg.split(": ", 1)[1])
+        warnings.warn(msg, UserWarning, stacklevel=2)
+    if not (math.isfinite(scale * y_unit) and (n_clusters < 2 or math.isfinite(ci[1]))):
         raise InvalidValueError(
             f"the matched errors reach {scale:.6g} x 2^{math.frexp(y_unit)[1] - 1}, beyond float64: "
             "rescale y")
@@ -406,10 +486,16 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
         notes.append("the set is not closed under inverses: the within-pair permutation test is "
                      "approximate")
 
-    return DataEquivarianceError(
+    return DataEquivarianceEstimate(
         value=value, stderr=stderr, ci=ci, confidence=confidence, p=p,
-        coverage=n_matched / n_pairs, n_matched=n_matched, n_pairs=n_pairs, radius=radius,
+        coverage=coverage, n_matched=n_matched, n_pairs=n_pairs, radius=radius,
         bias_bound=bias, max_observed=scale * y_unit, n_group_samples=n_el, exhaustive=exhaustive,
         mmd=math.sqrt(mmd2), mmd2=mmd2, mmd_pvalue=pval, mmd_bandwidth=sigma, n_mmd_points=m_pts,
         n_permutations=n_permutations, group=group, rho=rho_name, notes=tuple(notes),
+        n_points_matched=n_clusters, min_coverage=min_coverage, coverage_ok=coverage_ok,
+        _X=x, _y=yy, _rho=rho,
     )
+
+
+#: the former name of :class:`DataEquivarianceEstimate` (it read like an exception)
+DataEquivarianceError = DataEquivarianceEstimate

@@ -2,15 +2,16 @@
 group elements, group actions on batches and the reductions of the equivariance error.
 
 Only ``@njit`` functions over arrays and scalars live here: no Python objects, no SymPy, and no
-kernel raises (inputs are validated by the Python API in ``group_samples.py``, ``orbit.py`` and
-``reynolds.py``).  The user's njit model is called through :func:`call_model`, which catches the
-model's exceptions and checks the size of every output against the expected ``q``: the kernels
-report a failure in a status array (``MODEL_RAISED``, ``MODEL_BAD_SIZE``) and the Python layer
-raises.  (An exception left to propagate out of a parallel loop is lost when it happens on a
-worker thread: the kernel then returned garbage; on the main thread it surfaced as a
-``SystemError``.)  All kernels use ``cache=True``; the fused kernel :func:`fused_orbit_errors`
-takes the user's njit model as an argument, so numba compiles it once per model and process (a
-dispatcher argument cannot be cached on disk).
+kernel raises (inputs are validated by the Python API in ``group_samples.py``,
+``_orbit_engine.py``, ``intervals.py`` and ``reynolds.py``).  The user's njit model is called
+through :func:`call_model`, which catches the model's exceptions and checks the size of every
+output against the expected ``q``: the kernels report a failure in a status array
+(``MODEL_RAISED``, ``MODEL_BAD_SIZE``) and the Python layer raises.  (An exception left to
+propagate out of a parallel loop is lost when it happens on a worker thread: the kernel then
+returned garbage; on the main thread it surfaced as a ``SystemError``.)  All kernels use
+``cache=True``; the fused kernel :func:`fused_orbit_errors` takes the user's njit model as an
+argument, so numba compiles it once per model and process (a dispatcher argument cannot be cached
+on disk).
 
 Random numbers
 --------------
@@ -71,6 +72,8 @@ _ONE = np.uint64(1)
 _SHIFT_TAG = np.uint64(0xD1B54A32D192ED03)
 _TWO_PI = 2.0 * np.pi
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
+_TINY = 2.2250738585072014e-308  # the smallest normal float64
+_TWO600 = 2.0 ** 600
 
 _FAST = {"nsz", "arcp", "contract", "reassoc"}  # fastmath without nnan/ninf: NaN still propagates
 
@@ -591,25 +594,91 @@ def orbit_average(FG, Rinv, rho_mode, out):
             out[ii, a] /= K
 
 
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
+def _resample_index(base, j, N):
+    """Index of draw ``j`` of the resample with stream ``base``: ``floor(N u_j)``."""
+    z = splitmix64(base + np.uint64(j + 1) * _GOLDEN)
+    return min(np.int64(np.float64(z >> _S11) * _INV53 * N), N - 1)
+
+
 @njit(parallel=True, cache=True, error_model="numpy", fastmath=_FAST)
-def bootstrap_means(a, b, use_b, key, out_a, out_b):
-    """Means of ``a`` (and of ``b`` when ``use_b``) over resamples with replacement of the N data
-    points: resample r draws its N indices from the counter stream of ``point_base(key, r)``
-    (index j: ``floor(N u_j)``), so the result does not depend on the thread count.  No index
-    array is materialised (the numpy version held up to 1e6 indices and took 10x longer)."""
+def bootstrap_moments(a, b, use_b, key, out):
+    """Moments of resamples with replacement of the N data points (the nonparametric bootstrap).
+
+    Resample r draws its N indices from the counter stream of ``point_base(key, r)`` (index j:
+    ``floor(N u_j)``), so the result does not depend on the thread count; no index array is
+    materialised.  ``out[r]`` receives the means over the resample of ``a``, ``a^2`` and, when
+    ``use_b``, of ``b``, ``b^2``, ``a b`` (columns 0-4; ``out`` has 2 or 5 columns).  The caller
+    centres ``a`` and ``b`` (the second moments are then free of cancellation)."""
     N = a.shape[0]
-    for r in prange(out_a.shape[0]):
+    for r in prange(out.shape[0]):
         base = point_base(key, r)
         sa = 0.0
+        saa = 0.0
         sb = 0.0
+        sbb = 0.0
+        sab = 0.0
         for j in range(N):
-            z = splitmix64(base + np.uint64(j + 1) * _GOLDEN)
-            idx = min(np.int64(np.float64(z >> _S11) * _INV53 * N), N - 1)
-            sa += a[idx]
+            idx = _resample_index(base, j, N)
+            x = a[idx]
+            sa += x
+            saa += x * x
             if use_b:
-                sb += b[idx]
-        out_a[r] = sa / N
-        out_b[r] = sb / N
+                y = b[idx]
+                sb += y
+                sbb += y * y
+                sab += x * y
+        out[r, 0] = sa / N
+        out[r, 1] = saa / N
+        if use_b:
+            out[r, 2] = sb / N
+            out[r, 3] = sbb / N
+            out[r, 4] = sab / N
+
+
+@njit(parallel=True, cache=True, error_model="numpy", fastmath=_FAST)
+def bootstrap_tail_moments(body, n_draws, threshold, xi, sigma, p_tail, center, key, out):
+    """Moments of resamples from a body-plus-Pareto-tail distribution (a semiparametric bootstrap);
+    resample r has its own tail parameters ``xi[r]``, ``sigma[r]`` and centre ``center[r]``.
+
+    Resample r reads the counter stream of ``point_base(key, r)``: uniform ``v_j`` (j < n_draws)
+    makes draw j a tail draw when ``v_j < p_tail`` and otherwise the body value of index
+    ``floor(n_body (v_j - p_tail) / (1 - p_tail))``; the T tail draws are ``threshold`` plus
+    generalized Pareto excesses with shape ``xi[r]`` and scale ``sigma[r]`` by the inverse CDF at
+    the uniforms ``w_k = v_{n_draws + k}`` (k < T): ``sigma ((1 - w)^(-xi) - 1) / xi``
+    (``-sigma log(1 - w)`` for xi = 0).  (Body draws first, branch-free, then the few tail draws:
+    only they need transcendental functions.)  ``out[r]`` receives the means of ``x - center[r]``
+    and ``(x - center[r])^2``."""
+    nb = body.shape[0]
+    body_scale = nb / (1.0 - p_tail)
+    for r in prange(out.shape[0]):
+        base = point_base(key, r)
+        xr = xi[r]
+        sr = sigma[r]
+        cr = center[r]
+        s1 = 0.0
+        s2 = 0.0
+        nt = 0
+        for j in range(n_draws):
+            z = splitmix64(base + np.uint64(j + 1) * _GOLDEN)
+            v = np.float64(z >> _S11) * _INV53
+            keep = np.float64(v >= p_tail)  # 0 for a tail draw (arithmetic select: vectorises)
+            idx = min(np.int64(max(v - p_tail, 0.0) * body_scale), nb - 1)
+            d = (body[idx] - cr) * keep
+            s1 += d
+            s2 += d * d
+            nt += 1 - np.int64(keep)
+        for k in range(nt):
+            z = splitmix64(base + np.uint64(n_draws + k + 1) * _GOLDEN)
+            one_minus_w = 1.0 - np.float64(z >> _S11) * _INV53  # in (0, 1]
+            if xr != 0.0:
+                d = threshold + sr * (one_minus_w ** (-xr) - 1.0) / xr - cr
+            else:
+                d = threshold - sr * np.log(one_minus_w) - cr
+            s1 += d
+            s2 += d * d
+        out[r, 0] = s1 / n_draws
+        out[r, 1] = s2 / n_draws
 
 
 # ----- fused path ---------------------------------------------------------------------------------
@@ -637,15 +706,19 @@ def call_model(model, x, out):
 
 @njit(error_model="numpy", fastmath=_FAST)
 def _scaled_norm(v):
-    """Euclidean norm of a vector without overflow or underflow of the squares (scaled by max|v|)."""
+    """Euclidean norm of a vector without overflow or underflow of the squares (scaled by max|v|).
+    A subnormal max is first scaled by the exact power 2^600: fastmath's ``arcp`` turns ``v / big``
+    into ``v * (1 / big)``, and ``1 / big`` overflows for a subnormal ``big``."""
     big = 0.0
     for a in range(v.size):
         big = max(big, abs(v[a]))
     if big == 0.0 or not np.isfinite(big):
         return big
+    pre = 1.0 if big >= _TINY else _TWO600
+    inv = 1.0 / (big * pre)
     acc = 0.0
     for a in range(v.size):
-        t = v[a] / big
+        t = (v[a] * pre) * inv
         acc += t * t
     return big * np.sqrt(acc)
 

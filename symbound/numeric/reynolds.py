@@ -22,7 +22,7 @@ from ..groups._base import TransformationSetBase
 from . import kernels as K
 from ._checks import as_float_array, check_group_matches, check_rng_seed
 from .group_samples import group_spec, seed_key
-from .orbit import DEFAULT_BATCH_SIZE, _Model, _perm_m, _rho_matrices, _rho_mode
+from ._orbit_engine import DEFAULT_BATCH_SIZE, _Model, _perm_m, _rho_matrices, _rho_mode
 
 __all__ = ["SymmetrizedModel", "symmetrize"]
 

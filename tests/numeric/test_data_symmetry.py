@@ -1,13 +1,15 @@
 """Data equivariance error (THEORY.md §3): matching within a radius, bias bound, MMD test."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 
 from symbound.errors import InvalidTypeError, InvalidValueError
 from symbound.groups import SO, Cyclic, Symmetric
-from symbound.numeric.data_symmetry import DataEquivarianceError, data_equivariance_error
+from symbound.numeric.data_symmetry import (DataEquivarianceError, DataEquivarianceEstimate,
+                                            data_equivariance_error)
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +22,7 @@ def circles():
 def test_exactly_invariant_target_is_zero_within_bias(circles):
     y = np.linalg.norm(circles, axis=1)
     res = data_equivariance_error(circles, y, SO(2), radius=0.02, lipschitz=1.0, seed=0)
-    assert isinstance(res, DataEquivarianceError)
+    assert isinstance(res, DataEquivarianceEstimate) and DataEquivarianceError is DataEquivarianceEstimate
     assert res.coverage == 1.0 and res.n_pairs == circles.shape[0] * 64
     assert res.bias_bound == pytest.approx(0.02)
     assert res.value <= res.bias_bound and res.value < 1e-12  # y is exactly invariant on the sample
@@ -96,10 +98,12 @@ def test_equivariant_target_with_rho_same_and_callable():
 def test_mmd_detects_asymmetric_distribution_not_symmetric_one():
     rng = np.random.default_rng(4)
     quadrant = rng.uniform(0, 1, (400, 2))  # all mass in one quadrant: far from C_4-invariant
-    res = data_equivariance_error(quadrant, quadrant[:, 0], Cyclic(4), radius=0.05, seed=0)
+    res = data_equivariance_error(quadrant, quadrant[:, 0], Cyclic(4), radius=0.05, seed=0,
+                                  min_coverage=0.0)  # the MMD is under test here
     assert res.mmd_pvalue < 0.01 and res.mmd > 0.3
     gauss = rng.normal(size=(400, 2))  # isotropic: C_4-invariant
-    res = data_equivariance_error(gauss, gauss[:, 0], Cyclic(4), radius=0.05, seed=0)
+    res = data_equivariance_error(gauss, gauss[:, 0], Cyclic(4), radius=0.05, seed=0,
+                                  min_coverage=0.0)
     assert res.mmd_pvalue > 0.05
 
 
@@ -115,11 +119,13 @@ def test_mmd_bandwidth_and_subsample_and_repr(circles):
 def test_coverage_and_no_match():
     rng = np.random.default_rng(5)
     X = rng.uniform(0, 1, (200, 2))
-    res = data_equivariance_error(X, X[:, 0], Cyclic(4), radius=0.05, seed=0)
+    with pytest.warns(UserWarning, match="found a data point"):
+        res = data_equivariance_error(X, X[:, 0], Cyclic(4), radius=0.05, seed=0)
     assert 0 < res.coverage < 1 and res.n_matched < res.n_pairs
     assert any("dropped" in n for n in res.notes)
     far = np.array([[1.0, 0.0], [3.0, 0.0]])  # C_4 images of these are not near any data point
-    res = data_equivariance_error(far, far[:, 0], Cyclic(4), radius=0.1, seed=0)
+    with pytest.warns(UserWarning, match="only 25.0%"):
+        res = data_equivariance_error(far, far[:, 0], Cyclic(4), radius=0.1, seed=0)
     # identity is one of the 4 elements: exactly 1/4 of the pairs match
     assert res.coverage == 0.25
 
@@ -128,8 +134,9 @@ def test_seed_reproducible_and_permutation_group():
     rng = np.random.default_rng(6)
     X = rng.normal(size=(150, 3, 2))
     y = X.sum(axis=(1, 2))  # permutation invariant
-    a = data_equivariance_error(X, y, Symmetric(3), radius=0.1, seed=3, progress=True)
-    b = data_equivariance_error(X, y, Symmetric(3), radius=0.1, seed=3)
+    a = data_equivariance_error(X, y, Symmetric(3), radius=0.1, seed=3, progress=True,
+                                min_coverage=0.0)
+    b = data_equivariance_error(X, y, Symmetric(3), radius=0.1, seed=3, min_coverage=0.0)
     assert a.value == b.value == 0.0 and a.mmd_pvalue == b.mmd_pvalue
     assert a.exhaustive and a.coverage >= 1 / 6  # the identity always matches its own point
 
@@ -164,7 +171,7 @@ def test_mmd_estimates_distance_to_averaged_transform_below_theory_quantity():
     for s in range(5):
         X = atoms[np.random.default_rng(100 + s).integers(0, 3, m)]  # data stream != seed stream
         res = data_equivariance_error(X, X[:, 0], group, radius=1e-9, mmd_bandwidth=sig,
-                                      n_permutations=1, seed=s)
+                                      n_permutations=1, seed=s, min_coverage=0.0)
         assert res.n_mmd_points == m and res.mmd == pytest.approx(math.sqrt(res.mmd2))
         est.append(res.mmd2)
     # sd of one estimate ~0.015 (simulation); of the mean of 5 ~0.007
@@ -207,6 +214,7 @@ def test_single_sample_is_refused_like_equivariance_error():
     (dict(radius=0.1, mmd_bandwidth=0.0), InvalidValueError, "mmd_bandwidth"),
     (dict(radius=0.1, n_permutations=0), InvalidValueError, "n_permutations"),
     (dict(radius=0.1, confidence=1.0), InvalidValueError, "confidence"),
+    (dict(radius=0.1, min_coverage=1.5), InvalidValueError, "min_coverage"),
     (dict(radius=0.1, rho=lambda e: np.ones((2, 3, 3))), InvalidValueError, "rho"),
 ])
 def test_bad_parameters(kwargs, exc, match):
@@ -235,3 +243,80 @@ def test_bad_data():
         data_equivariance_error(X, X[:, 0], "SO2", radius=0.1)
     with pytest.raises(InvalidValueError, match="last axis"):
         data_equivariance_error(X, X[:, 0], SO(2), radius=0.1, rho="same")
+
+
+# ----- coverage (issue #8, item 9) ---------------------------------------------------------------------
+def _t_quantile(prob, df):
+    """Student t quantile from mpmath's incomplete beta (independent of the library's bisection)."""
+    import mpmath
+
+    with mpmath.workdps(30):
+        f = lambda t: 1 - mpmath.betainc(df / 2, 0.5, 0, df / (df + t * t), regularized=True) / 2 - prob
+        return float(mpmath.findroot(f, 2.0))
+
+
+def test_low_coverage_reproduction_ee_zero_at_25_percent_warns():
+    """Issue #8: ee = 0 at 25% coverage without a warning.  Points on the positive x-axis under C_4:
+    only the identity finds a partner (coverage exactly 1/4), every matched error is 0, while
+    y = x_0 is far from invariant.  Now: a UserWarning, coverage_ok False, a note, and the repr."""
+    X = np.stack([np.linspace(0.1, 1.0, 50), np.zeros(50)], 1)
+    with pytest.warns(UserWarning, match="only 25.0% of the"):
+        res = data_equivariance_error(X, X[:, 0], Cyclic(4), radius=0.01, seed=0)
+    assert res.coverage == 0.25 and res.value == 0.0 and not res.coverage_ok
+    assert res.n_points_matched == 50 and res.min_coverage == 0.5
+    assert any("may not represent the orbits" in n for n in res.notes)
+    assert "BELOW 50%" in repr(res)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning at or above the threshold
+        ok = data_equivariance_error(X, X[:, 0], Cyclic(4), radius=0.01, seed=0, min_coverage=0.25)
+    assert ok.coverage_ok
+
+
+def test_so3_point_clouds_low_coverage_interval_from_matched_points():
+    """Issue #8: a tight CI from 0.7% coverage on SO(3) point clouds.  Now the result warns, and
+    its interval is the Student-t interval of the cluster-robust ratio estimator over the points
+    that found a match (degrees of freedom and small-sample factor from their number), recomputed
+    here by brute force: the same group draws, all pairwise distances, the formula by hand."""
+    n, K, r, p = 150, 16, 1.0, 2.0
+    X = np.random.default_rng(1).normal(size=(n, 3, 3))
+    y = X[:, :, 0].sum(1)
+    with pytest.warns(UserWarning, match="found a data point within radius"):
+        res = data_equivariance_error(X, y, SO(3), radius=r, n_group_samples=K, seed=2)
+    rng = np.random.default_rng(2)
+    flat = X.reshape(n, -1)
+    s = np.zeros(n)
+    c = np.zeros(n)
+    for _ in range(K):
+        g = SO(3).sample(n, rng)
+        gx = np.einsum("nij,npj->npi", g, X).reshape(n, -1)
+        d = np.linalg.norm(gx[:, None, :] - flat[None, :, :], axis=2)
+        j = np.argmin(d, axis=1)
+        ok = d[np.arange(n), j] <= r
+        s[ok] += np.abs(y[j[ok]] - y[ok]) ** p
+        c[ok] += 1
+    n_m, n_c = c.sum(), np.count_nonzero(c)
+    m = s.sum() / n_m
+    se = math.sqrt(n_c / (n_c - 1) * np.sum((s - m * c) ** 2) / n_m ** 2)
+    t = _t_quantile(0.975, n_c - 1)
+    assert res.n_matched == n_m and res.n_points_matched == n_c and res.coverage < 0.02
+    assert res.value == pytest.approx(m ** 0.5, rel=1e-9)
+    assert res.ci == pytest.approx((max(m - t * se, 0) ** 0.5, (m + t * se) ** 0.5), rel=1e-9)
+    # the audit's 0.7%: a smaller radius, 16 of 2400 pairs; only self-matches of small rotations,
+    # all errors 0 -- a "tight" interval that the warning now flags
+    with pytest.warns(UserWarning, match=r"only 0\.7% of the"):
+        low = data_equivariance_error(X, y, SO(3), radius=0.8, n_group_samples=K, seed=2)
+    assert low.n_matched == 16 and not low.coverage_ok
+
+
+def test_interval_needs_two_matched_points():
+    """One rotation by 90 degrees: only (1, 0) finds a partner ((0, 1)); one matched point gives an
+    estimate but no standard error or interval."""
+    from symbound.groups import TransformationSet
+
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 3.0]])
+    quarter = TransformationSet([[[0.0, -1.0], [1.0, 0.0]]])
+    with pytest.warns(UserWarning):
+        res = data_equivariance_error(X, X[:, 0], quarter, radius=0.01, seed=0)
+    assert res.n_points_matched == 1 and res.n_matched == 1 and res.value == pytest.approx(1.0)
+    assert math.isnan(res.stderr) and all(math.isnan(v) for v in res.ci)
+    assert any("only one data point" in n for n in res.notes)

@@ -268,25 +268,62 @@ def test_stratified_uniforms_are_shifted_lattice():
     assert np.allclose(np.diff(vals), 0.1)
 
 
-def test_bootstrap_means_match_python_and_thread_count():
-    """Resample r draws index floor(N u_j) from the counter stream of point_base(key, r)."""
+def test_bootstrap_moments_match_python_and_thread_count():
+    """Resample r draws index floor(N u_j) from the counter stream of point_base(key, r); the kernel
+    returns the resample means of a, a^2, b, b^2, a b."""
     import numba
 
     rng = np.random.default_rng(3)
     a, b = rng.normal(size=7), rng.random(7) + 0.5
     key, n_boot = 4242, 6
-    num, den = np.empty(n_boot), np.empty(n_boot)
-    K.bootstrap_means(a, b, True, np.uint64(key), num, den)
+    out = np.empty((n_boot, 5))
+    K.bootstrap_moments(a, b, True, np.uint64(key), out)
     for r in range(n_boot):
         base = py_splitmix(key + (r + 1) * G)
         idx = [min(int((py_splitmix(base + (j + 1) * G) >> 11) / 2.0**53 * 7), 6) for j in range(7)]
-        assert num[r] == pytest.approx(a[idx].mean(), rel=1e-14, abs=1e-15)
-        assert den[r] == pytest.approx(b[idx].mean(), rel=1e-14)
-    one, _ = np.empty(n_boot), np.empty(n_boot)
+        ref = [a[idx].mean(), (a[idx] ** 2).mean(), b[idx].mean(), (b[idx] ** 2).mean(),
+               (a[idx] * b[idx]).mean()]
+        assert out[r] == pytest.approx(ref, rel=1e-13, abs=1e-15)
+    many, one = np.empty((n_boot, 2)), np.empty((n_boot, 2))
+    K.bootstrap_moments(a, a, False, np.uint64(key), many)
     old = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
-        K.bootstrap_means(a, a, False, np.uint64(key), one, _)
+        K.bootstrap_moments(a, a, False, np.uint64(key), one)
     finally:
         numba.set_num_threads(old)
-    assert np.array_equal(one, num)
+    assert np.array_equal(one, many)
+    assert np.allclose(one, out[:, :2], rtol=1e-13, atol=1e-15)
+
+
+def test_bootstrap_tail_moments_match_python():
+    """Resample r: v_j (j < n) of point_base(key, r) picks a tail draw when v_j < p, else
+    body[floor(n_body (v_j - p) / (1 - p))]; the T tail draws are threshold + GPD excesses at
+    w_k = v_{n + k} by the inverse CDF."""
+    rng = np.random.default_rng(5)
+    body = np.sort(rng.random(9))
+    key, n_boot, n = 77, 5, 12
+    for xi in (0.4, 0.0, -0.3):
+        out = np.empty((n_boot, 2))
+        K.bootstrap_tail_moments(body, n, 1.0, np.full(n_boot, xi), np.full(n_boot, 0.7), 0.25,
+                                 np.full(n_boot, 0.3), np.uint64(key), out)
+        for r in range(n_boot):
+            base = py_splitmix(key + (r + 1) * G)
+            u = [(py_splitmix(base + (j + 1) * G) >> 11) / 2.0**53 for j in range(2 * n)]
+            vals = [body[min(int((v - 0.25) / 0.75 * 9), 8)] for v in u[:n] if v >= 0.25]
+            for w in u[n:n + sum(v < 0.25 for v in u[:n])]:
+                vals.append(1.0 + (0.7 * ((1 - w) ** -xi - 1) / xi if xi != 0 else -0.7 * math.log1p(-w)))
+            d = np.array(vals) - 0.3
+            assert out[r] == pytest.approx([d.sum() / n, (d * d).sum() / n], rel=1e-12, abs=1e-14)
+
+
+def test_row_norms_of_subnormal_huge_and_mixed_rows():
+    """The scaled norm against mpmath: rows whose largest entry is subnormal (fastmath's reciprocal
+    of it overflowed to inf), huge, zero, or mixed."""
+    F = np.array([[0.0, 6.6e-309], [3e-310, 4e-310], [3e300, 4e300], [0.0, 0.0], [1e-200, 1.0],
+                  [5e-324, 0.0]])
+    out = np.empty(F.shape[0])
+    K.row_norms(F, out)
+    for i, row in enumerate(F):
+        ref = mpmath.sqrt(sum(mpmath.mpf(float(v)) ** 2 for v in row))
+        assert out[i] == pytest.approx(float(ref), rel=1e-15, abs=0)

@@ -159,7 +159,12 @@ def test_relative_and_quantiles():
 def test_repr_labels_max_as_lower_estimate():
     est = equivariance_error(x0, SO(2), circle(50)[0], seed=0)
     assert est.max_observed_is_lower_estimate is True
-    assert "LOWER ESTIMATE" in repr(est) and "CI" in repr(est)
+    text = repr(est)
+    assert "LOWER ESTIMATE" in text and "CI" in text and "sup_upper_bound()" in text
+    assert est.ci_reliability in text and "normal" in text and "percentile" in text
+    # the reported interval contains the studentized one's lower end and reaches at least its upper
+    assert est.ci[0] == est.ci_studentized[0] and est.ci[1] >= est.ci_studentized[1]
+    assert est.per_point_max.shape == (50,) and est.per_point_max.max() == est.max_observed
 
 
 def test_ci_coverage_repetition_study():
