@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 __all__ = ["main", "build_parser", "EXIT_CODES"]
@@ -36,7 +37,8 @@ _REPORT_HELP = (
     "Compute the report of the problem described by SPEC (a TOML file; without it, the built-in "
     "example, which 'symbound example' prints) and write report.md, report.tex, report.json, PNG "
     "figures and, when pdflatex is installed, report.pdf into the output folder.")
-_EPILOG = "exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items())
+_EPILOG = "exit codes:\n" + "\n".join(
+    textwrap.fill(f"{k:>3}  {v}", 79, subsequent_indent=" " * 5) for k, v in EXIT_CODES.items())
 
 
 def _version() -> str:
@@ -46,11 +48,14 @@ def _version() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser (also used by the docs to print the help)."""
-    parser = argparse.ArgumentParser(prog="symbound", description=_DESCRIPTION, epilog=_EPILOG)
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="symbound", description=textwrap.fill(_DESCRIPTION, 79),
+                                     epilog=_EPILOG, formatter_class=raw)
     parser.add_argument("--version", action="version", version=f"symbound {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{report,example}")
     rep = sub.add_parser("report", help="compute a report (a spec, or the built-in example)",
-                         description=_REPORT_HELP, epilog=_EPILOG)
+                         description=textwrap.fill(_REPORT_HELP, 79), epilog=_EPILOG,
+                         formatter_class=raw)
     rep.add_argument("spec", nargs="?", metavar="SPEC.toml",
                      help="the problem (default: the built-in example)")
     rep.add_argument("--out", default="symbound-report", metavar="DIR",

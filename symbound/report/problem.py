@@ -173,6 +173,7 @@ def import_model(spec: Spec) -> Callable:
     ``sys.path``; the attribute is read with :func:`getattr`.  Nothing is evaluated."""
     text = spec.model["function"]
     module_name, attr = text.split(":")
+    importlib.invalidate_caches()  # a module file written since the last import
     with _on_path(spec.base):
         try:
             module = importlib.import_module(module_name)

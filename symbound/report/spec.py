@@ -101,7 +101,8 @@ _PI = re.compile(r"^\s*(?:(\d+)\s*\*?\s*)?pi\s*(?:/\s*(\d+))?\s*$")
 def _real(low=None, high=None, low_closed=True, high_closed=True):
     """A real number in the given range: TOML int/float, ``"p/q"`` or ``"k*pi/q"``."""
     rng = (("[" if low_closed else "(") + ("-inf" if low is None else _fmt_bound(low)) + ", "
-           + ("inf" if high is None else _fmt_bound(high)) + ("]" if high_closed else ")"))
+           + ("inf" if high is None else _fmt_bound(high))
+           + ("]" if high_closed and high is not None else ")"))
 
     def check(where: str, v: Any):
         if isinstance(v, bool) or not isinstance(v, (int, float, str)):
@@ -205,7 +206,7 @@ def _matrices(where: str, v: Any):
 
 
 #: ``module:attribute`` — dotted module path, one attribute name; nothing else is accepted
-MODEL_PATTERN = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*$")
+MODEL_PATTERN = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*\Z", re.ASCII)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -287,7 +288,7 @@ TABLES: dict[str, tuple[tuple[Field, ...], str]] = {
     ), "the learning problem of the generalization bounds"),
     "data": ((
         Field("path", "string", "a .npy file (inputs) or .npz file, relative to the spec's folder",
-              REQUIRED, _string(re.compile(r".*\.(npy|npz)$", re.I), 'a path ending in ".npy" or ".npz"')),
+              REQUIRED, _string(re.compile(r".*\.(npy|npz)\Z", re.I), 'a path ending in ".npy" or ".npz"')),
         Field("inputs", "string", "name of the inputs array in a .npz file", "x", _string()),
         Field("labels", "string", "name of the labels array in a .npz file (optional)", None,
               _string()),
