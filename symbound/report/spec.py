@@ -44,7 +44,8 @@ import sympy as sp
 
 from ..errors import InvalidValueError
 
-__all__ = ["SpecError", "Spec", "Field", "TABLES", "KINDS", "load_spec", "parse_spec", "parse_text"]
+__all__ = ["SpecError", "Spec", "Field", "TABLES", "KINDS", "load_spec", "parse_spec", "parse_text",
+           "reference_markdown"]
 
 
 class SpecError(InvalidValueError):
@@ -515,3 +516,24 @@ def parse_text(text: str, base: str | Path = ".", source: Path | None = None,
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{name} is not valid TOML: {exc}") from None
     return parse_spec(doc, base=base, source=source)
+
+
+def reference_markdown() -> str:
+    """The spec reference (every table, kind and key with its type, default and meaning) as
+    Markdown, generated from :data:`KINDS` and :data:`TABLES` (the docs include it)."""
+    def table(fields) -> list[str]:
+        rows = ["| key | value | default | meaning |", "|---|---|---|---|"]
+        rows += [f"| `{f.name}` | {f.what} | {f.default_text()} | {f.doc} |" for f in fields]
+        return rows
+
+    out = []
+    for part, title in (("space", "[space]"), ("group", "[[group]]")):
+        out += [f"### `{title}`", "",
+                "`kind` (required) is one of " + ", ".join(f'`"{k}"`' for k in KINDS[part]) + ".",
+                ""]
+        for kind, (fields, doc) in KINDS[part].items():
+            out += [f"#### `kind = \"{kind}\"`", "", doc[0].upper() + doc[1:] + ".", ""]
+            out += (table(fields) if fields else ["No other keys."]) + [""]
+    for name, (fields, doc) in TABLES.items():
+        out += [f"### `[{name}]`", "", doc[0].upper() + doc[1:] + ".", ""] + table(fields) + [""]
+    return "\n".join(out)
