@@ -54,12 +54,9 @@ def probe_table() -> str:
             "|---|---|---|---|---|---|---|"]
     for label, X, S, kw in _pairs():
         Q = sb.quotient(X, S, **kw)
-        if "upper" in Q.available_kinds:
-            up = Q.covering(eps, "upper")
-            value, how = f"{up.kind}: {sp.N(up.expr, 6)}", up.method
-        else:
-            up = Q.covering(eps, "asymptotic")
-            value, how = f"asymptotic: {sp.N(up.expr, 6)}", up.method
+        up = Q.covering(eps, "upper" if "upper" in Q.available_kinds else "asymptotic")
+        number = str(up.expr) if up.expr.is_Integer else f"{float(sp.N(up.expr, 17)):.6g}"
+        value, how = f"{up.kind}: {number}", up.method
         cells = [label, S.name, Q.description, "-" if Q.dim is None else str(Q.dim),
                  ", ".join(Q.available_kinds), value, how]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
