@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "[model] points; at least 10)")
     rep.add_argument("--seed", type=int, metavar="S",
                      help="seed of every random draw (overrides [report] seed)")
+    rep.add_argument("--jobs", type=int, metavar="J",
+                     help="processes computing the bound tables (default: the cores available, "
+                          "at most 2; the results do not depend on it)")
     rep.add_argument("--quiet", action="store_true",
                      help="print nothing but errors (no summary, no progress bars)")
     sub.add_parser("example", help="print the built-in example's spec (TOML)",
@@ -89,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.points is not None and args.points < 10:
         parser.error(f"--points must be an integer >= 10, got {args.points}")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error(f"--jobs must be an integer >= 1, got {args.jobs}")
     if args.seed is not None and args.seed < 0:
         parser.error(f"--seed must be a nonnegative integer, got {args.seed}")
 
@@ -99,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         spec = example_spec() if args.spec is None else load_spec(args.spec)
         write_report(spec, Path(args.out), pdf=not args.no_pdf, points=args.points, seed=args.seed,
-                     quiet=args.quiet)
+                     quiet=args.quiet, jobs=args.jobs)
     except SpecError as exc:
         return _fail(2, str(exc))
     except OutputError as exc:

@@ -21,6 +21,7 @@ from ..errors import InvalidValueError
 from ..seam import SupErrorUpperBound
 from . import figures, sections, writers
 from .document import Figure, Section
+from .parallel import default_jobs, run_tasks
 from .problem import Problem
 from .spec import Spec, parse_text
 
@@ -108,22 +109,48 @@ def _curve_n(ns) -> list[int]:
     return sorted(set(int(round(v)) for v in np.logspace(lo, hi, k)))
 
 
+def _bound_tasks(methods, bounds: dict, names, learning, curve_n) -> list[tuple[tuple, Callable]]:
+    """The independent computations of the bound sections, the longest first: a comparison per
+    (method, n), and the figure's curve of each method."""
+    import symbound as sb
+
+    delta = learning["delta"]
+    tasks = []
+    for method in sorted(methods, key=lambda m: m != "dudley"):  # Dudley's are the longest
+        bs = bounds[method]
+        for n in learning["n"]:
+            tasks.append((("compare", method, n),
+                          lambda bs=bs, n=n: sb.compare(bs, n=n, delta=delta, names=names)))
+        if curve_n:
+            tasks.append((("curves", method, None), lambda bs=bs: {
+                nm: [float(b.evaluate(n=int(k), delta=delta)) for k in curve_n]
+                for nm, b in zip(names, bs)}))
+    return tasks
+
+
 def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Callable[[str], None],
-                   progress: bool) -> list[Section]:
+                   progress: bool, jobs: int = 1) -> list[Section]:
     """The report's sections in order (each a function of :mod:`symbound.report.sections`),
-    drawing the figures into ``out``."""
+    drawing the figures into ``out``; the bound tables are computed in ``jobs`` processes."""
     import symbound as sb
 
     spec, X, sets = problem.spec, problem.space, problem.sets
-    learning = spec.learning
+    learning, methods = spec.learning, spec.learning["method"]
+    names = [label for label, _G in sets]
     step("covering numbers")
     covering = sections.covering_section(X, sets, spec.report["eps"])
     curve_n = _curve_n(learning["n"]) if figures_on else ()
-    bound_secs = [sections.bounds_section(m, X, sets, learning, curve_n, progress=step)
-                  for m in learning["method"]]
-    if figures_on:
-        for sec in bound_secs:
-            m = sec.data["method"]
+    bounds = {m: sections.certified_bounds(m, X, sets, learning) for m in methods}
+    tasks = _bound_tasks(methods, bounds, names, learning, curve_n)
+    results = dict(zip([key for key, _t in tasks],
+                       run_tasks([t for _k, t in tasks], jobs,
+                                 done=lambda i: step(" ".join(map(str, tasks[i][0][:2]))))))
+    bound_secs = []
+    for m in methods:
+        comparisons = [results[("compare", m, n)] for n in learning["n"]]
+        sec = sections.bounds_section(m, bounds[m], names, learning, comparisons, curve_n,
+                                      results.get(("curves", m, None)))
+        if figures_on:
             name = f"bound_vs_n_{m}.png"
             figures.bound_vs_n(out / name, curve_n, sec.data["curves"],
                                loss_bound=float(sp.N(learning["loss_bound"])),
@@ -131,6 +158,10 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
                                marks=learning["n"])
             sec.blocks.append(Figure(name, f"The {m} bound against n, with and without each "
                                            "symmetry (log axes); shaded: vacuous values."))
+        bound_secs.append(sec)
+    known = {(m, r["name"], c.n): r["value"]
+             for m in methods for c in (results[("compare", m, n)] for n in learning["n"])
+             for r in c.rows}
     out_sections = [sections.gains_section(bound_secs), covering, *bound_secs]
 
     est = sup = None
@@ -163,20 +194,25 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
         out_sections.append(sections.data_error_section(res, label, problem.data_path.name))
     if sup is not None:
         step("bounds for the approximately invariant model")
-        out_sections.append(sections.approximate_bound_section(X, problem.model_set, sup, learning))
+        out_sections.append(sections.approximate_bound_section(X, problem.model_set, sup, learning,
+                                                               known))
     return out_sections
 
 
 def _steps(spec: Spec) -> int:
-    n = 1 + 2 * len(spec.learning["method"]) * len(spec.learning["n"])
+    curves = len(spec.learning["method"]) if spec.report["figures"] else 0
+    n = 1 + len(spec.learning["method"]) * len(spec.learning["n"]) + curves
     n += 2 if spec.model is not None else 0
     return n + (1 if spec.data is not None and spec.data["labels"] is not None else 0)
 
 
 def write_report(spec: Spec, out: Path, *, pdf: bool = True, points: int | None = None,
-                 seed: int | None = None, quiet: bool = False,
+                 seed: int | None = None, quiet: bool = False, jobs: int | None = None,
                  echo: Callable[[str], None] = print) -> dict[str, Path]:
     """Compute the report of ``spec`` and write it into ``out``; returns the paths written.
+
+    ``jobs``: processes computing the bound tables (default :func:`~.parallel.default_jobs`; the
+    results do not depend on it).
 
     Raises
     ------
@@ -202,7 +238,8 @@ def write_report(spec: Spec, out: Path, *, pdf: bool = True, points: int | None 
         bar.update(1)
 
     try:
-        secs = build_sections(problem, out, figures_on=figures_on, step=step, progress=not quiet)
+        secs = build_sections(problem, out, figures_on=figures_on, step=step, progress=not quiet,
+                              jobs=default_jobs() if jobs is None else jobs)
     finally:
         bar.close()
     title = spec.report["title"]

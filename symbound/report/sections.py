@@ -19,8 +19,9 @@ import sympy as sp
 
 from ..seam import SupErrorUpperBound
 from .document import Figure, Formula, Inline, Pre, Section, Table, Text
+from .problem import NO_SYMMETRY
 
-__all__ = ["fmt", "covering_section", "bounds_section", "gains_section", "model_error_section",
+__all__ = ["fmt", "certified_bounds", "covering_section", "bounds_section", "gains_section", "model_error_section",
            "data_error_section", "approximate_bound_section", "BOUND_TITLES"]
 
 #: the section title of each bound method
@@ -109,7 +110,7 @@ def _bound_kwargs(method: str, learning: dict) -> dict:
     return kw
 
 
-def certified_bounds(method: str, space, sets, learning: dict, equivariance_error: float = 0):
+def certified_bounds(method: str, space, sets, learning: dict, equivariance_error: float = 0) -> list:
     """The certified bound of ``method`` for each set (``covering="upper"``)."""
     import symbound as sb
 
@@ -143,32 +144,20 @@ def _comparison_data(table) -> list[dict]:
     return [{k: r[k] for k in keys} for r in table.rows]
 
 
-def bounds_section(method: str, space, sets: Sequence[tuple[str, Any]], learning: dict,
-                   curve_n: Sequence[int] = (), progress: Callable[[str], None] | None = None
-                   ) -> Section:
-    """The certified bound of ``method`` for each set, compared at each sample size of
-    ``learning["n"]`` (values, ratios, effective-sample-size multipliers, rates), and the bounds on
-    the grid ``curve_n`` for the figure (``data["curves"]``)."""
-    import symbound as sb
-
-    bounds = certified_bounds(method, space, sets, learning)
-    names = [label for label, _G in sets]
+def bounds_section(method: str, bounds: Sequence, names: Sequence[str], learning: dict,
+                   comparisons: Sequence, curve_n: Sequence[int] = (),
+                   curves: dict | None = None) -> Section:
+    """The certified bound of ``method`` for each set (``bounds``, named ``names``, the baseline
+    first), its comparisons at the sample sizes of ``learning["n"]`` (from
+    :func:`symbound.compare`: values, ratios, effective-sample-size multipliers, rates) and, for the
+    figure, its values on the grid ``curve_n`` (``curves[name]``)."""
     delta = learning["delta"]
-    tables, data = [], []
-    for n in learning["n"]:
-        if progress:
-            progress(f"{method} bound, comparison at n = {n}")
-        t = sb.compare(bounds, n=n, delta=delta, names=names)
-        tables.append(_comparison_table(t, f"{method} bound at n = {n}, delta = {delta}"))
-        data.append({"n": n, "delta": delta, "rows": _comparison_data(t)})
-    curves = {}
-    if curve_n:
-        if progress:
-            progress(f"{method} bound on {len(curve_n)} sample sizes (figure)")
-        for label, b in zip(names, bounds):
-            curves[label] = [float(b.evaluate(n=int(n), delta=delta)) for n in curve_n]
+    tables = [_comparison_table(t, f"{method} bound at n = {t.n}, delta = {delta}")
+              for t in comparisons]
+    data = [{"n": t.n, "delta": delta, "rows": _comparison_data(t)} for t in comparisons]
+    curves = curves or {}
     M = learning["loss_bound"]
-    first = next((i for i, (_l, G) in enumerate(sets) if G is not None), 0)
+    first = 1 if len(bounds) > 1 else 0
     blocks = [
         Text(f"Lipschitz constant L = {fmt(learning['lipschitz'])}, loss Lipschitz constant "
              f"L_l = {fmt(learning['loss_lipschitz'])}, loss in [0, {fmt(M)}]"
@@ -305,14 +294,22 @@ def data_error_section(res, set_name: str, source: str) -> Section:
 # the seam: a sup error enters a bound
 # ------------------------------------------------------------------------------------------------
 
+def _value(bound, key, known: dict | None, n: int, delta: float) -> float:
+    if known is not None and key in known:
+        return float(known[key])
+    return float(bound.evaluate(n=n, delta=delta))
+
+
 def approximate_bound_section(space, named_set: tuple[str, Any], sup: SupErrorUpperBound,
-                              learning: dict) -> Section:
+                              learning: dict, known: dict | None = None) -> Section:
     """Bounds for a model whose sup equivariance error is at most ``sup.value`` (THEORY §4 with
     eta > 0), beside the bounds without symmetry and for exactly invariant models.
 
     The sup error enters only as a :class:`~symbound.seam.SupErrorUpperBound`; when it holds with
     probability ``sup.confidence < 1``, the bounds are evaluated at ``delta - (1 - confidence)`` so
-    that everything holds together with probability ``1 - delta`` (union bound)."""
+    that everything holds together with probability ``1 - delta`` (union bound).  ``known`` maps
+    ``(method, set name, n)`` to values of the exactly invariant and plain bounds at
+    ``learning["delta"]`` already computed (the bound sections'), used when the deltas agree."""
     from ..errors import InvalidValueError
 
     if sup.quantity != "model":
@@ -333,7 +330,9 @@ def approximate_bound_section(space, named_set: tuple[str, Any], sup: SupErrorUp
         (approx,) = certified_bounds(method, space, [(label, G)], learning, equivariance_error=eta)
         rows, vals = [], []
         for n in learning["n"]:
-            v = [float(b.evaluate(n=n, delta=delta_b)) for b in (plain, approx, exact)]
+            v = [_value(b, (method, nm, n), known if delta_b == float(sp.N(delta)) else None,
+                        n, delta_b)
+                 for b, nm in ((plain, NO_SYMMETRY), (approx, None), (exact, label))]
             rows.append((str(n), *map(fmt, v)))
             vals.append({"n": n, "no_symmetry": v[0], "approximately_invariant": v[1],
                          "exactly_invariant": v[2]})

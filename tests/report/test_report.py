@@ -268,3 +268,13 @@ def test_exit_codes_are_documented_in_the_help(capsys):
     assert "`" not in text
     for code, meaning in EXIT_CODES.items():
         assert re.search(rf"^ *{code}  {re.escape(meaning.split()[0])}", text, flags=re.M), code
+
+
+def test_results_do_not_depend_on_the_number_of_jobs(tmp_path):
+    spec = tmp_path / "s.toml"
+    spec.write_text(SMALL.replace("n = [1000]", "n = [1000, 100000]"))
+    for j in (1, 2):
+        assert main(["report", str(spec), "--out", str(tmp_path / f"j{j}"), "--quiet", "--no-pdf",
+                     "--jobs", str(j)]) == 0
+    assert (tmp_path / "j1" / "report.json").read_text() == (tmp_path / "j2" / "report.json").read_text()
+    assert (tmp_path / "j1" / "report.md").read_text() == (tmp_path / "j2" / "report.md").read_text()
