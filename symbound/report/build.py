@@ -121,11 +121,20 @@ def _bound_tasks(methods, bounds: dict, names, learning, curve_n) -> list[tuple[
         for n in learning["n"]:
             tasks.append((("compare", method, n),
                           lambda bs=bs, n=n: sb.compare(bs, n=n, delta=delta, names=names)))
-        if curve_n:
+        extra = [k for k in curve_n if k not in learning["n"]]  # the tables give the others
+        if extra:
             tasks.append((("curves", method, None), lambda bs=bs: {
-                nm: [float(b.evaluate(n=int(k), delta=delta)) for k in curve_n]
+                nm: dict(zip(extra, (float(b.evaluate(n=k, delta=delta)) for k in extra)))
                 for nm, b in zip(names, bs)}))
     return tasks
+
+
+def _curves(names, curve_n, comparisons, computed: dict | None) -> dict[str, list[float]]:
+    """The figure's curve of each bound on ``curve_n``: the tables' values where they have them."""
+    table = {(r["name"], c.n): float(r["value"]) for c in comparisons for r in c.rows}
+    computed = computed or {}
+    return {nm: [table[(nm, k)] if (nm, k) in table else computed[nm][k] for k in curve_n]
+            for nm in names}
 
 
 def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Callable[[str], None],
@@ -148,8 +157,9 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
     bound_secs = []
     for m in methods:
         comparisons = [results[("compare", m, n)] for n in learning["n"]]
-        sec = sections.bounds_section(m, bounds[m], names, learning, comparisons, curve_n,
-                                      results.get(("curves", m, None)))
+        curves = (_curves(names, curve_n, comparisons, results.get(("curves", m, None)))
+                  if curve_n else None)
+        sec = sections.bounds_section(m, bounds[m], names, learning, comparisons, curve_n, curves)
         if figures_on:
             name = f"bound_vs_n_{m}.png"
             figures.bound_vs_n(out / name, curve_n, sec.data["curves"],
@@ -202,7 +212,8 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
 def _steps(spec: Spec) -> int:
     curves = len(spec.learning["method"]) if spec.report["figures"] else 0
     n = 1 + len(spec.learning["method"]) * len(spec.learning["n"]) + curves
-    n += 2 if spec.model is not None else 0
+    if spec.model is not None:
+        n += 1 + (spec.model["sup_error"] is not None)
     return n + (1 if spec.data is not None and spec.data["labels"] is not None else 0)
 
 

@@ -278,3 +278,13 @@ def test_results_do_not_depend_on_the_number_of_jobs(tmp_path):
                      "--jobs", str(j)]) == 0
     assert (tmp_path / "j1" / "report.json").read_text() == (tmp_path / "j2" / "report.json").read_text()
     assert (tmp_path / "j1" / "report.md").read_text() == (tmp_path / "j2" / "report.md").read_text()
+
+
+def test_failing_pdflatex_is_exit_5_with_the_other_files_written(tmp_path, capsys, monkeypatch):
+    spec = tmp_path / "s.toml"
+    spec.write_text(SMALL)
+    monkeypatch.setattr(shutil, "which", lambda name: "/bin/false")  # a "pdflatex" that fails
+    code, err = _run(["report", str(spec), "--out", str(tmp_path / "o"), "--quiet"], capsys)
+    assert code == 5 and "pdflatex failed" in _one_line(err)
+    for name in ("report.md", "report.tex", "report.json", "report.log"):
+        assert (tmp_path / "o" / name).exists()
