@@ -29,7 +29,7 @@ __all__ = ["OutputError", "example_spec_text", "example_spec", "describe_space",
            "build_sections", "write_report"]
 
 #: sample sizes per decade of the bound-against-n figure
-CURVE_POINTS_PER_DECADE = 2
+CURVE_POINTS_PER_DECADE = 1
 
 
 class OutputError(OSError):
