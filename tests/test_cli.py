@@ -1,41 +1,59 @@
-"""The `symbound report` command, end to end on the built-in example."""
+"""The `symbound` command line: arguments, --version, `symbound example`, entry points.  The report
+itself is tested end to end in tests/report/test_report.py."""
 
 import shutil
 import subprocess
 import sys
+import tomllib
 
+import numpy as np
 import pytest
 
-from symbound.cli import BREAKING, example_model, main
+import symbound
+from symbound.cli import main
+from symbound.report import example_spec, parse_text
+from symbound.report.example import BREAKING, model
 
 
 def test_example_model_sup_error_closed_form():
-    import numpy as np
-
     # |f(gx) - f(x)| = BREAKING |x| |cos(a+t) - cos a|, maximal (2 BREAKING) at |x|=1, a=0, t=pi
     x = np.array([[1.0, 0.0]])
     gx = np.array([[-1.0, 0.0]])
-    assert abs(example_model(gx) - example_model(x))[0] == pytest.approx(2 * BREAKING)
+    assert abs(model(gx) - model(x))[0] == pytest.approx(2 * BREAKING)
 
 
-def test_report_writes_markdown_and_latex(tmp_path, capsys):
-    assert main(["report", "--out", str(tmp_path), "--no-pdf", "--points", "400"]) == 0
-    md = (tmp_path / "report.md").read_text()
-    tex = (tmp_path / "report.tex").read_text()
-    for heading in ("## 1. Covering numbers", "## 2. Generalization bounds", "## 3. Equivariance error"):
-        assert heading in md
-    # SO(2) on the annulus 1/2 <= r <= 1 at eps = 0.05: ceil(0.5 / 0.1) = 5 by hand, exact
-    assert "| SO(2) | 0.05 | 5 | 5 |" in md
-    assert "LOWER ESTIMATE of the sup error" in md
-    assert tex.startswith(r"\documentclass") and r"\end{document}" in tex
-    assert "wrote markdown" in capsys.readouterr().out
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"symbound {symbound.__version__}"
 
 
-def test_report_rejects_bad_arguments(tmp_path):
-    with pytest.raises(SystemExit):
-        main(["report", "--out", str(tmp_path), "--points", "3"])
-    with pytest.raises(SystemExit):
-        main(["frobnicate"])
+def test_example_prints_the_builtin_spec(capsys):
+    assert main(["example"]) == 0
+    text = capsys.readouterr().out
+    tomllib.loads(text)
+    assert parse_text(text).groups == example_spec().groups
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "--points", "3"], ["report", "--seed", "-1"], ["report", "--points", "x"],
+    ["frobnicate"], [], ["report", "a.toml", "b.toml"],
+])
+def test_bad_arguments_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("symbound")
+
+
+def test_help_has_no_rst_markup(capsys):
+    for argv in (["--help"], ["report", "--help"], ["example", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        text = capsys.readouterr().out
+        assert "`" not in text and ":func:" not in text and "::" not in text
 
 
 @pytest.mark.skipif(shutil.which("symbound") is None, reason="console script not installed")
