@@ -316,6 +316,8 @@ class GeneralizationBound(Bound):
 
     def _structural_rate(self):
         eta = _spec_value(self.spec, "equivariance_error")
+        if self.method == "partition" and self.info.get("radii"):
+            return self._sample_rate(eta)
         if self.method == "partition":
             branches = self.info["branches"]
             br = branches[-1] if (len(branches) == 2 and eta != 0) else branches[0]
@@ -335,6 +337,25 @@ class GeneralizationBound(Bound):
             return sp.Integer(0), None, None, how
         r, lp = _dudley_rate(d)
         return sp.Integer(0), r, lp, how
+
+    def _sample_rate(self, eta):
+        """Partition bound through a covering of the sample: the covering model is bounded and
+        the grid is the nets' radii, so the optimum tends to the smallest radius r_min: limit
+        ``2 L_l (L r_min + eta)`` (the plain branch's ``2 L_l L r_min`` when it wins), rate 1/2."""
+        branches = self.info["branches"]
+        L = _spec_value(self.spec, "lipschitz") + (1 if self.spec.get("output_space") else 0)
+        Ll = _spec_value(self.spec, "loss_lipschitz")
+        r_min = min(self.info["radii"])
+        lims = [2 * Ll * (L * r_min + (br["limit"] / (2 * Ll) if br["label"] != "plain" else 0))
+                for br in branches]
+        lim = lims[-1] if (len(lims) == 2 and eta != 0) else lims[0]
+        reading = branches[0]["cover"].reading
+        extra = ("" if reading is None else
+                 f"; the nets' reading d0 = {float(reading[1]):.4g} (an estimate of the sample's "
+                 "covering dimension) would give n^(-1/(d0+2)) if N ~ V0 r^-d0 held at every scale")
+        how = ("covering model of the sample: bounded, and eps is chosen among the nets' radii, so "
+               "the optimum tends to the smallest radius" + extra)
+        return lim, sp.Rational(-1, 2), sp.Integer(0), how
 
     def _numeric_rate(self, sym, lim, how) -> Asymptotics:
         others = (self.free_symbols | set(lim.free_symbols)) - {sym, self.resolution}
@@ -684,7 +705,7 @@ def _partition_bound(spec, group, cover, plain, ycover, L, Ll, M, eta, n, delta,
         argmin_method=("minimiser of the surrogate A eps + D eps^(-d0/2), sqrt(a+b) <= sqrt(a) + "
                        "sqrt(b); the bound is evaluated exactly there"),
         method="partition", power_law=pl,
-        search_interval=(1e-12, float(sp.N(r1)) if r1 is not None else 1e3),
+        search_interval=(1e-12, 2 * float(sp.N(r1)) if r1 is not None else 1e3),
         symbolic_rate=True, info=info)
 
 

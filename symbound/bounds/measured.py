@@ -99,9 +99,13 @@ def refuse_estimate(name: str, value: Any) -> None:
     v = getattr(value, "value", None)
     if isinstance(v, (int, float)) and math.isfinite(float(v)):
         p = getattr(value, "p", None)
+        if isinstance(p, float) and p.is_integer():
+            p = int(p)
         shown = f" (ee_{p} = {float(v):.4g})" if p is not None else f" (value {float(v):.4g})"
+    cls = type(value).__name__
+    article = "an" if cls[:1].lower() in "aeiou" else "a"
     raise InvalidTypeError(
-        f"{name}: a {type(value).__name__} is {what}{shown}, not an upper bound of the sup error "
+        f"{name}: {article} {cls} is {what}{shown}, not an upper bound of the sup error "
         "the bound needs.\nConvert it: est.sup_upper_bound(...) or sb.certified_sup_error(...) "
         "returns a SupErrorUpperBound.")
 
