@@ -12,7 +12,6 @@ optimise its free resolution, its leading rate in n, and its LaTeX.
 from __future__ import annotations
 
 import contextlib
-import math
 import signal
 import threading
 from dataclasses import dataclass, field, replace
@@ -276,6 +275,10 @@ class Bound:
             _check_known_domain(sym, v)
             out[sym] = v
             if rec is not None:
+                if sym not in syms:
+                    raise InvalidValueError(
+                        f"{sym.name} is not a free symbol of this bound (its value is fixed): the "
+                        "measured value would be recorded without entering the bound")
                 records.append(rec)
         return out, records
 
@@ -366,7 +369,19 @@ class Bound:
 
         From SymPy's ``limit`` on the expression when the resolution is not free (in a time
         budget), else from the hand-derived ``known_rate`` (limit 0).  Raises a clear error when
-        neither is available, never returns a silent 0."""
+        neither is available, never returns a silent 0.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> from symbound.symbols import symbols
+        >>> n, eta = symbols("n", "eta")
+        >>> a = Bound(2 * eta + 1 / n ** sp.Rational(1, 3)).asymptotics("n")
+        >>> print(a)
+        2*eta + O(n^(-1/3))
+        >>> a.exponent
+        -1/3
+        """
         sym = self._growing_symbol(var)
         f = self.formula()
         if self.resolution is None or self.resolution not in f.free_symbols:

@@ -69,6 +69,14 @@ class _Cover:
     n_points: int | None = None  # size of the sample (empirical covers)
 
 
+def _paper(xs: sp.Symbol, group) -> Callable[[sp.Expr], sp.Expr]:
+    """r -> the unevaluated ``N_S(X, r)`` (``N(X, r)`` without a set)."""
+    if group is None:
+        return lambda r: CoveringNumber(xs, r)
+    gs = space_symbol(group.name, group.latex())
+    return lambda r: QuotientCoveringNumber(xs, gs, r)
+
+
 def _quotient_of(space, group):
     if group is None:
         return space
@@ -123,14 +131,8 @@ def make_cover(space, group, covering: str, power_law, *, name: str = "X") -> _C
 def _make_cover_cached(space, group, covering, power_law, name) -> _Cover:
     xs = space_symbol(space.name if space is not None else name,
                       space.latex() if space is not None else name)
-    if group is not None:
-        gs = space_symbol(group.name, group.latex())
-
-        def paper(r):
-            return QuotientCoveringNumber(xs, gs, r)
-    else:
-        def paper(r):
-            return CoveringNumber(xs, r)
+    paper = _paper(xs, group)
+    gs = space_symbol(group.name, group.latex()) if group is not None else None
 
     if power_law is not None:
         v0, d0 = power_law
@@ -346,16 +348,7 @@ def empirical_cover(value, group, *, plain: bool = False) -> _Cover:
     for rj, cj in sorted(zip(radii, counts), key=lambda t: t[0]):
         best = min(best, int(cj))
         steps.append((rj, best))
-    xs = space_symbol("sample" if net_group is None or plain else "sample",
-                      r"\hat{X}_n")
-    if net_group is not None and not plain:
-        gs = space_symbol(net_group.name, net_group.latex())
-
-        def paper(r):
-            return QuotientCoveringNumber(xs, gs, r)
-    else:
-        def paper(r):
-            return CoveringNumber(xs, r)
+    paper = _paper(space_symbol("sample", r"\hat{X}_n"), None if plain else net_group)
 
     def formula(r):
         pieces = [(sp.Integer(c), r >= rj) for rj, c in reversed(steps)]
