@@ -129,22 +129,14 @@ class GroupOrder(_Positive):
 
 class BranchMin(sp.Function):
     r"""``min(b_1, ..., b_k)`` of several bounds of one quantity (e.g. the bound through ``N_S`` and
-    the plain bound, THEORY §5), kept unevaluated until every argument is a number.
+    the plain bound, THEORY §5), kept unevaluated.
 
     SymPy's ``Min`` compares its symbolic arguments each time an expression containing it is
     rebuilt (about 40 ms per substitution for two partition bounds); a bound only needs the
-    minimum of numbers.  Prints as ``\min``; evaluates numerically, and through ``lambdify``, as the
-    smallest argument."""
+    minimum of numbers.  Prints as ``\min``; evaluates numerically (``evalf``, ``sympy.N``) and
+    through ``lambdify`` as the smallest argument."""
 
     is_real = True
-
-    @classmethod
-    def eval(cls, *args):
-        if len(args) == 1:
-            return args[0]
-        if all(a.is_Number for a in args):
-            return min(args)
-        return None
 
     def _eval_evalf(self, prec):
         vals = [a.evalf(prec) for a in self.args]

@@ -77,13 +77,6 @@ def _resolve_symbol(expr_symbols, key) -> sp.Symbol:
     )
 
 
-def _to_sympy_value(name: str, value) -> sp.Expr:
-    """The exact SymPy value of a user value (floats as their exact binary rationals); measured
-    estimates are refused here (a SupErrorUpperBound is accepted only by :meth:`Bound.subs` for an
-    equivariance-error symbol, where it is recorded)."""
-    return convert_value(name, value, name)[0]
-
-
 def _check_known_domain(sym: sp.Symbol, value: sp.Expr) -> None:
     """Domain checks for the canonical symbols (delta in (0,1), n >= 1, positives > 0, ...)."""
     if value.free_symbols:
