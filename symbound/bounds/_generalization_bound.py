@@ -45,7 +45,8 @@ class GeneralizationBound(Bound):
     ----------------
     argmin : closed-form minimiser of the resolution (eps or alpha) in the symbols of the bound
         (power-law coverings), also after the bound was optimised at construction; ``None``
-        otherwise (:meth:`optimize` then searches numerically).
+        otherwise: no closed form (:meth:`optimize` then searches numerically), or two branches
+        with one resolution each (``optimize().details["branches"]``).
     argmin_method : how ``argmin`` was derived.
     method : "partition" or "dudley".
     power_law : ``(V0, d0)`` of the covering number used by the closed forms, or None.
