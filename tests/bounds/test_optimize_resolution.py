@@ -164,3 +164,21 @@ def test_generic_bound_with_ceiling_finds_left_end():
     assert opt.argmin == pytest.approx(0.1, rel=1e-15)
     scan = min(x + math.ceil(1 / x) / 100 for x in (0.01 + 0.99 * i / 100000 for i in range(100001)))
     assert opt.value <= scan + 1e-15
+
+
+def test_very_fine_saw_tooth_uses_a_dense_scan_and_nearby_breakpoints():
+    # n = 1e30: eps* ~ 1e-7, ceil(1/(2 eps)) ~ 1e7 pieces; the scan + nearby breakpoints must be
+    # within one tooth (relative 1e-6) of the left-end envelope, evaluated here by hand
+    b = generalization_bound(Cube(2, 1), grid_size=1, resolution="expose", **KW)
+    n = 10**30
+    opt = b.optimize(n=n, delta=DELTA)
+    assert "dense scan" in opt.method
+
+    def left_end(k):  # eps = 1/(2k): N = k^2
+        return 2 / (2 * k) + math.sqrt((2 * 2 * k * k * math.log(2) + 2 * math.log(1 / DELTA)) / n)
+
+    # the envelope over k is unimodal: its minimum by a scan of k around the stationary point
+    k0 = round((n / (4 * math.log(2))) ** 0.25)  # d/dk [1/k + 2 k sqrt(ln2 / n)] = 0
+    best = min(left_end(k) for k in range(max(1, k0 - 5000), k0 + 5000))
+    assert opt.value <= best * (1 + 1e-6)
+    assert opt.value == pytest.approx(b.evaluate(n=n, delta=DELTA, eps=opt.argmin), rel=1e-15)
