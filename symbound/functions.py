@@ -27,8 +27,13 @@ __all__ = [
     "EquivarianceError",
     "SupEquivarianceError",
     "GroupOrder",
+    "BranchMin",
     "space_symbol",
     "latex_of",
+    "exact_number",
+    "exact_floats",
+    "display_expr",
+    "xreplace_numbers",
 ]
 
 _SPACE_LATEX: dict[sp.Symbol, str] = {}
@@ -122,6 +127,96 @@ class GroupOrder(_Positive):
         return rf"\left|{printer._print(self.args[0])}\right|"
 
 
+class BranchMin(sp.Function):
+    r"""``min(b_1, ..., b_k)`` of several bounds of one quantity (e.g. the bound through ``N_S`` and
+    the plain bound, THEORY §5), kept unevaluated.
+
+    SymPy's ``Min`` compares its symbolic arguments each time an expression containing it is
+    rebuilt (about 40 ms per substitution for two partition bounds); a bound only needs the
+    minimum of numbers.  Prints as ``\min``; evaluates numerically (``evalf``, ``sympy.N``) and
+    through ``lambdify`` as the smallest argument."""
+
+    is_real = True
+
+    def _eval_evalf(self, prec):
+        vals = [a.evalf(prec) for a in self.args]
+        if all(v.is_Number for v in vals):
+            return min(vals)
+        return None
+
+    def _eval_is_nonnegative(self):
+        if all(a.is_nonnegative for a in self.args):
+            return True
+        return None
+
+    _imp_ = staticmethod(min)
+
+    def _latex(self, printer):
+        return r"\min\left(" + ", ".join(printer._print(a) for a in self.args) + r"\right)"
+
+    def _sympystr(self, printer):
+        return "min(" + ", ".join(printer._print(a) for a in self.args) + ")"
+
+
+# ----- exact numbers ---------------------------------------------------------------------------------
+
+
+def exact_number(value) -> sp.Expr:
+    """The exact SymPy number a numeric value stands for: a float (Python, NumPy, SymPy ``Float``,
+    ``mpmath.mpf``) is the binary rational it stores, a ``fractions.Fraction`` its rational; SymPy
+    expressions other than Floats are returned unchanged (their Floats made exact).
+
+    Certified counts are decided on these values (a ceiling of ``sqrt(2)/(2 eps)`` at the float
+    ``eps = 0.1414213562373095`` is 6, since that float is slightly below ``sqrt(2)/10``); the
+    conversion never depends on ``mpmath.mp.dps``.
+
+    Examples
+    --------
+    >>> exact_number(0.5), exact_number(0.1)
+    (1/2, 3602879701896397/36028797018963968)
+    """
+    import fractions
+
+    if isinstance(value, sp.Float):
+        return sp.Rational(value)
+    if isinstance(value, sp.Basic):
+        return exact_floats(value)
+    if isinstance(value, bool):
+        raise TypeError("a bool is not a number")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, float):
+        return sp.Rational(value)
+    if isinstance(value, fractions.Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, mpmath.mpf):
+        sign, man, exp, _bc = value._mpf_
+        if not man and exp:  # inf / nan
+            raise ValueError(f"not a finite number: {value}")
+        r = sp.Integer(int(man)) * sp.Integer(2) ** int(exp)
+        return -r if sign else r
+    item = getattr(value, "item", None)  # NumPy scalars
+    if item is not None and not isinstance(value, (list, tuple)):
+        return exact_number(item())
+    raise TypeError(f"not a real number: {type(value).__name__}")
+
+
+def exact_floats(expr: sp.Basic) -> sp.Basic:
+    """``expr`` with every ``Float`` replaced by the exact rational it stores."""
+    floats = expr.atoms(sp.Float)
+    return expr.xreplace({f: sp.Rational(f) for f in floats}) if floats else expr
+
+
+def display_expr(expr: sp.Basic, digits: int = 6) -> sp.Basic:
+    """For printing only: rationals with long denominators (the exact binary values of floats) shown
+    as ``digits``-digit decimals, so that ``0.05`` prints as ``0.05`` and not as
+    ``3602879701896397/72057594037927936``."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    big = [r for r in expr.atoms(sp.Rational) if not r.is_Integer and r.q > 10**6]
+    return expr.xreplace({r: sp.Float(r, digits) for r in big}) if big else expr
+
+
 # ----- ceiling and floor with a reliable integer part ----------------------------------------------
 #: working precisions (digits) tried in turn to decide on which side of an integer a number lies
 _ROUND_DPS = (30, 60, 120, 240, 480)
@@ -132,22 +227,21 @@ def _integer_part(arg: sp.Expr, up: bool):
     be decided.  SymPy's own ``get_integer_part`` evaluates at too low a precision and can be wrong
     by one when ``arg`` lies within about 1e-10 above an integer (sympy/sympy#26368; e.g.
     ``ceiling(sqrt(2)/(2 e))`` for the float e nearest sqrt(2)/(10 (1 + 1e-12)) gave 5 instead of 6).
-    Here every Float of ``arg`` is taken as the exact binary number it stores, and ``arg`` is
-    evaluated with more digits until its distance to the nearest integer is resolved; a value equal
-    to an integer to 470 digits is accepted as that integer only if SymPy proves the difference
-    zero."""
-    floats = arg.atoms(sp.Float)
+    Here every Float of ``arg`` is taken as the exact binary number it stores, ``arg`` is evaluated
+    with more digits until its distance to the nearest integer is resolved, and the decision is
+    made in exact rational arithmetic (independent of ``mpmath.mp.dps``); a value equal to an
+    integer to 470 digits is accepted as that integer only if SymPy proves the difference zero."""
+    exact = exact_floats(arg)
     nearest = None
     for dps in _ROUND_DPS:
-        exact = arg.xreplace({f: sp.Float(f, dps + 20) for f in floats}) if floats else arg
         v = exact.evalf(dps)
         if not v.is_Float:
             return None  # complex, infinite or not evaluable: leave it to SymPy
-        m = mpmath.mpf(v._mpf_)
-        nearest = int(mpmath.nint(m))
-        if abs(m - nearest) > mpmath.mpf(10) ** (10 - dps) * max(1, abs(m)):
-            return sp.Integer(int(mpmath.ceil(m)) if up else int(mpmath.floor(m)))
-    if nearest is not None and (arg - nearest).equals(0):
+        q = sp.Rational(v)  # the binary value evalf produced, exactly
+        nearest = int(sp.floor(q + sp.Rational(1, 2)))
+        if abs(q - nearest) > sp.Rational(10) ** (10 - dps) * max(1, abs(q)):
+            return sp.Integer(int(sp.ceiling(q)) if up else int(sp.floor(q)))
+    if nearest is not None and (exact - nearest).equals(0):
         return sp.Integer(nearest)
     return None
 
@@ -179,9 +273,14 @@ _PLAIN = {_Ceiling: sp.ceiling, _Floor: sp.floor}
 
 
 def xreplace_numbers(expr: sp.Basic, mapping) -> sp.Basic:
-    """``expr.xreplace(mapping)`` where the ceilings and floors that become numbers are decided by
-    :func:`_integer_part` instead of SymPy's ``get_integer_part`` (wrong by one within about 1e-10
-    above an integer, sympy/sympy#26368).  Ceilings and floors that stay symbolic are SymPy's own."""
+    """``expr.xreplace(mapping)`` in exact arithmetic: every float of ``expr`` and of the values of
+    ``mapping`` enters as the exact binary rational it stores (:func:`exact_number`), and the
+    ceilings and floors that become numbers are decided by :func:`_integer_part` instead of SymPy's
+    ``get_integer_part`` (wrong by one within about 1e-10 above an integer, sympy/sympy#26368).
+    Ceilings and floors that stay symbolic are SymPy's own."""
+    mapping = {k: exact_number(v) if isinstance(v, (sp.Basic, float, int)) else v
+               for k, v in dict(mapping).items()}
+    expr = exact_floats(expr)
     if not expr.has(sp.ceiling, sp.floor):
         return expr.xreplace(mapping)
     robust = expr.replace(lambda e: type(e) in _ROBUST,

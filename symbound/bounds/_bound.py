@@ -12,7 +12,6 @@ optimise its free resolution, its leading rate in n, and its LaTeX.
 from __future__ import annotations
 
 import contextlib
-import math
 import signal
 import threading
 from dataclasses import dataclass, field, replace
@@ -23,12 +22,17 @@ import sympy as sp
 
 from .._validation import check_real
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
-from ..functions import latex_of, xreplace_numbers
+from ..functions import BranchMin, display_expr, latex_of, xreplace_numbers
 from ..symbols import SYMBOLS
+from .asymptotics import Asymptotics, symbolic_asymptotics
+from .measured import MeasuredInput, convert_value
 
 __all__ = ["Bound", "Optimum", "evaluate_expr"]
 
-KINDS = ("certified", "asymptotic")
+#: "certified": holds as stated; "asymptotic": leading order (eps -> 0 / n -> oo);
+#: "empirical": built from a quantity estimated on a sample (e.g. the covering number of the
+#: sample standing for that of the input distribution's support), an estimate, not certified
+KINDS = ("certified", "asymptotic", "empirical")
 
 #: seconds SymPy may spend looking for a closed-form optimum before the numeric path takes over
 SOLVE_BUDGET_SECONDS = 5.0
@@ -71,31 +75,6 @@ def _resolve_symbol(expr_symbols, key) -> sp.Symbol:
         f"{key!r} is not a free symbol of this bound; its free symbols are "
         f"{sorted(s.name for s in expr_symbols)}"
     )
-
-
-def _to_sympy_value(name: str, value) -> sp.Expr:
-    if isinstance(value, sp.Basic):
-        return value
-    if isinstance(value, bool):
-        raise InvalidTypeError(f"{name} must be a number or a SymPy expression, got a bool")
-    if isinstance(value, int):
-        return sp.Integer(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise InvalidValueError(f"{name} must be finite, got {value!r}")
-        return sp.Float(value, 17)
-    if hasattr(value, "value") and hasattr(value, "stderr"):  # a numeric estimate (seam)
-        return _to_sympy_value(name, float(value.value))
-    try:
-        import numpy as np
-
-        if isinstance(value, np.generic):
-            return _to_sympy_value(name, value.item())
-    except ImportError:  # pragma: no cover
-        pass
-    if isinstance(value, mpmath.mpf):
-        return sp.Float(value, mpmath.mp.dps)
-    raise InvalidTypeError(f"{name} must be a number or a SymPy expression, got {type(value).__name__}")
 
 
 def _check_known_domain(sym: sp.Symbol, value: sp.Expr) -> None:
@@ -143,19 +122,24 @@ def evaluate_expr(expr: sp.Expr, *, what: str = "bound") -> float | mpmath.mpf:
     return m
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Optimum:
-    """The result of :meth:`Bound.optimize`.
+    """The result of :meth:`Bound.optimize`: the bound minimised over one variable.
 
     Attributes
     ----------
-    variable : the symbol optimised (eps, alpha, eta ...).
-    argmin : the optimal value (a SymPy expression when found in closed form, else a float).
-    value : the bound at ``argmin`` (expression or float).
+    variable : the symbol optimised (eps, alpha, ...).
+    argmin : the optimal value: a SymPy expression when found in closed form, else a float (taken
+        exactly: ``b.evaluate(eps=opt.argmin)`` gives ``opt.value``).
+    value : the bound at ``argmin`` (a float / ``mpmath.mpf``, or an expression when other symbols
+        are free).
     bound : the Bound with the variable replaced by ``argmin``.
-    method : "closed form (SymPy)" or "numeric (bounded search + mpmath refinement)".
-    certified : True when ``value`` is the bound evaluated at a feasible ``argmin`` (so it is itself a
-        valid bound whatever the optimiser's accuracy).
+    method : how ``argmin`` was found.
+    kind : the kind of the bound at ``argmin``: "certified" (``value`` is itself a valid bound,
+        whatever the optimiser's accuracy), "asymptotic" (leading order: an optimum of an
+        asymptotic bound is asymptotic too) or "empirical".
+    vacuous : True when ``value`` is at least the trivial bound (e.g. the loss bound M).
+    details : extra facts (the grid searched, the branch of a Min that won, ...).
     """
 
     variable: sp.Symbol
@@ -163,11 +147,38 @@ class Optimum:
     value: Any
     bound: "Bound"
     method: str
-    certified: bool = True
+    kind: str = "certified"
+    vacuous: bool = False
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def certified(self) -> bool:
+        """Whether ``value`` is a certified bound (``kind == "certified"``)."""
+        return self.kind == "certified"
+
+    @property
+    def value_float(self):
+        """``value`` as a float (``mpmath.mpf`` beyond float64)."""
+        return evaluate_expr(sp.sympify(self.value)) if isinstance(self.value, sp.Basic) else self.value
+
+    def __repr__(self) -> str:
+        def fmt(v):
+            if isinstance(v, sp.Basic) and v.free_symbols:
+                s = str(display_expr(v))
+                return s if len(s) <= 40 else s[:37] + "..."
+            try:
+                return f"{float(v):.6g}"
+            except (TypeError, ValueError, OverflowError):
+                return str(v)
+
+        extra = ", vacuous" if self.vacuous else ""
+        return (f"Optimum(value={fmt(self.value)}, {self.variable}={fmt(self.argmin)}, "
+                f"kind={self.kind!r}{extra})")
 
     def _repr_latex_(self) -> str:
-        return (f"$\\displaystyle {latex_of(self.variable)}^* = {latex_of(sp.sympify(self.argmin))}"
-                f",\\quad \\text{{value}} = {latex_of(sp.sympify(self.value))}$")
+        return (f"$\\displaystyle {latex_of(self.variable)}^* = "
+                f"{latex_of(display_expr(sp.sympify(self.argmin)))}"
+                f",\\quad \\text{{value}} = {latex_of(display_expr(sp.sympify(self.value)))}$")
 
 
 @dataclass(frozen=True, repr=False)
@@ -186,6 +197,10 @@ class Bound:
     resolution : the free resolution symbol (eps, alpha) that :meth:`optimize` removes by default.
     name : short name.
     notes : anything the user should know (e.g. "holds with probability >= 1 - delta").
+    probability : the probability with which the bound holds (text; ``1 - delta`` by default,
+        lowered by the failure probability of measured inputs, see ``measured``).
+    measured : the measured values that entered the bound (:class:`~symbound.bounds.measured.
+        MeasuredInput`), recorded by :meth:`subs` (THEORY §3, the seam).
     known_rate : (exponent, log_power) of the leading n-dependence when derived by hand (used by
         :meth:`rate` where the limit cannot be taken symbolically); checked against the expression
         where SymPy can.
@@ -214,6 +229,7 @@ class Bound:
     notes: tuple[str, ...] = ()
     known_rate: tuple[sp.Rational, int] | None = None
     probability: str | None = r"1 - \delta"
+    measured: tuple[MeasuredInput, ...] = ()
 
     def __post_init__(self):
         if not isinstance(self.expr, sp.Basic):
@@ -242,24 +258,52 @@ class Bound:
         """Free symbols of the formula (the parameters a numeric evaluation needs)."""
         return set(self.formula().free_symbols)
 
-    def _symbols_map(self, values: Mapping[Any, Any]) -> dict[sp.Symbol, sp.Expr]:
+    def _symbols_map(self, values: Mapping[Any, Any]
+                     ) -> tuple[dict[sp.Symbol, sp.Expr], list[MeasuredInput]]:
         syms = self.free_symbols | set(self.expr.free_symbols)
-        out = {}
+        out, records = {}, []
         for key, val in values.items():
             sym = _resolve_symbol(syms, key)
-            v = _to_sympy_value(sym.name, val)
+            v, rec = convert_value(sym.name, val, sym.name)
             _check_known_domain(sym, v)
             out[sym] = v
-        return out
+            if rec is not None:
+                if sym not in syms:
+                    raise InvalidValueError(
+                        f"{sym.name} is not a free symbol of this bound (its value is fixed): the "
+                        "measured value would be recorded without entering the bound")
+                records.append(rec)
+        return out, records
+
+    def _with_measured(self, records: list[MeasuredInput]) -> dict:
+        """Fields updated by measured inputs: assumptions, probability, measured."""
+        if not records:
+            return {}
+        assumptions = list(self.assumptions)
+        prob = self.probability
+        for r in records:
+            assumptions.append(f"measured: {r.summary}")
+            assumptions += [a for a in r.assumptions if a not in assumptions]
+            if r.confidence < 1 and prob:
+                prob = f"{prob} - {r.failure_probability:.6g}"
+        return dict(assumptions=tuple(assumptions), probability=prob,
+                    measured=self.measured + tuple(records))
 
     def subs(self, values: Mapping[Any, Any] | None = None, **kw) -> "Bound":
-        """A new Bound with symbols replaced (by name or Symbol): ``b.subs(n=1000, delta=0.05)``."""
+        """A new Bound with symbols replaced (by name or Symbol): ``b.subs(n=1000, delta=0.05)``.
+
+        Numbers enter exactly (a float is the binary rational it stores).  An equivariance error
+        may be a :class:`~symbound.seam.SupErrorUpperBound`: its value is used and the measurement
+        is recorded in ``assumptions`` and ``measured``; a confidence below 1 lowers
+        ``probability`` by ``1 - confidence``.  Mean-error estimates are refused (the error names
+        the conversion to call)."""
         vals = dict(values or {})
         vals.update(kw)
-        m = self._symbols_map(vals)
-        defs = {k.xreplace(m): xreplace_numbers(v, m) for k, v in self.definitions.items()}
+        m, records = self._symbols_map(vals)
+        defs = {xreplace_numbers(k, m): xreplace_numbers(v, m) for k, v in self.definitions.items()}
         res = self.resolution if self.resolution not in m else None
-        return replace(self, expr=xreplace_numbers(self.expr, m), definitions=defs, resolution=res)
+        return replace(self, expr=xreplace_numbers(self.expr, m), definitions=defs, resolution=res,
+                       **self._with_measured(records))
 
     def evaluate(self, values: Mapping[Any, Any] | None = None, **kw) -> float | mpmath.mpf:
         """The bound's value: a float where float64 holds it, an ``mpmath.mpf`` otherwise.
@@ -274,16 +318,19 @@ class Bound:
 
     # ----- optimisation ---------------------------------------------------------------------
     def optimize(self, var: Any = None, *, interval: tuple[float, float] | None = None,
-                 closed_form: bool = True, **values) -> "_OptimumResult":
+                 closed_form: bool = True, grid: Any = None, **values) -> Optimum:
         """Minimise the bound over ``var`` (default: its resolution symbol).
 
         First tries a closed form: SymPy solves d expr / d var = 0 within a time budget
-        (SOLVE_BUDGET_SECONDS; NUMERICS.md: general solves can take minutes).  When no closed form
-        is found, or other symbols have numeric values, a numeric search runs: a log-spaced scan of
-        ``interval`` followed by bounded golden-section refinement in mpmath.  The returned value is
-        the bound evaluated at the returned point, so it is valid even if the point is not exactly
-        optimal ("certified").  The result says which path was taken.
+        (SOLVE_BUDGET_SECONDS; NUMERICS.md: general solves can take minutes).  Otherwise, with
+        every other symbol numeric, a numeric search (:func:`symbound.bounds.optimize.minimize`):
+        the breakpoints of the ceilings for saw-tooth bounds, a scan and golden section for smooth
+        ones, or the values of ``grid`` when given (a grid fixed in advance).  The returned value is
+        the bound evaluated exactly at the returned point, so it is valid even if the point is not
+        exactly optimal.  The result says which path was taken.
         """
+        from .optimize import minimize
+
         b = self.subs(values) if values else self
         if var is None:
             var = b.resolution
@@ -294,58 +341,81 @@ class Bound:
         if sym not in f.free_symbols:
             raise InvalidValueError(f"{sym} does not appear in the bound")
         others = f.free_symbols - {sym}
-        if closed_form:
+        if closed_form and grid is None:
             sol = _closed_form_argmin(f, sym)
             if sol is not None:
                 val = sp.simplify(f.xreplace({sym: sol})) if len(str(f)) < 400 else f.xreplace({sym: sol})
-                nb = replace(b, expr=b.expr.xreplace({sym: sol}),
-                             definitions={k.xreplace({sym: sol}): v.xreplace({sym: sol})
-                                          for k, v in b.definitions.items()},
-                             resolution=None)
-                return _OptimumResult(sym, sol, val, nb, "closed form (SymPy)", True)
+                nb = b.subs({sym: sol})
+                return Optimum(sym, sol, val, nb, "closed form (SymPy)", nb.kind)
         if others:
             raise InvalidValueError(
                 f"no closed form found for the optimal {sym}; give numeric values for "
                 f"{sorted(s.name for s in others)} to optimise numerically"
             )
-        x, v = _numeric_argmin(f, sym, interval)
-        nb = replace(b, expr=xreplace_numbers(b.expr, {sym: sp.Float(x, 17)}),
-                     definitions={k.xreplace({sym: sp.Float(x, 17)}): xreplace_numbers(d, {sym: sp.Float(x, 17)})
-                                  for k, d in b.definitions.items()},
-                     resolution=None)
-        return _OptimumResult(sym, x, v, nb, "numeric (log-grid scan + golden-section, mpmath)", True)
+        res = minimize(f, sym, interval if interval is not None else (1e-12, 1e6), grid)
+        nb = b.subs({sym: res.x})
+        return Optimum(sym, res.x, res.value, nb, res.method, nb.kind)
 
     # ----- rates ----------------------------------------------------------------------------
-    def rate(self, var: Any = "n") -> sp.Rational:
-        """Leading exponent r of the bound in ``var`` as var -> oo: bound = var^r up to log factors.
+    def asymptotics(self, var: Any = "n") -> Asymptotics:
+        """Limit of the bound as ``var -> oo`` and the rate at which it approaches it.
 
-        Computed as lim log(bound)/log(var) with SymPy; where the limit cannot be taken (a free
-        resolution symbol, piecewise parts) the hand-derived ``known_rate`` is returned."""
-        return self.rate_details(var)[0]
+        From SymPy's ``limit`` on the expression when the resolution is not free (in a time
+        budget), else from the hand-derived ``known_rate`` (limit 0).  Raises a clear error when
+        neither is available, never returns a silent 0.
 
-    def rate_details(self, var: Any = "n") -> tuple[sp.Rational, int | None, str]:
-        """(exponent, power of log var or None if unknown, how it was obtained)."""
-        sym = _resolve_symbol(self.free_symbols, var)
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> from symbound.symbols import symbols
+        >>> n, eta = symbols("n", "eta")
+        >>> a = Bound(2 * eta + 1 / n ** sp.Rational(1, 3)).asymptotics("n")
+        >>> print(a)
+        2*eta + O(n^(-1/3))
+        >>> a.exponent
+        -1/3
+        """
+        sym = self._growing_symbol(var)
         f = self.formula()
         if self.resolution is None or self.resolution not in f.free_symbols:
-            try:
-                if _can_time_limit():
-                    with _time_budget(SOLVE_BUDGET_SECONDS):
-                        r = sp.limit(sp.expand_log(sp.log(f), force=True) / sp.log(sym), sym, sp.oo)
-                else:
-                    r = sp.limit(sp.log(f) / sp.log(sym), sym, sp.oo)
-                if r.is_Rational:
-                    lp = None
-                    if self.known_rate is not None and sp.Rational(self.known_rate[0]) == r:
-                        lp = self.known_rate[1]
-                    return r, lp, "limit log(bound)/log(n) (SymPy)"
-            except (TimeoutError, NotImplementedError, ValueError, TypeError, RecursionError):
-                pass
+            res = _symbolic_asymptotics_budget(f, sym)
+            if res is not None:
+                lim, r, lp = res
+                if lp is None and self.known_rate is not None and \
+                        sp.Rational(self.known_rate[0]) == r:
+                    lp = self.known_rate[1]
+                return Asymptotics(sym, lim, r, lp, "limit of the bound and of log(excess)/log(n) (SymPy)")
         if self.known_rate is not None:
-            return sp.Rational(self.known_rate[0]), self.known_rate[1], "derived by hand (see reference)"
+            return Asymptotics(sym, sp.Integer(0), sp.Rational(self.known_rate[0]),
+                               self.known_rate[1], "derived by hand (see reference)")
         raise NumericalError(
-            f"the rate in {sym} could not be determined symbolically; optimise the resolution first"
-        )
+            f"the rate in {sym} of this bound could not be determined: SymPy's limit failed"
+            + (f" and the resolution {self.resolution} is free (give known_rate)"
+               if self.resolution is not None and self.resolution in f.free_symbols else ""))
+
+    def _growing_symbol(self, var) -> sp.Symbol:
+        sym = _resolve_symbol(self.free_symbols, var)
+        if sym not in self.free_symbols:
+            raise InvalidValueError(
+                f"{sym} is not a free symbol of this bound (it was given a value): the rate in "
+                f"{sym} belongs to the bound before that substitution")
+        return sym
+
+    def limit(self, var: Any = "n") -> sp.Expr:
+        """``lim_{var -> oo}`` of the bound (see :meth:`asymptotics`)."""
+        return self.asymptotics(var).limit
+
+    def rate(self, var: Any = "n"):
+        """Exponent r of the bound's approach to its limit as ``var -> oo``:
+        ``bound = limit + Theta(var^r)`` up to log factors (see :meth:`asymptotics`)."""
+        return self.asymptotics(var).exponent
+
+    def rate_details(self, var: Any = "n") -> tuple[Any, Any, str]:
+        """(exponent, power of log var or None if unknown, how it was obtained); the limit it
+        approaches is :meth:`limit`."""
+        a = self.asymptotics(var)
+        how = a.method if sp.sympify(a.limit) == 0 else f"{a.method}; excess over the limit {a.limit}"
+        return a.exponent, a.log_power, how
 
     # ----- display --------------------------------------------------------------------------
     def latex(self, form: str = "paper") -> str:
@@ -354,22 +424,23 @@ class Bound:
             raise InvalidValueError(f"form must be 'paper' or 'formula', got {form!r}")
         rhs = self.expr if form == "paper" else self.formula()
         op = r"\le" if self.kind == "certified" else r"\lesssim"
-        return f"{self.lhs} {op} {latex_of(rhs)}"
+        return f"{self.lhs} {op} {latex_of(display_expr(rhs))}"
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
 
     def __str__(self) -> str:
         op = "<=" if self.kind == "certified" else "<~"
-        return f"{self.name}: {self.lhs} {op} {self.expr}   [{self.kind}; {self.reference}]"
+        return f"{self.name}: {self.lhs} {op} {display_expr(self.expr)}   [{self.kind}; {self.reference}]"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self}>"
 
     def describe(self) -> str:
         """Plain-text description: statement, kind, reference, assumptions, regime, notes."""
-        op = "<=" if self.kind == "certified" else "<~ (leading order)"
-        lines = [f"{self.name} ({self.kind})", f"  {self.lhs} {op} {self.formula()}"]
+        op = {"certified": "<=", "asymptotic": "<~ (leading order)",
+              "empirical": "<~ (estimate from a sample)"}[self.kind]
+        lines = [f"{self.name} ({self.kind})", f"  {self.lhs} {op} {display_expr(self.formula())}"]
         if self.probability:
             lines.append(f"  with probability at least {self.probability}")
         lines.append(f"  reference: {self.reference}")
@@ -382,16 +453,9 @@ class Bound:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class _OptimumResult(Optimum):
-    @property
-    def value_float(self):
-        return evaluate_expr(sp.sympify(self.value)) if isinstance(self.value, sp.Basic) else self.value
-
-
 def _closed_form_argmin(f: sp.Expr, sym: sp.Symbol):
     """A closed-form positive stationary point of f in sym that is a minimum, or None."""
-    if f.has(sp.Piecewise, sp.Min, sp.Max, sp.ceiling, sp.floor):
+    if f.has(sp.Piecewise, sp.Min, sp.Max, sp.ceiling, sp.floor, BranchMin):
         return None
     if not _can_time_limit():
         return None
@@ -411,73 +475,13 @@ def _closed_form_argmin(f: sp.Expr, sym: sp.Symbol):
         return None
 
 
-def _numeric_argmin(f: sp.Expr, sym: sp.Symbol, interval) -> tuple[float, float]:
-    """Minimise a univariate closed expression: log-grid scan then golden section (mpmath)."""
-    lo, hi = interval if interval is not None else (1e-12, 1e6)
-    if not (0 < lo < hi):
-        raise InvalidValueError(f"interval must satisfy 0 < lo < hi, got {interval!r}")
-    g = sp.lambdify(sym, f, modules="mpmath")
+def _symbolic_asymptotics_budget(f: sp.Expr, sym: sp.Symbol, limit_hint=None):
+    """:func:`symbolic_asymptotics` under the SymPy time budget (None when it fails)."""
     try:
-        g_fast = sp.lambdify(sym, f, modules="math")
-    except Exception:  # pragma: no cover - a function math cannot print: mpmath only
-        g_fast = None
-
-    def val_mp(x):
-        with mpmath.workdps(30):
-            try:
-                y = g(mpmath.mpf(x))
-            except (ZeroDivisionError, ValueError, OverflowError):
-                return mpmath.inf
-            if isinstance(y, mpmath.mpc):
-                return mpmath.inf if abs(y.imag) > 1e-20 else y.real
-            if mpmath.isnan(y):
-                return mpmath.inf
-            return y
-
-    def val(x):
-        # float64 for the search (fast); mpmath where float64 overflows or fails.  Only the
-        # search uses these values: the returned value is recomputed exactly at the argmin.
-        if g_fast is not None:
-            try:
-                y = g_fast(x)
-                if isinstance(y, (int, float)) and math.isfinite(y):
-                    return mpmath.mpf(y)
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
-                pass
-        return val_mp(x)
-
-    # log-grid scan, then three zooms around the best point: robust to the saw-tooth shape that
-    # ceil() gives a bound (many local minima), where golden section alone stalls.
-    a, c = lo, hi
-    best_x, best_v = lo, mpmath.inf
-    for _ in range(3):
-        grid = [a * (c / a) ** (i / 200.0) for i in range(201)]
-        vals = [val(x) for x in grid]
-        i = min(range(len(grid)), key=lambda k: vals[k])
-        if vals[i] < best_v:
-            best_x, best_v = grid[i], vals[i]
-        a = grid[max(i - 3, 0)]
-        c = grid[min(i + 3, len(grid) - 1)]
-    if mpmath.isinf(best_v):
-        raise NumericalError(f"the bound is infinite or undefined over the whole interval {interval}")
-    i = 0
-    grid, vals = [best_x], [best_v]
-    # golden section in log-space
-    la, lc = math.log(a), math.log(c)
-    phi = (math.sqrt(5) - 1) / 2
-    x1 = lc - phi * (lc - la)
-    x2 = la + phi * (lc - la)
-    f1, f2 = val(math.exp(x1)), val(math.exp(x2))
-    for _ in range(80):
-        if f1 <= f2:
-            lc, x2, f2 = x2, x1, f1
-            x1 = lc - phi * (lc - la)
-            f1 = val(math.exp(x1))
-        else:
-            la, x1, f1 = x1, x2, f2
-            x2 = la + phi * (lc - la)
-            f2 = val(math.exp(x2))
-    best_x, best_v = (math.exp(x1), f1) if f1 <= f2 else (math.exp(x2), f2)
-    if vals[i] < best_v:
-        best_x, best_v = grid[i], vals[i]
-    return float(best_x), evaluate_expr(xreplace_numbers(f, {sym: sp.Float(best_x, 17)}))
+        if _can_time_limit():
+            with _time_budget(SOLVE_BUDGET_SECONDS):
+                return symbolic_asymptotics(f, sym, limit_hint)
+        return symbolic_asymptotics(f, sym, limit_hint)
+    except (TimeoutError, NotImplementedError, ValueError, TypeError, RecursionError,
+            AttributeError):
+        return None

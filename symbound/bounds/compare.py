@@ -83,12 +83,22 @@ def _effective_n(base: Bound, target: float, n: int, values: dict) -> float | No
     return hi
 
 
+def _asymptotics(b: Bound):
+    try:
+        return b.asymptotics("n")
+    except Exception:  # noqa: BLE001 - a rate is optional in the table
+        return None
+
+
 def _asymptotic_multiplier(base: Bound, b: Bound):
     pb, pi = getattr(base, "power_law", None), getattr(b, "power_law", None)
     if not pb or not pi or getattr(base, "method", None) != getattr(b, "method", None):
         return None
-    if getattr(base, "method", None) == "partition" and base.known_rate is not None and \
-            sp.sympify(base.known_rate[0]) == 0:
+    ab, ai = _asymptotics(base), _asymptotics(b)
+    if ab is None or ai is None or sp.sympify(ab.limit) != 0 or sp.sympify(ai.limit) != 0:
+        return None  # a bound with a nonzero limit is not worth any multiple of the samples
+    if len(getattr(base, "info", {}).get("branches", ())) > 1 or \
+            len(getattr(b, "info", {}).get("branches", ())) > 1:
         return None
     lim_b, lim_i = base.info.get("sqrt_n_limit"), b.info.get("sqrt_n_limit")
     if lim_b is not None and lim_i is not None:
@@ -111,7 +121,9 @@ class Comparison:
     ----------
     rows : list of dicts with keys ``name``, ``kind``, ``reference``, ``value``, ``ratio`` (value /
         baseline value), ``effective_n`` (n' with baseline(n') = value), ``multiplier`` (n'/n),
-        ``asymptotic_multiplier`` (closed form as n -> oo, or None), ``rate`` (exponent of n).
+        ``asymptotic_multiplier`` (closed form as n -> oo, or None), ``limit`` (the bound's limit
+        as n -> oo), ``rate`` (exponent of n of its approach to that limit), ``asymptotics`` (both,
+        printed as e.g. ``0.2 + O(n^(-1/4))``).
     n, delta : the evaluation point; ``baseline`` the index of the baseline row.
     """
 
@@ -120,7 +132,8 @@ class Comparison:
     delta: Any
     baseline: int
 
-    _HEAD = ("bound", "kind", "value", "ratio", "n samples worth m n: m", "m as n -> oo", "rate in n")
+    _HEAD = ("bound", "kind", "value", "ratio", "n samples worth m n: m", "m as n -> oo",
+             "as n -> oo")
 
     def _cells(self, fmt_latex: bool) -> list[list[str]]:
         out = []
@@ -129,8 +142,8 @@ class Comparison:
             am_s = "—" if am is None else (latex_of(am) if fmt_latex else str(am))
             if fmt_latex and am is not None:
                 am_s = f"${am_s}$"
-            rate = r["rate"]
-            rate_s = "—" if rate is None else (f"$n^{{{latex_of(rate)}}}$" if fmt_latex else f"n^({rate})")
+            a = r["asymptotics"]
+            rate_s = "—" if a is None else (f"${a.latex()}$" if fmt_latex else str(a))
             mult = r["multiplier"]
             out.append([
                 r["name"], r["kind"], f"{float(r['value']):.6g}", f"{float(r['ratio']):.4g}",
@@ -151,7 +164,8 @@ class Comparison:
 
     def to_latex(self) -> str:
         """A LaTeX ``tabular`` (no packages needed) with a caption line as a comment."""
-        head = ["bound", "kind", "value", "ratio", r"$m$ ($n \mapsto m n$)", r"$m_\infty$", "rate"]
+        head = ["bound", "kind", "value", "ratio", r"$m$ ($n \mapsto m n$)", r"$m_\infty$",
+                r"$n \to \infty$"]
         lines = [f"% symbound comparison at n = {self.n}, delta = {self.delta}",
                  r"\begin{tabular}{llrrrrl}", r"\hline", " & ".join(head) + r" \\", r"\hline"]
         for c in self._cells(True):
@@ -242,14 +256,12 @@ def compare(bounds: Sequence[Bound], *, n: int, delta: Any, names: Sequence[str]
             except (NumericalError, InvalidValueError, ValueError, ZeroDivisionError):
                 n_eff = None
             mult = None if n_eff is None else n_eff / n
-        try:
-            rate = b.rate("n")
-        except Exception:  # noqa: BLE001 - a rate is optional in the table
-            rate = None
+        a = _asymptotics(b.subs(sub) if sub else b)
         rows.append({"name": nm, "kind": b.kind, "reference": b.reference, "value": v,
                      "ratio": float(v) / float(base_val), "effective_n": n_eff, "multiplier": mult,
                      "asymptotic_multiplier": (sp.Integer(1) if i == baseline else _num(asym[i])),
-                     "rate": rate})
+                     "rate": None if a is None else a.exponent, "limit": None if a is None else a.limit,
+                     "asymptotics": a})
     return Comparison(rows, n, delta, baseline)
 
 
