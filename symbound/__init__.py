@@ -13,10 +13,15 @@ from .bounds import (
     Bound,
     Comparison,
     GeneralizationBound,
+    LevelOptimum,
     Optimum,
+    PhaseDiagram,
+    Threshold,
+    TradeOff,
     compare,
     generalization_bound,
     lipschitz_class_log_covering,
+    tradeoff,
 )
 from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
 from .numeric.compile import CompiledBound, compile_bound
@@ -45,6 +50,7 @@ __all__ = [
     "quotient", "QuotientSpace",
     "Bound", "Optimum", "generalization_bound", "GeneralizationBound",
     "lipschitz_class_log_covering", "compare", "Comparison",
+    "tradeoff", "TradeOff", "LevelOptimum", "Threshold", "PhaseDiagram",
     # numeric layer
     "equivariance_error", "EquivarianceErrorEstimate", "equivariance_error_curve",
     "EquivarianceErrorCurve", "lie_derivative", "LieDerivativeEstimate", "assert_equivariant",

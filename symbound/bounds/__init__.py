@@ -9,6 +9,7 @@ from .generalization import (
     lipschitz_class_log_covering,
     power_law_entropy_integral,
 )
+from .tradeoff import LevelOptimum, PhaseDiagram, Threshold, TradeOff, tradeoff
 
 __all__ = [
     "Bound",
@@ -20,4 +21,9 @@ __all__ = [
     "certified_entropy_integral",
     "compare",
     "Comparison",
+    "tradeoff",
+    "TradeOff",
+    "LevelOptimum",
+    "Threshold",
+    "PhaseDiagram",
 ]

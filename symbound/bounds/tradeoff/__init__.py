@@ -1,0 +1,13 @@
+"""The trade-off between model and data equivariance error (THEORY §5).
+
+* :func:`tradeoff` — the calculator for a compact group: the certified total-error bound at every
+  model equivariance level, the optimal level, the threshold sample size, the phase diagram
+  (:mod:`.calculator`, proofs there; closed forms in :mod:`.closed_forms`).
+"""
+
+from .calculator import REFERENCE, TradeOff, tradeoff
+from .phase import PhaseDiagram
+from .results import REGIMES, LevelOptimum, Threshold
+
+__all__ = ["tradeoff", "TradeOff", "LevelOptimum", "Threshold", "PhaseDiagram", "REGIMES",
+           "REFERENCE"]
