@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["LevelSearch", "golden", "threshold_bracket", "TIE"]
+__all__ = ["LevelSearch", "golden", "certified_threshold", "TIE"]
 
 #: relative tolerance of ties between total-error values (ties go to more symmetry)
 TIE = 1e-12
@@ -102,22 +102,56 @@ class LevelSearch:
         return bool(np.all(g <= env + TIE * np.maximum(1.0, np.abs(env))))
 
 
-def threshold_bracket(delta_bounds: Callable[[int, int], tuple[float, float]],
-                      lo: int, hi: int, rtol: float
-                      ) -> tuple[int, int, int]:
-    """Shrink [lo, hi] (hi: every n >= hi certified 'match wins'; [lo, hi] not certified) by
-    bisection in log n until ``hi / lo <= 1 + rtol`` or ``hi - lo <= 1``.
-
-    ``delta_bounds(a, b)`` returns (upper, lower) bounds of ``Delta(n) = E(eta_d) - E(0)`` over
-    ``[a, b]``; the interval is certified 'match' when upper < 0.  Returns (lo, hi, steps)."""
-    steps = 0
+def _crossing(point: Callable[[int], float], lo: int, hi: int, rtol: float) -> tuple[int, int]:
+    """Bisection in log n on point values: point(lo) >= 0 > point(hi) -> adjacent (lo, hi)."""
     while hi - lo > 1 and hi > lo * (1 + rtol):
-        mid = int(round(math.sqrt(lo) * math.sqrt(hi)))
-        mid = min(max(mid, lo + 1), hi - 1)
-        up, _ = delta_bounds(mid, hi)
-        if up < 0:
-            hi = mid
-        else:
+        mid = min(max(int(round(math.sqrt(lo) * math.sqrt(hi))), lo + 1), hi - 1)
+        if point(mid) >= 0:
             lo = mid
-        steps += 1
-    return lo, hi, steps
+        else:
+            hi = mid
+    return lo, hi
+
+
+def certified_threshold(point: Callable[[int], float],
+                        delta_bounds: Callable[[int, int], tuple[float, float]],
+                        grid: list[int], tail: int, rtol: float, max_steps: int = 20000
+                        ) -> tuple[int | None, int, bool]:
+    """The threshold n* = min{n0 : Delta(n) < 0 for every n >= n0}, certified.
+
+    ``point(n)`` is ``Delta(n)``; ``delta_bounds(a, b)`` an (upper, lower) bound of Delta over
+    ``[a, b]``; every n >= ``tail`` is already certified.  The last sign change of Delta on ``grid``
+    is narrowed by bisection on point values to ``(lo, hi)`` (``Delta(lo) >= 0 > Delta(hi)``), then
+    ``[hi, tail]`` is swept by intervals whose certificate is checked, widths doubling after a
+    success and shrinking after a failure (two adjacent integers are decided by their point
+    values).  A point with ``Delta >= 0`` met by the sweep is a later crossing: the search restarts
+    there.  Returns ``(lo, hi, certified)``; ``lo`` is None when Delta < 0 is certified on
+    ``[1, tail]`` (matching always wins).
+    """
+    nonneg = [m for m in grid if m < tail and point(m) >= 0]
+    lo = nonneg[-1] if nonneg else None
+    steps = 0
+    while True:
+        if lo is None:
+            hi = 1
+        else:
+            nxt = min([m for m in grid if m > lo] + [tail])
+            lo, hi = _crossing(point, lo, nxt, rtol)
+        a, w, restart = hi, max(1, int(hi * rtol)), None
+        while a < tail:
+            steps += 1
+            if steps > max_steps:
+                return lo, hi, False
+            b = min(a + w, tail)
+            if delta_bounds(a, b)[0] < 0:
+                a, w = b, 2 * w
+            elif b - a <= 1:
+                if point(b) >= 0:
+                    restart = b
+                    break
+                a = b
+            else:
+                w = max(1, w // 4)
+        if restart is None:
+            return lo, hi, True
+        lo = restart

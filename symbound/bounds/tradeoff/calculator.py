@@ -88,7 +88,7 @@ from ...symbols import symbol
 from . import closed_forms as cf
 from ._curve import BoundSpec, GenCurve, split_for_min
 from ._inputs import DataError, data_error, eta_symbol, positive_constant
-from ._search import TIE, LevelSearch, golden, threshold_bracket
+from ._search import TIE, LevelSearch, certified_threshold, golden
 from .results import LevelOptimum, Threshold
 
 __all__ = ["tradeoff", "TradeOff", "REFERENCE"]
@@ -113,11 +113,19 @@ class _GenS(sp.Function):
         return r"\mathcal{G}_{S}\left(" + printer._print(self.args[0]) + r"\right)"
 
 
-class _GenN(sp.Function):
-    """``G_N``: the plain bound through N(X) (display)."""
+class _PositivePart(sp.Function):
+    """``(a - b)_+`` printed as a mathematician writes it (display only)."""
 
-    nargs = 0
+    nargs = 2
     is_real = True
+
+    def _latex(self, printer):
+        a, b = self.args
+        return r"\left(" + printer._print(a) + " - " + printer._print(b) + r"\right)_{+}"
+
+
+class _GenN(sp.Symbol):
+    """``G_N``: the plain bound through N(X) (display)."""
 
     def _latex(self, printer):
         return r"\mathcal{G}_{N}"
@@ -409,7 +417,7 @@ class TradeOff:
         return opt
 
     # ----- threshold sample size -----------------------------------------------------------------
-    def threshold_n(self, which: str = "upper", *, n_max: int = 10**80, rtol: float = 1e-6) -> Threshold:
+    def threshold_n(self, which: str = "upper", *, n_max: int = 10**80, rtol: float = 1e-4) -> Threshold:
         r"""The sample size n* from which matching the data's level beats full symmetry at every n:
         ``E(eta_d; n) < E(0; n)`` for all ``n >= n*`` (statement T5 of the module docstring).
 
@@ -470,56 +478,35 @@ class TradeOff:
         notes = []
         g0s = [gens(m)[0] for m in grid]
         gds = [gens(m)[1] for m in grid]
-        if any(b > a * (1 + 1e-12) + 1e-300 for s in (g0s, gds) for a, b in zip(s, s[1:])):
+        increasing = any(b > a * (1 + 1e-12) + 1e-300 for s in (g0s, gds) for a, b in zip(s, s[1:]))
+        if increasing:
             notes.append("a bound increased with n on the grid (statement T4 expects it "
                          "nonincreasing): the bracket is not certified")
         scan = {"n": np.array(grid, dtype=float), "difference": np.array(diffs)}
         if tail is None:
             return Threshold("finite", None, None, False, cf_expr, cf_value, cf_kind, "numeric",
                              monotone, scan, which,
-                             tuple(notes) + (f"no certificate below n_max = {n_max:g}",))
-        hi = tail
-        lo = None
-        for a, b in reversed(list(zip(grid, grid[1:]))):
-            if delta_bounds(a, b)[0] < 0:
-                hi = a
-            else:
-                lo = a
-                break
-        if lo is None:
-            return Threshold("always", 1, (1, 1), True, cf_expr, cf_value, cf_kind, "numeric",
-                             monotone, scan, which, tuple(notes))
-        lo, hi, _ = threshold_bracket(delta_bounds, lo, hi, rtol)
-
+                             tuple(notes) + (f"no certificate below n_max = {n_max:g}",), False)
         def point(m: int) -> float:
             g0, gd = gens(m)
             return 2 * gd - c * Ll * eta_d - 2 * g0
 
-        lower_cert = point(lo) >= 0
-        if not lower_cert:
-            # Delta(lo) < 0 although [lo, hi] is not certified: look below lo for a sample size at
-            # which full symmetry wins, then bisect on point values between the two
-            step, a = max(hi - lo, 1), lo
-            while a > 1:
-                b = max(1, a - step)
-                if point(b) >= 0:
-                    while a - b > 1 and a > b * (1 + rtol):
-                        mid = min(max(int(round(math.sqrt(a) * math.sqrt(b))), b + 1), a - 1)
-                        if point(mid) >= 0:
-                            b = mid
-                        else:
-                            a = mid
-                    lo, lower_cert = b, True
-                    break
-                a, step = b, 2 * step
+        lo, hi, certified = certified_threshold(point, delta_bounds, grid, tail, rtol)
+        if not certified:
+            notes.append("the certified sweep above the crossing did not finish: the value is the "
+                         "last crossing of the point values, not certified")
+        if lo is None:
+            return Threshold("always", 1, (1, 1), True, cf_expr, cf_value, cf_kind, "numeric",
+                             monotone, scan, which, tuple(notes), not increasing)
         vac = [m for m in grid if c * Ll * eta_d + 2 * gens(m)[0] < float(self.constants["loss_bound"])]
         if vac and not monotone:
             notes.append(f"for n < {vac[0]:g} (grid) the full-symmetry bound is vacuous (>= M): "
                          "the sign changes there compare vacuous bounds")
         if cf_value is not None:
             notes.append(f"closed form / certified value = {cf_value / hi:.6g}")
-        return Threshold("finite", int(hi), (int(lo), int(hi)), bool(lower_cert), cf_expr, cf_value,
-                         cf_kind, "numeric", monotone, scan, which, tuple(notes))
+        return Threshold("finite", int(hi), (int(lo), int(hi)), bool(point(lo) >= 0), cf_expr, cf_value,
+                         cf_kind, "numeric", monotone, scan, which, tuple(notes),
+                         certified and not increasing)
 
     def _threshold_closed_form(self, which: str):
         if self.method != "partition":
@@ -550,7 +537,7 @@ class TradeOff:
         """``E(eta)`` in paper form: ``L_l c (eta_d - eta)_+ + 2 min(G_S(eta), G_N)``."""
         c = _WHICH[check_choice("which", which, tuple(_WHICH))]
         eta, eta_d, Ll = symbol("eta"), symbol("eta_d"), symbol("L_l")
-        return Ll * c * sp.Max(0, eta_d - eta) + 2 * sp.Min(_GenS(eta), _GenN())
+        return Ll * c * _PositivePart(eta_d, eta) + 2 * sp.Min(_GenS(eta), _GenN("G_N", positive=True))
 
     def latex(self, which: str = "upper") -> str:
         """LaTeX of the statement, with the parameters' values."""
@@ -576,7 +563,7 @@ class TradeOff:
                  f"  G_S(eta): {self.method} bound of eta-approximately {g.name}-invariant L-Lipschitz "
                  f"models on {sp_.name} (covering modulo {g.name}, eta in the resolution)",
                  f"  G_N: {self.method} bound of L-Lipschitz models on {sp_.name} (no symmetry)",
-                 f"  eta_d = {self.eta_d} ({self._eta_d.source})",
+                 f"  eta_d = {self._eta_d_text()} ({self._eta_d.source})",
                  "  A(eta) = inf_{f in F_eta} ||f - f*||_inf (sup over supp mu_X) <= (eta_d - eta)_+ "
                  "(upper end of the sandwich; lower end (eta_d - eta)_+/2)",
                  f"  constants: " + ", ".join(f"{k} = {v}" for k, v in self.constants.items()),
@@ -588,8 +575,12 @@ class TradeOff:
         lines += [f"  assumption: {a}" for a in self._assumptions()]
         lines += [f"  note: {nt}" for nt in self.notes]
         for w, opt in self._optima.items():
-            lines.append(f"  optimum ({w}): eta* = {opt.value}, regime {opt.regime!r}, E = {opt.total_error:.6g}")
+            lines.append(f"  optimum ({w}): eta* = {opt.value if opt.value is None else f'{opt.value:.6g}'}, "
+                         f"regime {opt.regime!r}, E = {opt.total_error:.6g}")
         return "\n".join(lines)
+
+    def _eta_d_text(self) -> str:
+        return str(self.eta_d) if self.eta_d.free_symbols else f"{float(self.eta_d):.6g}"
 
     def _assumptions(self) -> list[str]:
         out = ["loss in [0, M], L_l-Lipschitz in the prediction; f_hat minimises the empirical risk "
@@ -604,7 +595,7 @@ class TradeOff:
 
     def __repr__(self) -> str:
         return (f"TradeOff({self.method}, {self.spec.space.name} / {self.spec.group.name}, "
-                f"eta_d={self.eta_d}, n={self.n}, delta={self.delta:g})")
+                f"eta_d={self._eta_d_text()}, n={self.n}, delta={self.delta:g})")
 
 
 def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: float = 0.05, *,

@@ -108,6 +108,8 @@ class Threshold:
     path : "numeric" (certified bracket) — the closed form is reported beside it, never instead.
     monotone : whether ``E(eta_d) - E(0)`` changed sign at most once on the scanned grid of n.
     scan : the grid of n and the differences ``E(eta_d) - E(0)`` there.
+    certified : False when the interval certificates could not be completed (then ``value`` is the
+        last crossing of the point values only; the notes say why).
     """
 
     status: str
@@ -122,10 +124,12 @@ class Threshold:
     scan: dict = field(default_factory=dict)
     which: str = "upper"
     notes: tuple[str, ...] = ()
+    certified: bool = True
 
     def describe(self) -> str:
         lines = [f"threshold sample size: {self.status}"
                  + ("" if self.value is None else f", n* = {self.value}")
+                 + ("" if self.certified else " (NOT certified)")
                  + ("" if self.bracket is None else f" (bracket {self.bracket}, lower end "
                     f"{'certified' if self.lower_certified else 'not certified'})")]
         if self.closed_form is not None:
