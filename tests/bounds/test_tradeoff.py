@@ -223,12 +223,12 @@ def test_partition_threshold_closed_form_d0_equals_d_by_hand():
 def test_partition_threshold_closed_form_gap_vanishes_as_eta_d_to_zero():
     # SO(2) on the disk: d0 = 1 < d = 2, V0 = 1/2 (quotient [0, 1]); the leading-order root (C2)
     gaps = []
-    for eta_d in (0.1, 0.01, 0.001):
+    for eta_d in (0.1, 0.001):
         t = disk_tradeoff(eta_d, 10**6, group=SO(2), V0=(1 / 2, 1))
         th = t.threshold_n()
         assert th.closed_form is not None and th.closed_form.is_number
         gaps.append(abs(th.closed_form_value / th.value - 1))
-    assert gaps[2] < gaps[0] and gaps[2] < 1e-3
+    assert gaps[1] < gaps[0] and gaps[1] < 1e-3
 
 
 def test_certified_threshold_finds_a_band_between_grid_points():
@@ -256,7 +256,7 @@ def test_certified_threshold_finds_a_band_between_grid_points():
     assert certified and point(lo) >= 0 and lo < 32_000_000 <= hi <= 32_000_000 * (1 + 1e-6) + 1
 
 
-@settings(max_examples=20)
+@settings(max_examples=10)
 @given(n1=st.integers(1, 10**9), f=st.floats(1.0, 1e3), eta=st.floats(0, 0.3))
 def test_gen_nonincreasing_in_n_and_nondecreasing_in_eta(n1, f, eta):
     # statement T4 on the certified partition bound (covering numbers of the space and quotient)
@@ -277,8 +277,9 @@ def test_threshold_symbolic_eta_d_and_never():
 
 def test_dudley_threshold_is_certified():
     t = sb.tradeoff(Ball(2), SO(2), 0.05, n=10**6, covering="power_law", **DKW)
-    th = t.threshold_n()
-    assert th.status == "finite" and th.closed_form is None
+    th = t.threshold_n(rtol=1e-2)
+    assert th.status == "finite" and th.closed_form is None and th.certified
+    assert th.bracket[1] <= th.bracket[0] * 1.01 + 1
     e = t.total_error(np.array([0.0, 0.05]), n=th.value)
     assert e[1] < e[0]
 

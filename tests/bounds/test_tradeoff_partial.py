@@ -81,7 +81,8 @@ def test_ridge_closed_form_against_hand_minimisation():
     # P4: minimise E_k = 2 (2 L_l lam pi/k + P(V0 = k/2, d0 = 1)) over integer k with the hand
     # partition bound (confidence terms included), compare with k* = (6 L_l lam pi / kappa_1)^(3/4) n^(1/4)
     lam, n = 0.01, 10**12
-    t = graded(lam, n)
+    thetas = np.concatenate([[0.0, math.pi], math.pi / np.unique(np.round(np.geomspace(40, 500, 30)))])
+    t = graded(lam, n, thetas=thetas)
     opt = t.optimal_model_equivariance()
     k_star = float(opt.closed_form["k"])
     ks = np.arange(1, 2000)

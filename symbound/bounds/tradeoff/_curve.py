@@ -10,10 +10,11 @@ chosen per (space, group, method) and reported in ``path``:
   depend on eta), so ``Gen_S(eta) = Gen_S(0) + 2 L_l eta`` with the resolution optimised once.  The
   identity is checked against the bound itself at two levels before it is used;
 * ``"compiled"`` (entropy-integral bound with closed-form integrals): the bound is built once with
-  eta and alpha as symbols, compiled (``symbound.numeric.compile``, the seam between the layers) and
-  minimised over alpha on a log grid refined by golden section, vectorised over the levels.  Dudley's
-  bound holds for every alpha, so each value is a valid bound whatever the optimiser's accuracy; a
-  value is checked against the bound's own optimiser at one level;
+  alpha, eta and n as symbols, compiled (``symbound.numeric.compile``, the seam between the layers;
+  one kernel for every sample size) and minimised over alpha on a log grid refined by golden
+  section, vectorised over the levels.  Dudley's bound holds for every alpha, so each value is a
+  valid bound whatever the optimiser's accuracy; a value is checked against the bound's own
+  optimiser at one level before the kernel is used;
 * ``"per level"``: one call of the bound's ``evaluate`` per level (memoised).
 """
 
@@ -30,7 +31,7 @@ from ...errors import NumericalError
 from ..generalization import generalization_bound
 from ._inputs import eta_symbol
 
-__all__ = ["BoundSpec", "GenCurve"]
+__all__ = ["BoundSpec", "GenCurve", "CompiledFamily"]
 
 #: relative agreement required between a fast path and the bound's own evaluation
 _AGREE = 1e-9
@@ -77,10 +78,78 @@ def split_for_min(method: str) -> int:
     return 2 if method == "partition" else 1
 
 
+class CompiledFamily:
+    """What the curves of every sample size share (the threshold search visits many n), at a fixed
+    delta: the bounds compiled over n where they are closed forms, and the outcome of the checks
+    against the bounds' own evaluations, made once on the first curve.
+
+    * ``kernel``: the entropy-integral bound over (alpha, eta, n) (power-law coverings);
+    * ``kernel0`` / ``kernel_plain``: the bound at eta = 0 and the plain bound, over n, with their
+      closed-form optimal resolution (power-law coverings, either method; compiled on request by
+      :meth:`compile_in_n`);
+    * ``structure``: whether ``G_S(eta) = G_S(0) + 2 L_l eta`` held (partition bound).
+
+    Each flag is None until checked, then True or False.
+    """
+
+    def __init__(self, spec: BoundSpec, delta_each: float, compile: bool = True):
+        self.kernel = self.kernel0 = self.kernel_plain = None
+        self.alpha_range: tuple[float, float] | None = None
+        self.ok: bool | None = False
+        self.ok0: bool | None = False
+        self.ok_plain: bool | None = False
+        self.structure: bool | None = None if spec.method == "partition" else False
+        self._spec, self._delta_each, self._tried_n = spec, delta_each, False
+        if not compile or spec.method != "dudley":
+            return
+        from ...numeric.compile import compile_bound  # the seam module (lazy: numba)
+
+        try:
+            b = spec.bound(eta_symbol(), None, delta_each, resolution="expose")
+        except Exception:  # a bound that cannot take a symbolic eta: evaluate level by level
+            return
+        if b.resolution is None or b.search_interval is None or \
+                {s.name for s in b.free_symbols} != {b.resolution.name, "eta", "n"}:
+            return
+        try:
+            cb = compile_bound(b, b.resolution.name, "eta", "n")
+        except Exception:
+            return
+        if cb.backend == "numba":
+            self.kernel, self.ok = cb, None
+            lo, hi = b.search_interval
+            self.alpha_range = (float(lo), float(hi))
+
+    def compile_in_n(self) -> None:
+        """Compile the bound at eta = 0 and the plain bound over n (worth it when many sample sizes
+        are visited: the threshold search, the phase diagram)."""
+        if self._tried_n:
+            return
+        self._tried_n = True
+        from ...numeric.compile import compile_bound  # the seam module (lazy: numba)
+
+        spec, d = self._spec, self._delta_each
+        self.kernel0 = self._compile_in_n(compile_bound, lambda: spec.bound(0, None, d))
+        self.kernel_plain = self._compile_in_n(compile_bound, lambda: spec.bound(0, None, d, plain=True))
+        self.ok0 = None if self.kernel0 is not None else False
+        self.ok_plain = None if self.kernel_plain is not None else False
+
+    @staticmethod
+    def _compile_in_n(compile_bound, build):
+        try:
+            b = build()
+            if {s.name for s in b.free_symbols} != {"n"}:
+                return None
+            cb = compile_bound(b, "n")
+        except Exception:
+            return None
+        return cb if cb.backend == "numba" else None
+
+
 class GenCurve:
     """``Gen(eta)`` at fixed n and delta (see the module docstring)."""
 
-    def __init__(self, spec: BoundSpec, n: int, delta: float):
+    def __init__(self, spec: BoundSpec, n: int, delta: float, family: CompiledFamily | None = None):
         self.spec = spec
         self.n = int(n)
         self.delta = float(delta)
@@ -88,9 +157,8 @@ class GenCurve:
         self._memo: dict[float, float] = {}
         self._plain: float | None = None
         self._path: str | None = None
-        self._compiled = None
-        self._alpha_range: tuple[float, float] | None = None
-        self._slope = None  # 2 L_l (structure path)
+        self._family = family if family is not None else CompiledFamily(spec, self.delta_each)
+        self._slope = 2 * float(spec.options["loss_lipschitz"])
 
     # ----- the two bounds -------------------------------------------------------------------
     def symmetric_at(self, eta: float) -> float:
@@ -101,12 +169,32 @@ class GenCurve:
             self._memo[key] = _as_float(b.evaluate())
         return self._memo[key]
 
+    def _fast(self, kernel, flag: str, exact) -> float:
+        """A kernel's value at this n, checked once against ``exact()`` (then trusted)."""
+        fam = self._family
+        fast = float(kernel(n=float(self.n)))
+        if getattr(fam, flag) is None:
+            ref = exact()
+            setattr(fam, flag, abs(fast - ref) <= _AGREE * max(1.0, abs(ref)))
+            return ref
+        return fast
+
     def plain(self) -> float:
         """The plain bound through N(X) (no symmetry)."""
         if self._plain is None:
-            b = self.spec.bound(0, self.n, self.delta_each, plain=True)
-            self._plain = _as_float(b.evaluate())
+            def exact():
+                return _as_float(self.spec.bound(0, self.n, self.delta_each, plain=True).evaluate())
+
+            ok = self._family.ok_plain
+            self._plain = self._fast(self._family.kernel_plain, "ok_plain", exact) if ok is not False \
+                else exact()
         return self._plain
+
+    def at_zero(self) -> float:
+        """The bound of the exactly invariant class."""
+        if 0.0 not in self._memo and self._family.ok0 is not False:
+            self._memo[0.0] = self._fast(self._family.kernel0, "ok0", lambda: self.symmetric_at(0.0))
+        return self.symmetric_at(0.0)
 
     @property
     def path(self) -> str:
@@ -115,54 +203,33 @@ class GenCurve:
         return self._path
 
     def _choose_path(self) -> None:
+        fam = self._family
         self._path = "per level"
         if self.spec.method == "partition":
-            slope = 2 * float(self.spec.options["loss_lipschitz"])
-            g0 = self.symmetric_at(0.0)
-            ok = True
-            for e in (1e-3, 0.25):
-                ref = self.symmetric_at(e)
-                if abs(g0 + slope * e - ref) > _AGREE * max(1.0, abs(ref)):
-                    ok = False
-                    break
-            if ok:
-                self._slope = slope
+            if fam.structure is None:
+                g0 = self.at_zero()
+                fam.structure = all(
+                    abs(g0 + self._slope * e - self.symmetric_at(e)) <= _AGREE * max(1.0, self.symmetric_at(e))
+                    for e in (1e-3, 0.25))
+            if fam.structure:
                 self._path = "structure"
             return
-        self._try_compiled()
-
-    def _try_compiled(self) -> None:
-        eta = eta_symbol()
-        try:
-            b = self.spec.bound(eta, self.n, self.delta_each, resolution="expose")
-        except Exception:  # a bound that cannot take a symbolic eta: evaluate level by level
-            return
-        if b.resolution is None or b.search_interval is None:
-            return
-        from ...numeric.compile import compile_bound  # the seam module (lazy: numba)
-
-        try:
-            cb = compile_bound(b, b.resolution.name, "eta")
-        except Exception:
-            return
-        if cb.backend != "numba":
-            return
-        self._compiled = cb
-        lo, hi = b.search_interval
-        self._alpha_range = (float(lo), float(hi))
-        probe = 0.01
-        ref = self.symmetric_at(probe)
-        fast = float(self._compiled_min(np.array([probe]))[0])
-        if not (fast <= ref * (1 + 1e-6) + 1e-15 and fast >= ref * (1 - 1e-3)):
-            self._compiled = None  # the compiled formula does not reproduce the bound: per level
-            return
-        self._path = "compiled"
+        if fam.ok is None:
+            probe = 0.01
+            ref = self.symmetric_at(probe)
+            fast = float(self._compiled_min(np.array([probe]))[0])
+            # the compiled formula must reproduce the bound (else: level by level)
+            fam.ok = bool(fast <= ref * (1 + 1e-6) + 1e-15 and fast >= ref * (1 - 1e-3))
+        if fam.ok:
+            self._path = "compiled"
 
     def _compiled_min(self, etas: np.ndarray) -> np.ndarray:
         """min over alpha of the compiled bound, for each eta (each value: the bound at some alpha)."""
-        lo, hi = self._alpha_range
+        kernel = self._family.kernel
+        n = float(self.n)
+        lo, hi = self._family.alpha_range
         la = np.linspace(math.log(lo), math.log(hi), _ALPHA_GRID)
-        vals = self._compiled(alpha=np.exp(la)[:, None], eta=etas[None, :])
+        vals = kernel(alpha=np.exp(la)[:, None], eta=etas[None, :], n=n)
         vals = np.asarray(vals, dtype=np.float64)
         vals = np.where(np.isfinite(vals), vals, np.inf)
         i = np.argmin(vals, axis=0)
@@ -172,7 +239,7 @@ class GenCurve:
         phi = (math.sqrt(5) - 1) / 2
 
         def f(x):
-            v = np.asarray(self._compiled(alpha=np.exp(x), eta=etas), dtype=np.float64)
+            v = np.asarray(kernel(alpha=np.exp(x), eta=etas, n=n), dtype=np.float64)
             return np.where(np.isfinite(v), v, np.inf)
 
         x1 = c - phi * (c - a)
@@ -199,12 +266,12 @@ class GenCurve:
         out = np.empty(flat.shape)
         zero = flat == 0
         if np.any(zero):
-            out[zero] = self.symmetric_at(0.0)
+            out[zero] = self.at_zero()
         pos = ~zero
         if np.any(pos):
             path = self.path
             if path == "structure":
-                out[pos] = self.symmetric_at(0.0) + self._slope * flat[pos]
+                out[pos] = self.at_zero() + self._slope * flat[pos]
             elif path == "compiled":
                 out[pos] = self._compiled_min(flat[pos])
             else:

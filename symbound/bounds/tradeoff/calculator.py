@@ -86,7 +86,7 @@ from ...errors import InvalidTypeError, InvalidValueError
 from ...functions import latex_of
 from ...symbols import symbol
 from . import closed_forms as cf
-from ._curve import BoundSpec, GenCurve, split_for_min
+from ._curve import BoundSpec, CompiledFamily, GenCurve, split_for_min
 from ._inputs import DataError, data_error, eta_symbol, positive_constant
 from ._search import TIE, LevelSearch, certified_threshold, golden
 from .results import LevelOptimum, Threshold
@@ -167,6 +167,7 @@ class TradeOff:
         self.scan_points = scan_points
         self.notes = notes
         self._curves: dict[int, GenCurve] = {}
+        self._family: CompiledFamily | None = None
         self._optima: dict[str, LevelOptimum] = {}
 
     # ----- parameters ---------------------------------------------------------------------------
@@ -192,6 +193,9 @@ class TradeOff:
                                     "method's n=...)")
         return check_integer("n", int(n) if isinstance(n, (sp.Integer, np.integer)) else n, 1)
 
+    def _n_is_numeric(self) -> bool:
+        return not (isinstance(self.n, sp.Basic) and self.n.free_symbols)
+
     def _numeric_eta_d(self) -> float:
         if self.eta_d.free_symbols:
             raise InvalidValueError(f"eta_d is symbolic ({self.eta_d}): give a number to evaluate")
@@ -199,7 +203,9 @@ class TradeOff:
 
     def _curve(self, n: int) -> GenCurve:
         if n not in self._curves:
-            self._curves[n] = GenCurve(self.spec, n, self.delta_levels)
+            if self._family is None:
+                self._family = CompiledFamily(self.spec, self.delta_levels / split_for_min(self.method))
+            self._curves[n] = GenCurve(self.spec, n, self.delta_levels, self._family)
         return self._curves[n]
 
     @staticmethod
@@ -448,12 +454,19 @@ class TradeOff:
             v = cf.as_float(cf_expr)
             cf_value = v if math.isfinite(v) else None
         cache: dict[int, tuple[float, float]] = {}
+        self._curve(self._numeric_n() if self._n_is_numeric() else 1)
+        self._family.compile_in_n()
 
         def gens(n: int) -> tuple[float, float]:
             if n not in cache:
-                cur = GenCurve(self.spec, n, self.delta_levels)
-                g = np.minimum([cur.symmetric_at(0.0), cur.symmetric_at(eta_d)], cur.plain())
+                cur = self._curve(n)
+                if cur.path in ("compiled", "structure"):
+                    g = cur.gen(np.array([0.0, eta_d]))[0]
+                else:
+                    g = np.minimum([cur.symmetric_at(0.0), cur.symmetric_at(eta_d)], cur.plain())
                 cache[n] = (float(g[0]), float(g[1]))
+                if n != self.n:  # the search visits many n: keep only their values
+                    self._curves.pop(n, None)
             return cache[n]
 
         def delta_bounds(a: int, b: int) -> tuple[float, float]:

@@ -78,7 +78,7 @@ from ...groups import SO, PartialRotations
 from ...spaces import Annulus, Ball
 from ...symbols import symbol
 from . import closed_forms as cf
-from ._curve import BoundSpec, GenCurve, split_for_min
+from ._curve import BoundSpec, CompiledFamily, GenCurve, split_for_min
 from ._inputs import positive_constant
 from ._search import TIE
 from ._target import target_error_bounds
@@ -181,9 +181,11 @@ class PartialTradeOff:
                 group = SO(2)
             else:
                 group = PartialRotations(float(theta))
-            self._curves[theta] = GenCurve(BoundSpec(self.space, group, self.method, self.options,
-                                                     {"covering": self.options["covering"]}),
-                                           self.n, self._curve_delta())
+            spec = BoundSpec(self.space, group, self.method, self.options,
+                             {"covering": self.options["covering"]})
+            delta = self._curve_delta()
+            fam = CompiledFamily(spec, delta / split_for_min(self.method), compile=False)
+            self._curves[theta] = GenCurve(spec, self.n, delta, fam)
         return self._curves[theta]
 
     def _curve_delta(self) -> float:

@@ -119,6 +119,8 @@ def phase_diagram(t, n, eta_d, which: str = "upper") -> PhaseDiagram:
     regime = np.zeros(shape, dtype=np.int64)
     optimum = np.full(shape, np.nan)
     total = np.zeros(shape)
+    t._curve(int(ns[0]))
+    t._family.compile_in_n()
     for j, n_j in enumerate(ns):
         g, _ = t._curve(int(n_j)).gen(grid)
         env = np.minimum.accumulate(g[::-1])[::-1]
