@@ -27,7 +27,6 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from ...errors import NumericalError
 from ..generalization import generalization_bound
 from ._inputs import eta_symbol
 

@@ -25,13 +25,13 @@ from typing import Any
 
 import sympy as sp
 
-from ..._validation import check_real
+from ..._validation import check_integer, check_real
 from ...errors import InvalidTypeError, InvalidValueError
 from ...seam import SupErrorUpperBound
 from ...symbols import symbol
 from .._bound import Bound
 
-__all__ = ["DataError", "data_error", "exact_number", "positive_constant"]
+__all__ = ["DataError", "data_error", "exact_number", "positive_constant", "bound_constants"]
 
 _CONVERSION = ("convert it to a certified upper estimate of the sup, a "
                "symbound.seam.SupErrorUpperBound(quantity='data', scope='region', ...) "
@@ -89,6 +89,30 @@ def positive_constant(name: str, value: Any) -> sp.Expr:
         raise InvalidValueError(f"{name} must be given (a positive number)")
     check_real(name, value, 0, None, low_closed=False)
     return exact_number(name, value)
+
+
+def bound_constants(method: str, *, lipschitz: Any, loss_lipschitz: Any, loss_bound: Any,
+                    hypothesis_bound: Any, classes: Any, grid_size: Any, output_space=None
+                    ) -> tuple[dict, dict]:
+    """The constants of the generalization bounds, validated: ``(constants, options)`` with the
+    options ``generalization_bound`` takes (covering choices are added by the caller)."""
+    constants = {"lipschitz": positive_constant("lipschitz", lipschitz),
+                 "loss_lipschitz": positive_constant("loss_lipschitz", loss_lipschitz),
+                 "loss_bound": positive_constant("loss_bound", loss_bound)}
+    options = dict(constants)
+    if method == "dudley":
+        constants["hypothesis_bound"] = positive_constant("hypothesis_bound", hypothesis_bound)
+        options["hypothesis_bound"] = constants["hypothesis_bound"]
+        return constants, options
+    if classes is None and output_space is None:
+        raise InvalidValueError("classes must be given for the partition bound with discrete labels"
+                                + (" (or output_space=Y for continuous outputs)"
+                                   if output_space is None else ""))
+    if classes is not None:
+        constants["classes"] = sp.Integer(check_integer("classes", classes, 1))
+        options["classes"] = constants["classes"]
+    options["grid_size"] = check_integer("grid_size", grid_size, 1)
+    return constants, options
 
 
 def _refuse_estimate(value: Any) -> None:

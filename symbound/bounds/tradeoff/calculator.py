@@ -85,22 +85,17 @@ from ..._validation import check_choice, check_integer, check_probability
 from ...errors import InvalidTypeError, InvalidValueError
 from ...functions import latex_of
 from ...symbols import symbol
-from . import closed_forms as cf
 from ._curve import BoundSpec, CompiledFamily, GenCurve, split_for_min
-from ._inputs import DataError, data_error, eta_symbol, positive_constant
-from ._search import TIE, LevelSearch, certified_threshold, golden
-from .results import LevelOptimum, Threshold
+from ._inputs import DataError, bound_constants, data_error
+from .optimum import optimal_level
+from .results import WHICH, LevelOptimum, Threshold
+from .threshold import threshold_n
 
 __all__ = ["tradeoff", "TradeOff", "REFERENCE"]
 
 REFERENCE = ("THEORY §5; Petrache & Trivedi (2023), Approximation-generalization trade-offs under "
              "(approximate) group equivariance; proofs in symbound.bounds.tradeoff.calculator")
 
-_WHICH = {"upper": sp.Integer(1), "lower": sp.Rational(1, 2)}
-#: levels of the first scan, as fractions of eta_d: uniform plus a geometric run towards 0
-_GEOMETRIC = np.geomspace(1e-8, 1e-1, 15)
-#: levels above eta_d scanned by the check (F_eta grows with eta: the bound should not shrink)
-_ABOVE = np.array([1.25, 1.5, 2.0, 3.0, 5.0])
 
 
 class _GenS(sp.Function):
@@ -210,8 +205,8 @@ class TradeOff:
 
     @staticmethod
     def _c(which: str) -> float:
-        check_choice("which", which, tuple(_WHICH))
-        return float(_WHICH[which])
+        check_choice("which", which, tuple(WHICH))
+        return float(WHICH[which])
 
     # ----- the curve -----------------------------------------------------------------------------
     def generalization(self, eta, *, n: int | None = None) -> np.ndarray:
@@ -296,131 +291,9 @@ class TradeOff:
         :mod:`symbound.bounds.tradeoff.closed_forms`), for the power-law entropy-integral bound
         when the optimum is one of the candidates C3.
         """
-        if which in self._optima:
-            return self._optima[which]
-        c = self._c(which)
-        n = self._numeric_n()
-        eta_d = self._numeric_eta_d()
-        Ll = float(self.constants["loss_lipschitz"])
-        M = float(self.constants["loss_bound"])
-        curve = self._curve(n)
-        search = LevelSearch(curve.gen, eta_d, c, Ll)
-        notes = []
-        cands: dict[str, tuple[float, sp.Expr]] = {"full": (0.0, sp.Integer(0)),
-                                                   "match": (eta_d, symbol("eta_d"))}
-        pls = self._power_laws(n) if self.method == "dudley" and curve.path == "compiled" else None
-        if pls is not None:
-            (V0, d0), (V, d) = pls
-            try:
-                exprs = cf.dudley_candidates(V0=V0, d0=d0, V=V, d=d, lipschitz=self.constants["lipschitz"],
-                                             bound=self.constants["hypothesis_bound"], n=n, c=c)
-                for k, ex in exprs.items():
-                    v = cf.as_float(ex)
-                    if 0 < v < eta_d:
-                        cands[k] = (v, ex)
-            except (TypeError, ValueError):
-                pls = None
-        slow = curve.path == "per level"
-        points = self.scan_points or (17 if slow else 65)
-        geo_rel = _GEOMETRIC[::3] if slow else _GEOMETRIC
-        if self.levels is not None:
-            grid = self.levels
-            search.evaluate(grid)
-            top = float(grid.max())
-            i = search.best(within=top)
-            first_best = search.table()[4][i]
-            passed = True
-        else:
-            base = np.linspace(0.0, eta_d, points)
-            geo = eta_d * geo_rel
-            above = eta_d * _ABOVE
-            search.evaluate(np.concatenate([base, geo, above, [v for v, _ in cands.values()]]))
-            i = search.best()
-            etas = search.table()[0]
-            x = etas[i]
-            if 0 < x < eta_d and eta_d > 0:
-                j = np.searchsorted(etas, x)
-                a, b = etas[max(j - 1, 0)], etas[min(j + 1, etas.size - 1)]
-                golden(search.raw_total, float(a), float(b), steps=20 if slow else 30)
-            i = search.best()
-            first_best = search.table()[4][i]
-            # staggered check scan: midpoints of the uniform grid, a shifted geometric run, above
-            mids = (base[:-1] + base[1:]) / 2
-            search.evaluate(np.concatenate([mids, geo * 3.3, eta_d * (_ABOVE + 0.5)]))
-            i = search.best()
-            best_now = search.table()[4][i]
-            passed = bool(best_now >= first_best - TIE * max(1.0, abs(first_best)))
-            if not passed:
-                etas = search.table()[0]
-                x = etas[i]
-                if 0 < x < eta_d:
-                    j = np.searchsorted(etas, x)
-                    golden(search.raw_total, float(etas[max(j - 1, 0)]),
-                           float(etas[min(j + 1, etas.size - 1)]), steps=30)
-                    i = search.best()
-                notes.append("the first scan missed a lower level; the check scan found it")
-        etas, g, env, plain, total = search.table()
-        x, E_star = float(etas[i]), float(total[i])
-        gen_star = float(env[i])
-        monotone = search.monotone()
-        if not monotone:
-            notes.append("Gen is not nondecreasing in eta on the levels evaluated: the bound of a "
-                         "larger class F_eta' (eta' > eta) was used for F_eta (statement T4)")
-        match_level = eta_d
-        if self.levels is not None:
-            ge = etas[(etas >= eta_d)]
-            match_level = float(ge.min()) if ge.size else math.inf
-        E0 = float(total[0]) if etas[0] == 0 else float(search.raw_total(0.0))
-        k_match = np.flatnonzero(etas == match_level)
-        E_match = float(total[k_match[0]]) if k_match.size else math.inf
-        tol = TIE * max(1.0, abs(E_star))
-        if E_star >= M:
-            regime, value = "none", None
-            notes.append(f"every level's bound is vacuous: min E = {E_star:.6g} >= M = {M:g}")
-        elif etas[0] == 0 and E0 <= E_star + tol:
-            regime, value = "full", 0.0
-        elif E_match <= E_star + tol:
-            regime, value = "match", match_level
-        else:
-            regime, value = "interior", x
-        if value is not None and value != x:
-            x = value
-            k = np.flatnonzero(etas == x)[0]
-            E_star, gen_star = float(total[k]), float(env[k])
-            plain_star = bool(plain[k])
-        else:
-            plain_star = bool(plain[i])
-        gen0 = float(env[0]) if etas[0] == 0 else float(curve.gen(np.array([0.0]))[0][0])
-        gen_d = float(env[k_match[0]]) if k_match.size else float(curve.gen(np.array([eta_d]))[0][0])
-        decision = {"gain": 2 * (gen_d - gen0), "cost": c * Ll * eta_d}
-        closed, path = None, "numeric"
-        if self.method == "partition" and self.levels is None and curve.path == "structure":
-            rule = cf.partition_rule(sp.Float(curve.plain(), 17), sp.Float(curve.symmetric_at(0.0), 17),
-                                     _WHICH[which], self.constants["loss_lipschitz"], symbol("eta_d"))
-            predicted = float(rule.subs(symbol("eta_d"), self.eta_d))
-            if regime in ("full", "match") and predicted == (0.0 if regime == "full" else eta_d):
-                closed, path = rule, "analytic"
-            elif regime != "none":
-                notes.append("the end-point rule C1 disagrees with the scan: numeric path")
-        elif pls is not None and regime in ("full", "match", "interior") and self.levels is None:
-            for name, (v, ex) in cands.items():
-                if v == x:
-                    closed, path = (ex if name not in ("full", "match") else cands[name][1]), "analytic"
-                    if name not in ("full", "match"):
-                        notes.append(f"closed form: the {name} candidate of C3 (Lambert W)")
-                    break
-        if regime == "none":
-            closed, path = None, "numeric"
-        check = {"points": int(etas.size), "minimum": float(total[etas <= max(eta_d, match_level)].min()),
-                 "passed": passed, "gen_monotone": monotone, "curve_path": curve.path}
-        opt = LevelOptimum(
-            value=value, regime=regime, total_error=E_star, closed_form=closed, path=path,
-            driver="plain covering N(X)" if plain_star else "quotient covering N_S",
-            approximation=c * max(eta_d - x, 0.0), generalization=gen_star,
-            endpoints={"full": E0, "match": E_match}, decision=decision, check=check, which=which,
-            notes=tuple(notes))
-        self._optima[which] = opt
-        return opt
+        if which not in self._optima:
+            self._optima[which] = optimal_level(self, which)
+        return self._optima[which]
 
     # ----- threshold sample size -----------------------------------------------------------------
     def threshold_n(self, which: str = "upper", *, n_max: int = 10**80, rtol: float = 1e-4) -> Threshold:
@@ -435,107 +308,7 @@ class TradeOff:
 
         ``status``: "finite", "always" (n* = 1), "never" (eta_d = 0: matching is full symmetry).
         """
-        c = self._c(which)
-        Ll = float(self.constants["loss_lipschitz"])
-        cf_expr, cf_kind = self._threshold_closed_form(which)
-        if self.eta_d.free_symbols:
-            if cf_expr is None:
-                raise InvalidValueError(f"eta_d is symbolic and there is no closed form ({cf_kind}); "
-                                        "give a number")
-            return Threshold("symbolic", None, None, False, cf_expr, None, cf_kind, "analytic", True,
-                             which=which)
-        eta_d = self._numeric_eta_d()
-        if eta_d == 0:
-            return Threshold("never", None, None, False, None, None,
-                             "eta_d = 0: the data's level is full symmetry", "numeric", True,
-                             which=which, notes=("eta_d = 0: matching the data is full symmetry",))
-        cf_value = None
-        if cf_expr is not None:
-            v = cf.as_float(cf_expr)
-            cf_value = v if math.isfinite(v) else None
-        cache: dict[int, tuple[float, float]] = {}
-        self._curve(self._numeric_n() if self._n_is_numeric() else 1)
-        self._family.compile_in_n()
-
-        def gens(n: int) -> tuple[float, float]:
-            if n not in cache:
-                cur = self._curve(n)
-                if cur.path in ("compiled", "structure"):
-                    g = cur.gen(np.array([0.0, eta_d]))[0]
-                else:
-                    g = np.minimum([cur.symmetric_at(0.0), cur.symmetric_at(eta_d)], cur.plain())
-                cache[n] = (float(g[0]), float(g[1]))
-                if n != self.n:  # the search visits many n: keep only their values
-                    self._curves.pop(n, None)
-            return cache[n]
-
-        def delta_bounds(a: int, b: int) -> tuple[float, float]:
-            g0a, gda = gens(a)
-            g0b, gdb = gens(b)
-            return (2 * gda - c * Ll * eta_d - 2 * g0b, 2 * gdb - c * Ll * eta_d - 2 * g0a)
-
-        grid, tail = [], None
-        k = 0
-        while True:
-            nk = 10 ** k
-            grid.append(nk)
-            if 2 * gens(nk)[1] < c * Ll * eta_d:
-                tail = nk
-                break
-            if nk >= n_max:
-                break
-            k += 1
-        diffs = [2 * gens(m)[1] - c * Ll * eta_d - 2 * gens(m)[0] for m in grid]
-        signs = [d < 0 for d in diffs]
-        monotone = sum(1 for a, b in zip(signs, signs[1:]) if a != b) <= 1
-        notes = []
-        g0s = [gens(m)[0] for m in grid]
-        gds = [gens(m)[1] for m in grid]
-        increasing = any(b > a * (1 + 1e-12) + 1e-300 for s in (g0s, gds) for a, b in zip(s, s[1:]))
-        if increasing:
-            notes.append("a bound increased with n on the grid (statement T4 expects it "
-                         "nonincreasing): the bracket is not certified")
-        scan = {"n": np.array(grid, dtype=float), "difference": np.array(diffs)}
-        if tail is None:
-            return Threshold("finite", None, None, False, cf_expr, cf_value, cf_kind, "numeric",
-                             monotone, scan, which,
-                             tuple(notes) + (f"no certificate below n_max = {n_max:g}",), False)
-        def point(m: int) -> float:
-            g0, gd = gens(m)
-            return 2 * gd - c * Ll * eta_d - 2 * g0
-
-        lo, hi, certified = certified_threshold(point, delta_bounds, grid, tail, rtol)
-        if not certified:
-            notes.append("the certified sweep above the crossing did not finish: the value is the "
-                         "last crossing of the point values, not certified")
-        if lo is None:
-            return Threshold("always", 1, (1, 1), True, cf_expr, cf_value, cf_kind, "numeric",
-                             monotone, scan, which, tuple(notes), not increasing)
-        vac = [m for m in grid if c * Ll * eta_d + 2 * gens(m)[0] < float(self.constants["loss_bound"])]
-        if vac and not monotone:
-            notes.append(f"for n < {vac[0]:g} (grid) the full-symmetry bound is vacuous (>= M): "
-                         "the sign changes there compare vacuous bounds")
-        if cf_value is not None:
-            notes.append(f"closed form / certified value = {cf_value / hi:.6g}")
-        return Threshold("finite", int(hi), (int(lo), int(hi)), bool(point(lo) >= 0), cf_expr, cf_value,
-                         cf_kind, "numeric", monotone, scan, which, tuple(notes),
-                         certified and not increasing)
-
-    def _threshold_closed_form(self, which: str):
-        if self.method != "partition":
-            return None, ("the entropy-integral bound's E(eta_d) - E(0) involves Lambert W and erfi "
-                          "terms in n: no closed-form root")
-        pls = self._power_laws(10**6)
-        if pls is None:
-            return None, "the coverings are not power laws (covering='power_law' or power_law=...)"
-        (V0, d0), (V, d) = pls
-        kw = {k: self.constants[k] for k in ("loss_lipschitz", "lipschitz", "loss_bound")}
-        kw["classes"] = self.constants["classes"]
-        kN = cf.partition_kappa(V, d, **kw)
-        kS = cf.partition_kappa(V0, d0, **kw)
-        eta_d = self.eta_d if self.eta_d.free_symbols else sp.nsimplify(self.eta_d)
-        return cf.partition_threshold(kN, d, kS, d0, _WHICH[which], self.constants["loss_lipschitz"],
-                                      eta_d)
+        return threshold_n(self, which, n_max, rtol)
 
     # ----- phase diagram -------------------------------------------------------------------------
     def phase_diagram(self, n, eta_d, which: str = "upper"):
@@ -548,7 +321,7 @@ class TradeOff:
     # ----- display -------------------------------------------------------------------------------
     def expr(self, which: str = "upper") -> sp.Expr:
         """``E(eta)`` in paper form: ``L_l c (eta_d - eta)_+ + 2 min(G_S(eta), G_N)``."""
-        c = _WHICH[check_choice("which", which, tuple(_WHICH))]
+        c = WHICH[check_choice("which", which, tuple(WHICH))]
         eta, eta_d, Ll = symbol("eta"), symbol("eta_d"), symbol("L_l")
         return Ll * c * _PositivePart(eta_d, eta) + 2 * sp.Min(_GenS(eta), _GenN("G_N", positive=True))
 
@@ -699,23 +472,12 @@ def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: f
         raise InvalidValueError(
             f"delta={delta!r} does not cover the failure probability {eta_d.failure:g} of the data "
             "equivariance error's upper estimate: give a larger delta or a more confident estimate")
-    constants = {"lipschitz": positive_constant("lipschitz", lipschitz),
-                 "loss_lipschitz": positive_constant("loss_lipschitz", loss_lipschitz),
-                 "loss_bound": positive_constant("loss_bound", loss_bound)}
-    options = dict(constants, covering=covering, power_law=power_law, output_space=output_space)
-    high = None
-    if method == "dudley":
-        constants["hypothesis_bound"] = positive_constant("hypothesis_bound", hypothesis_bound)
-        options["hypothesis_bound"] = constants["hypothesis_bound"]
-        high = 2 * float(constants["hypothesis_bound"])
-    else:
-        if classes is None and output_space is None:
-            raise InvalidValueError("classes must be given for the partition bound with discrete "
-                                    "labels (or output_space=Y for continuous outputs)")
-        if classes is not None:
-            constants["classes"] = sp.Integer(check_integer("classes", classes, 1))
-            options["classes"] = constants["classes"]
-        options["grid_size"] = check_integer("grid_size", grid_size, 1)
+    constants, options = bound_constants(
+        method, lipschitz=lipschitz, loss_lipschitz=loss_lipschitz, loss_bound=loss_bound,
+        hypothesis_bound=hypothesis_bound, classes=classes, grid_size=grid_size,
+        output_space=output_space)
+    options.update(covering=covering, power_law=power_law, output_space=output_space)
+    high = 2 * float(constants["hypothesis_bound"]) if method == "dudley" else None
     levels = _as_levels(levels, high)
     plain_options = {"covering": "upper" if covering == "auto" else covering,
                      "power_law": plain_power_law}

@@ -103,10 +103,10 @@ def partition_rule(gen_plain: sp.Expr, gen_sym0: sp.Expr, c: sp.Expr, loss_lipsc
     Examples
     --------
     >>> import sympy as sp
-    >>> partition_rule(sp.Rational(3, 10), sp.Rational(1, 10), 1, 1, sp.Rational(1, 2))
+    >>> partition_rule(sp.Rational(3, 10), sp.Rational(1, 10), 1, 1, sp.Rational(1, 4))  # 2/5 >= 1/4
     0
-    >>> partition_rule(sp.Rational(3, 10), sp.Rational(1, 10), 1, 1, sp.Rational(1, 2) * 2)
-    1
+    >>> partition_rule(sp.Rational(3, 10), sp.Rational(1, 10), 1, 1, sp.Rational(1, 2))  # 2/5 < 1/2
+    1/2
     """
     return sp.Piecewise((sp.Integer(0), 2 * (gen_plain - gen_sym0) >= c * loss_lipschitz * eta_d),
                         (eta_d, True))
@@ -121,8 +121,8 @@ def partition_kappa(V: Any, d: Any, *, classes: Any, loss_lipschitz: Any, lipsch
     --------
     >>> import sympy as sp
     >>> k = partition_kappa(1, 2, classes=2, loss_lipschitz=1, lipschitz=1, loss_bound=1)
-    >>> round(float(k), 6)  # 2 * 2 * (2 sqrt(4 ln 2) / 4)^(1/2)
-    4.073065
+    >>> round(float(k), 6)  # (1 + 2/2) * 2 * (2 sqrt(4 ln 2) / 4)^(1/2)
+    3.649777
     """
     V, d, C, Ll, L, M = (sp.sympify(v) for v in (V, d, classes, loss_lipschitz, lipschitz, loss_bound))
     A = 2 * Ll * L

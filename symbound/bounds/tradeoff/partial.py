@@ -75,14 +75,14 @@ import sympy as sp
 from ..._validation import check_choice, check_integer, check_probability, check_real
 from ...errors import InvalidTypeError, InvalidValueError
 from ...groups import SO, PartialRotations
+from ...quotient import _radii
 from ...spaces import Annulus, Ball
 from ...symbols import symbol
 from . import closed_forms as cf
 from ._curve import BoundSpec, CompiledFamily, GenCurve, split_for_min
-from ._inputs import positive_constant
+from ._inputs import bound_constants
 from ._search import TIE
 from ._target import target_error_bounds
-from .results import REGIMES
 
 __all__ = ["partial_tradeoff", "PartialTradeOff", "PartialOptimum"]
 
@@ -353,12 +353,6 @@ class PartialTradeOff:
         return f"PartialTradeOff({self.method}, {self.space.name}, n={self.n}, {self.source})"
 
 
-def _radii(space) -> tuple[sp.Expr, sp.Expr]:
-    if isinstance(space, Annulus):
-        return space.r_inner, space.r_outer
-    return sp.Integer(0), space.radius
-
-
 def partial_tradeoff(space, n: int, delta: float = 0.05, *, breaking_rate: Any = None,
                      data_error: Callable | None = None, reynolds_gap: Any = None,
                      target: Callable | None = None, target_lipschitz: Any = None,
@@ -476,18 +470,9 @@ def partial_tradeoff(space, n: int, delta: float = 0.05, *, breaking_rate: Any =
         notes.append(f"rho = {rho_b.value:.6g} >= ||f* - Q f*||_inf ({rho_b.method})")
     if reynolds_gap is not None:
         check_real("reynolds_gap", reynolds_gap, 0, None, allow_symbolic=False)
-    constants = {"lipschitz": positive_constant("lipschitz", lipschitz),
-                 "loss_lipschitz": positive_constant("loss_lipschitz", loss_lipschitz),
-                 "loss_bound": positive_constant("loss_bound", loss_bound)}
-    options = dict(constants, covering=covering)
-    if method == "dudley":
-        constants["hypothesis_bound"] = positive_constant("hypothesis_bound", hypothesis_bound)
-        options["hypothesis_bound"] = constants["hypothesis_bound"]
-    else:
-        if classes is None:
-            raise InvalidValueError("classes must be given for the partition bound")
-        constants["classes"] = sp.Integer(check_integer("classes", classes, 1))
-        options["classes"] = constants["classes"]
-        options["grid_size"] = check_integer("grid_size", grid_size, 1)
+    constants, options = bound_constants(
+        method, lipschitz=lipschitz, loss_lipschitz=loss_lipschitz, loss_bound=loss_bound,
+        hypothesis_bound=hypothesis_bound, classes=classes, grid_size=grid_size)
+    options["covering"] = covering
     return PartialTradeOff(space, n, float(delta), method, options, constants, data, float(rho),
                            source, th, lam, tuple(notes), data_bounds)

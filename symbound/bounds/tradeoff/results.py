@@ -10,10 +10,12 @@ import sympy as sp
 from ...functions import latex_of
 from ...symbols import symbol
 
-__all__ = ["LevelOptimum", "Threshold", "REGIMES"]
+__all__ = ["LevelOptimum", "Threshold", "REGIMES", "WHICH"]
 
 #: the regimes of the optimal level (defined in :meth:`TradeOff.optimal_model_equivariance`)
 REGIMES = ("full", "match", "interior", "none")
+#: the constant c of the approximation sandwich: c (eta_d - eta)_+ (THEORY §5)
+WHICH = {"upper": sp.Integer(1), "lower": sp.Rational(1, 2)}
 
 
 def _fmt(v) -> str:
