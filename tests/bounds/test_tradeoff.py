@@ -434,3 +434,18 @@ def test_bad_input_group_and_constants():
         disk_tradeoff(0.05, 100).total_error(np.array([-0.1]))
     with pytest.raises(InvalidValueError, match="symbolic"):
         disk_tradeoff(0.05, None).optimal_model_equivariance()
+
+
+def test_level_grid_threshold_and_phase_diagram_use_the_grid():
+    levels = [0.0, 0.04, 0.08]
+    t = disk_tradeoff(0.05, 10**6, levels=levels)
+    th = t.threshold_n()
+    # matching on the grid is the level 0.08: E(0.08) < E(0) from n* on, by hand at n*
+    e = t.total_error(np.array([0.0, 0.08]), n=th.value)
+    assert e[1] < e[0]
+    pd = t.phase_diagram(n=[10**4, 10**12], eta_d=[0.05])
+    assert list(pd.regime_names()[0]) == ["full", "match"] and pd.optimum[0, 1] == 0.08
+    with pytest.raises(InvalidValueError, match="contain 0"):
+        disk_tradeoff(0.05, 10**6, levels=[0.01, 0.08]).threshold_n()
+    with pytest.raises(InvalidValueError, match="covers eta_d"):
+        disk_tradeoff(0.05, 10**6, levels=[0.0, 0.01]).threshold_n()

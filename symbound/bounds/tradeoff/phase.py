@@ -2,8 +2,9 @@
 
 For each sample size the curve ``eta -> Gen(eta; n)`` is computed once on a common grid of levels
 that contains every data level of the diagram, a uniform and a geometric run (Gen does not depend
-on eta_d); for each eta_d the total error ``c L_l (eta_d - eta)_+ + 2 Gen(eta)`` is minimised over
-the grid levels ``<= eta_d`` with the class-inclusion envelope of
+on eta_d), or on the calculator's explicit level grid; for each eta_d the total error
+``c L_l (eta_d - eta)_+ + 2 Gen(eta)`` is minimised over the grid levels up to the least one
+``>= eta_d`` with the class-inclusion envelope of
 :mod:`symbound.bounds.tradeoff.calculator` (T4).  The regimes are those of
 :meth:`TradeOff.optimal_model_equivariance`, read at the grid's resolution (a cell marked
 "interior" has its best grid level strictly inside ``(0, eta_d)`` and strictly below both ends).
@@ -113,8 +114,11 @@ def phase_diagram(t, n, eta_d, which: str = "upper") -> PhaseDiagram:
     Ll = float(t.constants["loss_lipschitz"])
     M = float(t.constants["loss_bound"])
     top = float(eds.max())
-    grid = np.unique(np.concatenate([[0.0], eds, np.linspace(0, top, 65),
-                                     top * np.geomspace(1e-8, 1, 33), eds[:, None].ravel() * 1.5]))
+    if t.levels is not None:  # an explicit grid: the levels are the choices
+        grid = t.levels
+    else:
+        grid = np.unique(np.concatenate([[0.0], eds, np.linspace(0, top, 65),
+                                         top * np.geomspace(1e-8, 1, 33), eds * 1.5]))
     shape = (eds.size, ns.size)
     regime = np.zeros(shape, dtype=np.int64)
     optimum = np.full(shape, np.nan)
@@ -125,9 +129,11 @@ def phase_diagram(t, n, eta_d, which: str = "upper") -> PhaseDiagram:
         g, _ = t._curve(int(n_j)).gen(grid)
         env = np.minimum.accumulate(g[::-1])[::-1]
         for i, ed in enumerate(eds):
-            mask = grid <= ed
-            lv = grid[mask]
-            E = Ll * c * np.maximum(ed - lv, 0.0) + 2 * env[mask]
+            # levels up to eta_d, and the least level >= eta_d (eta_d itself without a grid)
+            upto = np.flatnonzero(grid >= ed)
+            last = int(upto[0]) if upto.size else grid.size - 1
+            lv = grid[:last + 1]
+            E = Ll * c * np.maximum(ed - lv, 0.0) + 2 * env[:last + 1]
             m = E.min()
             tol = TIE * max(1.0, abs(m))
             k = int(np.flatnonzero(E <= m + tol)[0])
@@ -137,7 +143,7 @@ def phase_diagram(t, n, eta_d, which: str = "upper") -> PhaseDiagram:
                 continue
             if ed == 0 or k == 0:
                 name = "full"
-            elif E[-1] <= m + tol:
+            elif lv[-1] >= ed and E[-1] <= m + tol:
                 name, k = "match", lv.size - 1
             else:
                 name = "interior"

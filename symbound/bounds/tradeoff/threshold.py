@@ -32,6 +32,16 @@ def threshold_n(t, which: str, n_max: int, rtol: float) -> Threshold:
         return Threshold("never", None, None, False, None, None,
                          "eta_d = 0: the data's level is full symmetry", "numeric", True,
                          which=which, notes=("eta_d = 0: matching the data is full symmetry",))
+    eta_m = eta_d  # the level that matches the data
+    if t.levels is not None:
+        if t.levels[0] != 0:
+            raise InvalidValueError("threshold_n compares full symmetry with matching: the level "
+                                    f"grid must contain 0, got levels starting at {t.levels[0]!r}")
+        above = t.levels[t.levels >= eta_d]
+        if above.size == 0:
+            raise InvalidValueError(f"no level of the grid covers eta_d = {eta_d:g} (largest "
+                                    f"{t.levels[-1]!r}): matching is not on the grid")
+        eta_m = float(above[0])
     cf_value = None
     if cf_expr is not None:
         v = cf.as_float(cf_expr)
@@ -44,9 +54,9 @@ def threshold_n(t, which: str, n_max: int, rtol: float) -> Threshold:
         if n not in cache:
             cur = t._curve(n)
             if cur.path in ("compiled", "structure"):
-                g = cur.gen(np.array([0.0, eta_d]))[0]
+                g = cur.gen(np.array([0.0, eta_m]))[0]
             else:
-                g = np.minimum([cur.symmetric_at(0.0), cur.symmetric_at(eta_d)], cur.plain())
+                g = np.minimum([cur.symmetric_at(0.0), cur.symmetric_at(eta_m)], cur.plain())
             cache[n] = (float(g[0]), float(g[1]))
             if n != t.n:  # the search visits many n: keep only their values
                 t._curves.pop(n, None)
