@@ -15,12 +15,15 @@ from .bounds import (
     GeneralizationBound,
     LevelOptimum,
     Optimum,
+    PartialOptimum,
+    PartialTradeOff,
     PhaseDiagram,
     Threshold,
     TradeOff,
     compare,
     generalization_bound,
     lipschitz_class_log_covering,
+    partial_tradeoff,
     tradeoff,
 )
 from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
@@ -51,6 +54,7 @@ __all__ = [
     "Bound", "Optimum", "generalization_bound", "GeneralizationBound",
     "lipschitz_class_log_covering", "compare", "Comparison",
     "tradeoff", "TradeOff", "LevelOptimum", "Threshold", "PhaseDiagram",
+    "partial_tradeoff", "PartialTradeOff", "PartialOptimum",
     # numeric layer
     "equivariance_error", "EquivarianceErrorEstimate", "equivariance_error_curve",
     "EquivarianceErrorCurve", "lie_derivative", "LieDerivativeEstimate", "assert_equivariant",

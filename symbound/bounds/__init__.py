@@ -9,7 +9,8 @@ from .generalization import (
     lipschitz_class_log_covering,
     power_law_entropy_integral,
 )
-from .tradeoff import LevelOptimum, PhaseDiagram, Threshold, TradeOff, tradeoff
+from .tradeoff import (LevelOptimum, PartialOptimum, PartialTradeOff, PhaseDiagram, Threshold,
+                       TradeOff, partial_tradeoff, tradeoff)
 
 __all__ = [
     "Bound",
@@ -26,4 +27,7 @@ __all__ = [
     "LevelOptimum",
     "Threshold",
     "PhaseDiagram",
+    "partial_tradeoff",
+    "PartialTradeOff",
+    "PartialOptimum",
 ]

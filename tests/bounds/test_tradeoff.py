@@ -357,6 +357,9 @@ def test_latex_and_describe_print_as_a_mathematician_writes():
     tex = t.latex()
     assert r"\mathcal{G}_{S}" in tex and r"\eta_{d}" in tex and r"L_{\ell}" in tex
     assert "_GenS" not in tex and "_GenN" not in tex
+    assert tex.startswith(r"R(\hat f_{\eta}) - R(f^{*}) \le")
+    # the lower end of the sandwich is a comparison curve, shown as a definition, not a bound
+    assert t.latex("lower").startswith(r"\mathcal{E}_{\mathrm{low}}(\eta) =")
     assert t._repr_latex_().startswith("$\\displaystyle")
     text = t.describe()
     assert "THEORY §5" in text and "Reynolds" in text
@@ -420,8 +423,9 @@ def test_bad_input(kwargs, match):
 
 
 def test_bad_input_group_and_constants():
-    with pytest.raises(InvalidValueError, match="Reynolds"):
+    with pytest.raises(InvalidValueError, match="Reynolds") as err:
         sb.tradeoff(Ball(2), PartialRotations(0.3), 0.05, n=100, **PKW)
+    assert "symbound.partial_tradeoff" in str(err.value) and callable(sb.partial_tradeoff)
     with pytest.raises(InvalidValueError, match="levels"):
         sb.tradeoff(Ball(2), SO(2), 0.05, n=100, levels=[0.0, 3.0], **DKW)  # > 2B
     with pytest.raises(InvalidValueError, match="classes"):

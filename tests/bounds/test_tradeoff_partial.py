@@ -154,3 +154,15 @@ def test_generation_count_is_exact(theta):
     k = _k_of(theta)
     th = sp.pi if theta >= math.pi else sp.Rational(theta)
     assert bool(k * th >= sp.pi) and bool((k - 1) * th < sp.pi)
+
+
+def test_dudley_partial_optimum_is_the_minimum_of_its_levels():
+    thetas = [0.0, math.pi / 8, math.pi]
+    t = partial_tradeoff(Ball(2), 10**8, breaking_rate=0.05, method="dudley", covering="power_law",
+                         lipschitz=1, loss_lipschitz=1, loss_bound=1, hypothesis_bound=1,
+                         thetas=thetas)
+    opt = t.optimal_model_equivariance()
+    eps = np.linspace(0, 1, 9)[:, None] * 0.05 * np.array(thetas)[None, :]
+    dense = t.total_error(eps, np.broadcast_to(thetas, eps.shape))
+    assert opt.total_error <= dense.min() * (1 + 1e-9)
+    assert opt.regime in ("full", "match", "interior")

@@ -11,10 +11,11 @@ on a 3-parameter convex problem, run to convergence).  The squared loss on ``|a|
 
 What is checked: the certified total-error bound is above the measured excess risk of every model
 at every level; the measured best level moves from full symmetry to the data's level as n grows,
-and so does the calculator's.  What is *not* claimed: the two thresholds agree — the measured
-crossover lies between n = 10 and 3000, the calculator's near n = 1e11 (its bound is vacuous for
-n <= 1e5); the measured curve also has an interior optimum (eta_d / 2) at intermediate n, which the
-calculator, whose total error is concave in the level here, never predicts.
+and so does the calculator's.  Where they disagree (measured 2026-12-03): the measured crossover
+lies between n = 10 and 3000, the calculator's certified threshold is n* = 2.19e10 (its bound is
+vacuous, E >= M, at n = 1e4 and larger than 1 up to n ~ 1e10); the measured best level is the
+intermediate eta_d / 2 at n = 100-300, while the calculator goes from full symmetry (n <= 1e10)
+to matching (n >= 1e11) with no interior optimum, on the three-level grid and on the continuum.
 """
 
 from __future__ import annotations

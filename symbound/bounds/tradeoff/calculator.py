@@ -300,8 +300,10 @@ class TradeOff:
         r"""The sample size n* from which matching the data's level beats full symmetry at every n:
         ``E(eta_d; n) < E(0; n)`` for all ``n >= n*`` (statement T5 of the module docstring).
 
-        The value is certified: it is the upper end of a bracket found by bisection in log n on
-        interval certificates that use only the monotonicity of each bound in n.  For the partition
+        The value is certified: the last crossing of ``E(eta_d) - E(0)`` on a decade grid is narrowed
+        by bisection in log n on point values (to the relative width ``rtol``), then every larger n
+        is certified by a sweep of interval certificates that use only the monotonicity of each
+        bound in n (a later crossing met by the sweep restarts the search there).  For the partition
         bound with power-law coverings the leading-order closed form (C2 of
         :mod:`symbound.bounds.tradeoff.closed_forms`, a SymPy algebraic number checked by
         substitution) is reported beside it; a symbolic eta_d gets the closed form only.
@@ -327,8 +329,9 @@ class TradeOff:
 
     def latex(self, which: str = "upper") -> str:
         """LaTeX of the statement, with the parameters' values."""
-        lhs = r"R(\hat f_{\eta}) - R(f^{*})"
-        op = r"\le" if which == "upper" else r"\gtrsim"
+        # the lower end of the sandwich is a comparison curve, not a bound: shown as a definition
+        lhs, op = ((r"R(\hat f_{\eta}) - R(f^{*})", r"\le") if which == "upper"
+                   else (r"\mathcal{E}_{\mathrm{low}}(\eta)", "="))
         vals = [rf"{latex_of(symbol('L_l'))} = {latex_of(self.constants['loss_lipschitz'])}"]
         if not self.eta_d.free_symbols:
             vals.append(rf"{latex_of(symbol('eta_d'))} = {latex_of(sp.nsimplify(float(self.eta_d)))}")
