@@ -69,8 +69,12 @@ Delta is assumed; it is reported).  Since ``Gen(0) >= 0``, ``2 Gen(eta_d; n_T) <
 certifies ``Delta < 0`` for every ``n >= n_T``; such an ``n_T`` exists for every ``eta_d > 0``
 because ``Gen(eta_d; n) <= G_N(n) -> 0``.  So with the better of the two coverings matching always
 wins eventually ("never" happens only for eta_d = 0, where matching is full symmetry), and
-``n* = min{n_0 : Delta(n) < 0 for all n >= n_0}`` is bracketed by bisection in log n on the
-certificates.
+``n* = min{n_0 : Delta(n) < 0 for all n >= n_0}`` is found as the last sign change of Delta
+(bisection in log n on point values), every larger n being certified by interval certificates
+(:func:`symbound.bounds.tradeoff._search.certified_threshold`).  The certificates compare the
+values the optimisers return; those are the bounds at the resolutions found, so "certified" holds
+up to the accuracy of the resolution optimiser (closed forms for power laws, ~1e-12 relative
+otherwise).
 """
 
 from __future__ import annotations

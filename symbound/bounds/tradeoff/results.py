@@ -107,7 +107,8 @@ class Threshold:
         to win (or tie) at lo, so that n* > lo.
     closed_form : SymPy expression of the leading-order threshold for power-law coverings, or None;
         ``closed_form_value`` its number, ``closed_form_kind`` how it was obtained.
-    path : "numeric" (certified bracket) — the closed form is reported beside it, never instead.
+    path : "numeric" (certified bracket) — the closed form is reported beside it, never instead;
+        "analytic" only with a symbolic eta_d, where the closed form is the whole answer.
     monotone : whether ``E(eta_d) - E(0)`` changed sign at most once on the scanned grid of n.
     scan : the grid of n and the differences ``E(eta_d) - E(0)`` there.
     certified : False when the interval certificates could not be completed (then ``value`` is the
