@@ -13,10 +13,18 @@ from .bounds import (
     Bound,
     Comparison,
     GeneralizationBound,
+    LevelOptimum,
     Optimum,
+    PartialOptimum,
+    PartialTradeOff,
+    PhaseDiagram,
+    Threshold,
+    TradeOff,
     compare,
     generalization_bound,
     lipschitz_class_log_covering,
+    partial_tradeoff,
+    tradeoff,
 )
 from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
 from .numeric.compile import CompiledBound, compile_bound
@@ -48,6 +56,8 @@ __all__ = [
     "quotient", "QuotientSpace",
     "Bound", "Optimum", "generalization_bound", "GeneralizationBound",
     "lipschitz_class_log_covering", "compare", "Comparison",
+    "tradeoff", "TradeOff", "LevelOptimum", "Threshold", "PhaseDiagram",
+    "partial_tradeoff", "PartialTradeOff", "PartialOptimum",
     # numeric layer
     "equivariance_error", "EquivarianceErrorEstimate", "equivariance_error_curve",
     "EquivarianceErrorCurve", "lie_derivative", "LieDerivativeEstimate", "assert_equivariant",

@@ -16,6 +16,8 @@ from .generalization import (
     power_law_entropy_integral,
 )
 from .optimize import resolution_grid
+from .tradeoff import (LevelOptimum, PartialOptimum, PartialTradeOff, PhaseDiagram, Threshold,
+                       TradeOff, partial_tradeoff, tradeoff)
 
 __all__ = [
     "Bound",
@@ -29,4 +31,12 @@ __all__ = [
     "resolution_grid",
     "compare",
     "Comparison",
+    "tradeoff",
+    "TradeOff",
+    "LevelOptimum",
+    "Threshold",
+    "PhaseDiagram",
+    "partial_tradeoff",
+    "PartialTradeOff",
+    "PartialOptimum",
 ]

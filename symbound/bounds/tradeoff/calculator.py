@@ -1,0 +1,497 @@
+r"""The trade-off calculator: model versus data equivariance error (THEORY §5).
+
+A target ``f*`` has data equivariance error ``eta_d = ee_inf(f*; G)`` and a learner minimises the
+empirical risk over ``F_eta = {f: X -> [-B, B], Lip f <= L, ee_inf(f; G) <= eta}``.  The calculator
+returns the certified total-error bound ``E(eta)`` at every level, the optimal level, the sample
+size from which matching the data's level beats full symmetry, and the phase diagram.
+
+Statements proved here
+----------------------
+
+**(T1) Decomposition.**  Let the loss ``l(a, y)`` take values in ``[0, M]`` and be ``L_l``-Lipschitz
+in the prediction a; let f* be any fixed predictor (the regression function, or the Bayes
+predictor, for which the left side is the excess risk), ``R(f) = E l(f(x), y)``, ``R_n`` the
+empirical risk and ``f_hat`` an empirical risk minimiser over ``F_eta``.  For every ``f_a`` in
+``F_eta``
+
+.. math::
+
+    R(\hat f) - R(f^*) = [R(\hat f) - R_n(\hat f)] + [R_n(\hat f) - R_n(f_a)]
+    + [R_n(f_a) - R(f_a)] + [R(f_a) - R(f^*)]
+    \le 2\sup_{f \in F_\eta} |R(f) - R_n(f)| + L_\ell\, \|f_a - f^*\|_{L^1(\mu_X)},
+
+the second bracket being <= 0 by the choice of f_hat and the last one at most
+``L_l E|f_a(x) - f*(x)|``.  Both generalization bounds of symbound are uniform over the class
+(the partition bound's concentration event concerns the cells only, and its r holds for every
+member; Dudley's bound is a bound on the supremum), so with probability at least ``1 - delta``,
+taking the infimum over f_a,
+
+.. math:: R(\hat f) - R(f^*) \le E(\eta) = L_\ell\,A(\eta) + 2\,\mathrm{Gen}(\eta),\qquad
+          A(\eta) = \inf_{f \in F_\eta} \|f - f^*\|_{\infty},
+
+the sup norm being over the support of ``mu_X`` (``L^1(mu_X)`` would do and is smaller; the
+sandwich below is proved in the sup norm).  An approximate minimiser adds its optimisation error.
+If ``f_hat`` minimises over a subclass ``H`` of ``F_eta`` the same holds with the infimum over H.
+
+**(T2) Sandwich** (THEORY §5).  Let G be a compact group with Haar measure acting by isometries,
+``rho`` isometric (identity for invariance), f* L-Lipschitz with values in ``[-B, B]`` and
+``ee_inf(f*; G) <= eta_d``.  *Upper:* ``f_t = (1 - t) f* + t Q f*`` with Q the Reynolds operator and
+``t = (1 - eta/eta_d)_+`` is L-Lipschitz with values in ``[-B, B]``, and ``ee`` is a seminorm with
+``ee(Q f*) = 0``, so ``ee(f_t) <= (1 - t) eta_d <= eta``: ``f_t`` lies in ``F_eta`` and
+``||f_t - f*||_inf = t ||Q f* - f*||_inf <= t eta_d`` (THEORY §3), i.e.
+``A(eta) <= (eta_d - eta)_+``.  *Lower:* for f in ``F_eta``,
+``ee(f*) <= ee(f) + 2 ||f - f*||_inf`` (THEORY §3), so ``A(eta) >= (ee_inf(f*) - eta)_+ / 2``,
+which is ``(eta_d - eta)_+ / 2`` when eta_d is the exact error.  ``which="upper"`` (c = 1) gives the
+certified bound; ``which="lower"`` (c = 1/2) gives the smallest value the decomposition could give,
+``L_l (eta_d - eta)_+/2 + 2 Gen(eta) <= L_l A(eta) + 2 Gen(eta) <= E(eta)`` — a comparison curve,
+not a bound on the excess risk.
+
+**(T3) Better of two coverings** (THEORY §5).  ``F_eta`` is also a plain Lipschitz class, so
+``Gen(eta) = min(G_S(eta), G_N)``, the bound through ``N_S`` (eta in the resolution) and the plain
+bound through ``N(X)``.  For the entropy-integral bound both bound the Rademacher complexity of
+``F_eta`` (``Rad(F_eta) <= Rad(F_plain)``) and share the concentration term: one event, the full
+delta.  For the partition bound they use two partitions: each statement runs at delta/2.
+
+**(T4) Monotonicity.**  ``F_eta ⊆ F_eta'`` for ``eta <= eta'``, so a bound of ``F_eta'`` is a bound of
+``F_eta``: the optimiser uses ``min_{eta' >= eta} Gen(eta')`` over the levels it evaluated and
+reports whether Gen was nondecreasing.  Both bounds are nonincreasing in n at every fixed resolution
+(n enters through ``1/n`` and ``1/sqrt n`` only), hence so are their minima over the resolution and
+the minimum of the two: ``Gen(eta; n)`` is nonincreasing in n.
+
+**(T5) Threshold.**  Let ``Delta(n) = E(eta_d; n) - E(0; n) = 2 Gen(eta_d; n) - c L_l eta_d -
+2 Gen(0; n)``.  By (T4), on ``[n_1, n_2]``
+
+.. math:: 2\mathrm{Gen}(\eta_d; n_2) - cL_\ell\eta_d - 2\mathrm{Gen}(0; n_1) \le \Delta(n)
+          \le 2\mathrm{Gen}(\eta_d; n_1) - cL_\ell\eta_d - 2\mathrm{Gen}(0; n_2),
+
+so evaluations at the end points certify the sign of Delta on whole intervals (no monotonicity of
+Delta is assumed; it is reported).  Since ``Gen(0) >= 0``, ``2 Gen(eta_d; n_T) < c L_l eta_d``
+certifies ``Delta < 0`` for every ``n >= n_T``; such an ``n_T`` exists for every ``eta_d > 0``
+because ``Gen(eta_d; n) <= G_N(n) -> 0``.  So with the better of the two coverings matching always
+wins eventually ("never" happens only for eta_d = 0, where matching is full symmetry), and
+``n* = min{n_0 : Delta(n) < 0 for all n >= n_0}`` is found as the last sign change of Delta
+(bisection in log n on point values), every larger n being certified by interval certificates
+(:func:`symbound.bounds.tradeoff._search.certified_threshold`).  The certificates compare the
+values the optimisers return; those are the bounds at the resolutions found, so "certified" holds
+up to the accuracy of the resolution optimiser (closed forms for power laws, ~1e-12 relative
+otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from ..._validation import check_choice, check_integer, check_probability
+from ...errors import InvalidTypeError, InvalidValueError
+from ...functions import latex_of
+from ...symbols import symbol
+from ._curve import BoundSpec, CompiledFamily, GenCurve, split_for_min
+from ._inputs import DataError, bound_constants, data_error
+from .optimum import optimal_level
+from .results import WHICH, LevelOptimum, Threshold
+from .threshold import threshold_n
+
+__all__ = ["tradeoff", "TradeOff", "REFERENCE"]
+
+REFERENCE = ("THEORY §5; Petrache & Trivedi (2023), Approximation-generalization trade-offs under "
+             "(approximate) group equivariance; proofs in symbound.bounds.tradeoff.calculator")
+
+
+
+class _GenS(sp.Function):
+    """``G_S(eta)``: the bound of the eta-approximately invariant class through N_S (display)."""
+
+    nargs = 1
+    is_real = True
+
+    def _latex(self, printer):
+        return r"\mathcal{G}_{S}\left(" + printer._print(self.args[0]) + r"\right)"
+
+
+class _PositivePart(sp.Function):
+    """``(a - b)_+`` printed as a mathematician writes it (display only)."""
+
+    nargs = 2
+    is_real = True
+
+    def _latex(self, printer):
+        a, b = self.args
+        return r"\left(" + printer._print(a) + " - " + printer._print(b) + r"\right)_{+}"
+
+
+class _GenN(sp.Symbol):
+    """``G_N``: the plain bound through N(X) (display)."""
+
+    def _latex(self, printer):
+        return r"\mathcal{G}_{N}"
+
+
+def _as_levels(levels, high: float | None, what: str = "levels") -> np.ndarray | None:
+    if levels is None:
+        return None
+    a = np.asarray(levels, dtype=np.float64).ravel()
+    if a.size == 0:
+        raise InvalidValueError(f"{what} must be a nonempty grid of levels, got an empty array")
+    if not np.all(np.isfinite(a)):
+        raise InvalidValueError(f"{what} must be finite, got {a[~np.isfinite(a)][0]!r}")
+    rng = f"[0, {high:g}]" if high is not None else "[0, inf)"
+    bad = (a < 0) | ((a > high) if high is not None else False)
+    if np.any(bad):
+        raise InvalidValueError(
+            f"{what} must lie in the range of the model equivariance error {rng}, got {a[bad][0]!r}")
+    return np.unique(a)
+
+
+class TradeOff:
+    r"""The trade-off between model and data equivariance error (THEORY §5).
+
+    Built by :func:`tradeoff`.  ``E(eta) = L_l (eta_d - eta)_+ + 2 Gen(eta)`` bounds the excess risk
+    of empirical risk minimisation over ``F_eta`` with probability at least ``1 - delta``
+    (statements T1-T3 of the module docstring), ``Gen(eta) = min(G_S(eta), G_N)``.
+    """
+
+    def __init__(self, spec: BoundSpec, eta_d: DataError, n, delta: float, delta_bounds: float,
+                 constants: dict, levels: np.ndarray | None, scan_points: int, notes: tuple):
+        self.spec = spec
+        self._eta_d = eta_d
+        self.n = n
+        self.delta = delta
+        self.delta_bounds = delta_bounds
+        self.constants = constants
+        self.levels = levels
+        self.scan_points = scan_points
+        self.notes = notes
+        self._curves: dict[int, GenCurve] = {}
+        self._family: CompiledFamily | None = None
+        self._optima: dict[str, LevelOptimum] = {}
+
+    # ----- parameters ---------------------------------------------------------------------------
+    @property
+    def eta_d(self) -> sp.Expr:
+        """The data equivariance error (SymPy; exact)."""
+        return self._eta_d.value
+
+    @property
+    def method(self) -> str:
+        return self.spec.method
+
+    @property
+    def delta_levels(self) -> float:
+        """Confidence spent by each level's statement: ``delta_bounds / |levels|`` with an explicit
+        level grid (union bound), ``delta_bounds`` otherwise."""
+        return self.delta_bounds / (1 if self.levels is None else self.levels.size)
+
+    def _numeric_n(self, n=None) -> int:
+        n = self.n if n is None else n
+        if isinstance(n, sp.Basic) and n.free_symbols:
+            raise InvalidValueError("n is symbolic: give a number (tradeoff(..., n=10_000) or the "
+                                    "method's n=...)")
+        return check_integer("n", int(n) if isinstance(n, (sp.Integer, np.integer)) else n, 1)
+
+    def _n_is_numeric(self) -> bool:
+        return not (isinstance(self.n, sp.Basic) and self.n.free_symbols)
+
+    def _numeric_eta_d(self) -> float:
+        if self.eta_d.free_symbols:
+            raise InvalidValueError(f"eta_d is symbolic ({self.eta_d}): give a number to evaluate")
+        return float(self.eta_d)
+
+    def _curve(self, n: int) -> GenCurve:
+        if n not in self._curves:
+            if self._family is None:
+                self._family = CompiledFamily(self.spec, self.delta_levels / split_for_min(self.method))
+            self._curves[n] = GenCurve(self.spec, n, self.delta_levels, self._family)
+        return self._curves[n]
+
+    @staticmethod
+    def _c(which: str) -> float:
+        check_choice("which", which, tuple(WHICH))
+        return float(WHICH[which])
+
+    # ----- the curve -----------------------------------------------------------------------------
+    def generalization(self, eta, *, n: int | None = None) -> np.ndarray:
+        """``Gen(eta) = min(G_S(eta), G_N)`` at each level (array in, array out)."""
+        e = self._eta_array(eta)
+        return self._curve(self._numeric_n(n)).gen(e)[0]
+
+    def approximation(self, eta, which: str = "upper") -> np.ndarray:
+        """``c (eta_d - eta)_+`` (c = 1 upper, 1/2 lower end of the sandwich): the sup-norm
+        approximation error of ``F_eta``, before the factor L_l."""
+        c = self._c(which)
+        e = self._eta_array(eta)
+        return c * np.maximum(self._numeric_eta_d() - e, 0.0)
+
+    def total_error(self, eta, which: str = "upper", *, n: int | None = None) -> np.ndarray:
+        r"""``E(eta) = L_l c (eta_d - eta)_+ + 2 Gen(eta)`` at each level (array in, array out).
+
+        With ``which="upper"`` (c = 1) a certified bound on the excess risk ``R(f_hat) - R(f*)`` of
+        empirical risk minimisation over ``F_eta``, with probability at least ``1 - delta``
+        (statement T1 of the module docstring); ``which="lower"`` (c = 1/2) is the lower end of the
+        sandwich, a comparison curve.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from symbound.spaces import Ball
+        >>> from symbound.groups import SO
+        >>> t = tradeoff(Ball(2), SO(2), 0.05, n=10**6, method="partition", lipschitz=1,
+        ...              loss_lipschitz=1, loss_bound=1, classes=2)
+        >>> t.total_error(np.array([0.0, 0.05])).shape
+        (2,)
+        """
+        c = self._c(which)
+        e = self._eta_array(eta)
+        gen = self._curve(self._numeric_n(n)).gen(e)[0]
+        Ll = float(self.constants["loss_lipschitz"])
+        return Ll * c * np.maximum(self._numeric_eta_d() - e, 0.0) + 2 * gen
+
+    def _eta_array(self, eta) -> np.ndarray:
+        if isinstance(eta, sp.Basic) and eta.free_symbols:
+            raise InvalidTypeError(f"eta must be a number or an array of numbers, got {eta}")
+        a = np.asarray(eta, dtype=np.float64)
+        if not np.all(np.isfinite(a)):
+            raise InvalidValueError(f"eta must be finite, got {a[~np.isfinite(a)].ravel()[0]!r}")
+        if np.any(a < 0):
+            raise InvalidValueError(f"eta must be >= 0 (a sup equivariance error), got {a[a < 0].ravel()[0]!r}")
+        return a
+
+    # ----- power laws of the two bounds ----------------------------------------------------------
+    def _power_laws(self, n: int):
+        """((V0, d0), (V, d)) of the quotient and plain bounds when both are power laws, else None."""
+        if self.spec.options.get("output_space") is not None:
+            return None
+        try:
+            bs = self.spec.bound(0, n, self.delta_levels)
+            bp = self.spec.bound(0, n, self.delta_levels, plain=True)
+        except Exception:
+            return None
+        if bs.power_law is None or bp.power_law is None:
+            return None
+        return tuple(bs.power_law), tuple(bp.power_law)
+
+    # ----- the optimal level ---------------------------------------------------------------------
+    def optimal_model_equivariance(self, which: str = "upper") -> LevelOptimum:
+        r"""The level eta* minimising ``E`` over ``[0, eta_d]`` (or over the explicit level grid).
+
+        Regimes (ties between total errors, within a relative 1e-12, go to more symmetry):
+
+        * ``"full"``: eta* = 0 — an exactly invariant model is best;
+        * ``"match"``: eta* = eta_d (with a level grid: the smallest grid level >= eta_d) — match
+          the data's level;
+        * ``"interior"``: 0 < eta* < eta_d, strictly below both end points;
+        * ``"none"``: every level's bound is vacuous, ``min E >= M`` (the loss range: the excess risk
+          is at most M anyway).  ``value`` is then None.
+
+        Search (no convexity or concavity assumed): E on a scan of ``scan_points`` uniform levels
+        of ``[0, eta_d]``, a geometric run towards 0, levels above eta_d and the closed-form
+        candidates; a golden-section refinement around the best interior point; then a staggered
+        check scan.  The class-inclusion envelope of statement T4 is applied to every level
+        evaluated.  The closed form is reported (``path="analytic"``) when it gives the optimum the
+        scans confirm: for the partition bound always (rule C1 of
+        :mod:`symbound.bounds.tradeoff.closed_forms`), for the power-law entropy-integral bound
+        when the optimum is one of the candidates C3.
+        """
+        if which not in self._optima:
+            self._optima[which] = optimal_level(self, which)
+        return self._optima[which]
+
+    # ----- threshold sample size -----------------------------------------------------------------
+    def threshold_n(self, which: str = "upper", *, n_max: int = 10**80, rtol: float = 1e-4) -> Threshold:
+        r"""The sample size n* from which matching the data's level beats full symmetry at every n:
+        ``E(eta_d; n) < E(0; n)`` for all ``n >= n*`` (statement T5 of the module docstring).
+
+        The value is certified: the last crossing of ``E(eta_d) - E(0)`` on a decade grid is narrowed
+        by bisection in log n on point values (to the relative width ``rtol``), then every larger n
+        is certified by a sweep of interval certificates that use only the monotonicity of each
+        bound in n (a later crossing met by the sweep restarts the search there).  For the partition
+        bound with power-law coverings the leading-order closed form (C2 of
+        :mod:`symbound.bounds.tradeoff.closed_forms`, a SymPy algebraic number checked by
+        substitution) is reported beside it; a symbolic eta_d gets the closed form only.
+
+        ``status``: "finite", "always" (n* = 1), "never" (eta_d = 0: matching is full symmetry).
+        """
+        return threshold_n(self, which, n_max, rtol)
+
+    # ----- phase diagram -------------------------------------------------------------------------
+    def phase_diagram(self, n, eta_d, which: str = "upper"):
+        """Which regime wins over a grid of sample sizes and data levels (see
+        :class:`~symbound.bounds.tradeoff.phase.PhaseDiagram`)."""
+        from .phase import phase_diagram
+
+        return phase_diagram(self, n, eta_d, which)
+
+    # ----- display -------------------------------------------------------------------------------
+    def expr(self, which: str = "upper") -> sp.Expr:
+        """``E(eta)`` in paper form: ``L_l c (eta_d - eta)_+ + 2 min(G_S(eta), G_N)``."""
+        c = WHICH[check_choice("which", which, tuple(WHICH))]
+        eta, eta_d, Ll = symbol("eta"), symbol("eta_d"), symbol("L_l")
+        return Ll * c * _PositivePart(eta_d, eta) + 2 * sp.Min(_GenS(eta), _GenN("G_N", positive=True))
+
+    def latex(self, which: str = "upper") -> str:
+        """LaTeX of the statement, with the parameters' values."""
+        # the lower end of the sandwich is a comparison curve, not a bound: shown as a definition
+        lhs, op = ((r"R(\hat f_{\eta}) - R(f^{*})", r"\le") if which == "upper"
+                   else (r"\mathcal{E}_{\mathrm{low}}(\eta)", "="))
+        vals = [rf"{latex_of(symbol('L_l'))} = {latex_of(self.constants['loss_lipschitz'])}"]
+        if not self.eta_d.free_symbols:
+            vals.append(rf"{latex_of(symbol('eta_d'))} = {latex_of(sp.nsimplify(float(self.eta_d)))}")
+        if not (isinstance(self.n, sp.Basic) and self.n.free_symbols):
+            vals.append(rf"n = {latex_of(sp.Integer(int(self.n)))}")
+        vals.append(rf"\delta = {latex_of(sp.nsimplify(self.delta))}")
+        return f"{lhs} {op} {latex_of(self.expr(which))},\\quad " + ",\\ ".join(vals)
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
+
+    def describe(self) -> str:
+        """Plain-text description: statement, bounds used, assumptions, confidence accounting."""
+        sp_, g = self.spec.space, self.spec.group
+        lines = [f"trade-off: model vs data equivariance error ({self.method} bound, THEORY §5)",
+                 "  R(f_hat_eta) - R(f*) <= E(eta) = L_l (eta_d - eta)_+ + 2 min(G_S(eta), G_N)",
+                 f"  with probability at least 1 - delta = {1 - self.delta:g}",
+                 f"  G_S(eta): {self.method} bound of eta-approximately {g.name}-invariant L-Lipschitz "
+                 f"models on {sp_.name} (covering modulo {g.name}, eta in the resolution)",
+                 f"  G_N: {self.method} bound of L-Lipschitz models on {sp_.name} (no symmetry)",
+                 f"  eta_d = {self._eta_d_text()} ({self._eta_d.source})",
+                 "  A(eta) = inf_{f in F_eta} ||f - f*||_inf (sup over supp mu_X) <= (eta_d - eta)_+ "
+                 "(upper end of the sandwich; lower end (eta_d - eta)_+/2)",
+                 f"  constants: " + ", ".join(f"{k} = {v}" for k, v in self.constants.items()),
+                 f"  n = {self.n}, confidence: delta = {self.delta:g}"
+                 + (f", {self.delta - self.delta_bounds:g} spent on eta_d" if self.delta_bounds < self.delta else "")
+                 + (f", {split_for_min(self.method)} statements for min(G_S, G_N)" if split_for_min(self.method) > 1 else "")
+                 + (f", union over {self.levels.size} levels" if self.levels is not None else ""),
+                 f"  reference: {REFERENCE}"]
+        lines += [f"  assumption: {a}" for a in self._assumptions()]
+        lines += [f"  note: {nt}" for nt in self.notes]
+        for w, opt in self._optima.items():
+            lines.append(f"  optimum ({w}): eta* = {opt.value if opt.value is None else f'{opt.value:.6g}'}, "
+                         f"regime {opt.regime!r}, E = {opt.total_error:.6g}")
+        return "\n".join(lines)
+
+    def _eta_d_text(self) -> str:
+        return str(self.eta_d) if self.eta_d.free_symbols else f"{float(self.eta_d):.6g}"
+
+    def _assumptions(self) -> list[str]:
+        out = ["loss in [0, M], L_l-Lipschitz in the prediction; f_hat minimises the empirical risk "
+               "over F_eta = {f: L-Lipschitz, |f| <= B, ee_inf(f; G) <= eta}",
+               f"{self.spec.group.name} is a compact group acting by isometries on "
+               f"{self.spec.space.name}, with its Haar measure (Reynolds operator)",
+               "the target f* is L-Lipschitz with values in [-B, B] and ee_inf(f*; G) <= eta_d",
+               "eta_d is known before the training sample is drawn (or measured on independent "
+               "data); otherwise give an explicit level grid (levels=...), paid by a union bound"]
+        out += list(self._eta_d.assumptions)
+        return out
+
+    def __repr__(self) -> str:
+        return (f"TradeOff({self.method}, {self.spec.space.name} / {self.spec.group.name}, "
+                f"eta_d={self._eta_d_text()}, n={self.n}, delta={self.delta:g})")
+
+
+def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: float = 0.05, *,
+             lipschitz: Any, loss_lipschitz: Any, loss_bound: Any, method: str = "dudley",
+             hypothesis_bound: Any = None, classes: Any = None, grid_size: int = 1,
+             covering: str = "upper", power_law=None, plain_power_law=None, output_space=None,
+             levels=None, scan_points: int | None = None) -> TradeOff:
+    r"""The trade-off calculator of THEORY §5: model versus data equivariance error.
+
+    .. math::
+
+        R(\hat f_\eta) - R(f^*) \le E(\eta) = L_\ell\,(\eta_d - \eta)_+
+        + 2\min\{\mathcal G_S(\eta),\ \mathcal G_N\}
+
+    with probability at least ``1 - delta`` (proofs in :mod:`symbound.bounds.tradeoff.calculator`):
+    ``G_S(eta)`` is the generalization bound of the eta-approximately G-invariant class (covering
+    modulo G, eta in the resolution) and ``G_N`` the plain bound, both from
+    :func:`symbound.bounds.generalization_bound`.
+
+    Parameters
+    ----------
+    space, group : input space and a compact group acting on it (a finite group or a Lie group of
+        :mod:`symbound.groups`).  Partial sets: :func:`partial_tradeoff`.
+    data_equivariance_error : eta_d, an upper bound of ``ee_inf(f*; G)``: a number, a SymPy
+        expression, a deterministic :class:`~symbound.bounds.Bound`, or a
+        :class:`symbound.seam.SupErrorUpperBound` (``quantity="data"``; its failure probability is
+        paid in delta).  A mean-type estimate is refused (the error names the conversion).
+    n : sample size (an integer >= 1; may be a symbol for the closed forms).
+    delta : total confidence budget in (0, 1).
+    lipschitz, loss_lipschitz, loss_bound : L, L_l, M.
+    method : "dudley" (entropy integral, THEORY §4.2) or "partition" (THEORY §4.1).
+    hypothesis_bound : B (Dudley: hypotheses in [-B, B]).
+    classes : C, number of label values (partition bound with discrete labels).
+    grid_size : m of the partition bound's union bound over resolutions (default 1: the resolution
+        depends only on quantities fixed before the data).
+    covering : "upper" (certified covering numbers) or "power_law" (leading-order power laws:
+        closed forms, labelled asymptotic by the bounds).  ``power_law``/``plain_power_law``:
+        power laws ``(V0, d0)``/``(V, d)`` asserted by the caller for the quotient / the space.
+    output_space : Y for equivariant or continuous outputs (the bounds on Z = X x Y).
+    levels : optional grid of levels fixed in advance (in ``[0, 2B]``, or ``[0, inf)`` for the
+        partition bound): the optimum is chosen from it and delta is split over it (union bound),
+        so the choice may depend on the data.
+    scan_points : points of the uniform scan of ``[0, eta_d]`` of the optimiser (default 65, or 17
+        where each level costs one quadrature: the certified entropy-integral bound).
+
+    Returns
+    -------
+    TradeOff
+
+    Raises
+    ------
+    InvalidValueError / InvalidTypeError
+        eta_d < 0, n < 1, delta outside (0, 1), a level grid outside the range of the model error,
+        a transformation set that is not a group, a mean-type estimate for eta_d, missing constants.
+
+    Examples
+    --------
+    >>> from symbound.spaces import Ball
+    >>> from symbound.groups import SO
+    >>> t = tradeoff(Ball(2), SO(2), 0.05, n=10**4, method="partition", lipschitz=1,
+    ...              loss_lipschitz=1, loss_bound=1, classes=2)
+    >>> t.optimal_model_equivariance().regime
+    'full'
+    """
+    check_choice("method", method, ("dudley", "partition"))
+    check_choice("covering", covering, ("upper", "power_law", "auto"))
+    check_probability("delta", delta, allow_symbolic=False)
+    if space is None or not hasattr(space, "covering"):
+        raise InvalidTypeError(f"space must be a symbound space, got {type(space).__name__}")
+    if group is None or not hasattr(group, "is_group"):
+        raise InvalidTypeError(f"group must be a symbound transformation set, got {type(group).__name__}")
+    if not group.is_group:
+        raise InvalidValueError(
+            f"group must be a group: the approximation bound (eta_d - eta)_+ uses the Reynolds "
+            f"operator of a compact group, and {group.name} is not one; for partial sets use "
+            "symbound.partial_tradeoff")
+    if n is None:
+        n = symbol("n")
+    elif not (isinstance(n, sp.Basic) and n.free_symbols):
+        n = check_integer("n", int(n) if isinstance(n, (sp.Integer, np.integer)) else n, 1)
+    else:
+        check_integer("n", n, 1, allow_symbolic=True)
+    if scan_points is not None:
+        check_integer("scan_points", scan_points, 3)
+    eta_d = data_error(data_equivariance_error)
+    delta_bounds = float(delta) - eta_d.failure
+    if delta_bounds <= 0:
+        raise InvalidValueError(
+            f"delta={delta!r} does not cover the failure probability {eta_d.failure:g} of the data "
+            "equivariance error's upper estimate: give a larger delta or a more confident estimate")
+    constants, options = bound_constants(
+        method, lipschitz=lipschitz, loss_lipschitz=loss_lipschitz, loss_bound=loss_bound,
+        hypothesis_bound=hypothesis_bound, classes=classes, grid_size=grid_size,
+        output_space=output_space)
+    options.update(covering=covering, power_law=power_law, output_space=output_space)
+    high = 2 * float(constants["hypothesis_bound"]) if method == "dudley" else None
+    levels = _as_levels(levels, high)
+    plain_options = {"covering": "upper" if covering == "auto" else covering,
+                     "power_law": plain_power_law}
+    notes = [f"G_S and G_N from symbound.bounds.generalization_bound (covering={covering!r})"]
+    if eta_d.failure > 0:
+        notes.append(f"delta: {eta_d.failure:g} for the upper estimate of eta_d, {delta_bounds:g} for "
+                     "the generalization bounds")
+    spec = BoundSpec(space, group, method, options, plain_options)
+    return TradeOff(spec, eta_d, n, float(delta), delta_bounds, constants, levels, scan_points,
+                    tuple(notes))
