@@ -75,7 +75,7 @@ import sympy as sp
 from ..._validation import check_choice, check_integer, check_probability, check_real
 from ...errors import InvalidTypeError, InvalidValueError
 from ...groups import SO, PartialRotations
-from ...quotient import _radii
+from ...quotient._planar import planar_radii as _radii
 from ...spaces import Annulus, Ball
 from ...symbols import symbol
 from . import closed_forms as cf
