@@ -73,7 +73,7 @@ class ReferenceBound(Bound):
         """As :meth:`Bound.subs`, after checking that no relational of ``regime`` becomes false."""
         vals = dict(values or {})
         vals.update(kw)
-        mapping = self._symbols_map(vals)
+        mapping, _ = self._symbols_map(vals)
         regime = []
         for cond in self.regime:
             if isinstance(cond, sp.Basic) and isinstance(cond, sp.core.relational.Relational):
@@ -86,7 +86,7 @@ class ReferenceBound(Bound):
                 regime.append(new)
             else:
                 regime.append(cond)
-        out = super().subs(mapping)
+        out = super().subs(vals)
         return replace(out, regime=tuple(c for c in regime if c is not sp.true))
 
     # ----- display -----------------------------------------------------------------------------
