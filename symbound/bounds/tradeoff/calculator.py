@@ -48,9 +48,13 @@ not a bound on the excess risk.
 
 **(T3) Better of two coverings** (THEORY §5).  ``F_eta`` is also a plain Lipschitz class, so
 ``Gen(eta) = min(G_S(eta), G_N)``, the bound through ``N_S`` (eta in the resolution) and the plain
-bound through ``N(X)``.  For the entropy-integral bound both bound the Rademacher complexity of
-``F_eta`` (``Rad(F_eta) <= Rad(F_plain)``) and share the concentration term: one event, the full
-delta.  For the partition bound they use two partitions: each statement runs at delta/2.
+bound through ``N(X)``.  :func:`symbound.bounds.generalization_bound` takes this minimum itself for
+``eta > 0`` (statement (T) of :mod:`symbound.bounds.partition` and :mod:`symbound.bounds.entropy`),
+and the calculator takes ``Gen`` from it unchanged (:mod:`._curve`).  Every level of the
+calculator is fixed before the data (a number, or a level of a grid fixed in advance), so the
+choice between the two coverings depends on constants only: one statement, the full delta, for
+both bounds.  (The entropy-integral bound takes the smaller covering at every scale, which is at
+least as good as the smaller of the two whole bounds.)
 
 **(T4) Monotonicity.**  ``F_eta ⊆ F_eta'`` for ``eta <= eta'``, so a bound of ``F_eta'`` is a bound of
 ``F_eta``: the optimiser uses ``min_{eta' >= eta} Gen(eta')`` over the levels it evaluated and
@@ -89,7 +93,7 @@ from ..._validation import check_choice, check_integer, check_probability
 from ...errors import InvalidTypeError, InvalidValueError
 from ...functions import latex_of
 from ...symbols import symbol
-from ._curve import BoundSpec, CompiledFamily, GenCurve, split_for_min
+from ._curve import DRIVERS, BoundSpec, GenCurve, GenFamily
 from ._inputs import DataError, bound_constants, data_error
 from .optimum import optimal_level
 from .results import WHICH, LevelOptimum, Threshold
@@ -110,6 +114,17 @@ class _GenS(sp.Function):
 
     def _latex(self, printer):
         return r"\mathcal{G}_{S}\left(" + printer._print(self.args[0]) + r"\right)"
+
+
+class _GenSN(sp.Function):
+    """``G_{S^N}(eta)``: the entropy-integral bound of the eta-approximately invariant class with the
+    smaller of the two coverings at every scale (display)."""
+
+    nargs = 1
+    is_real = True
+
+    def _latex(self, printer):
+        return r"\mathcal{G}_{S \wedge N}\left(" + printer._print(self.args[0]) + r"\right)"
 
 
 class _PositivePart(sp.Function):
@@ -151,7 +166,8 @@ class TradeOff:
 
     Built by :func:`tradeoff`.  ``E(eta) = L_l (eta_d - eta)_+ + 2 Gen(eta)`` bounds the excess risk
     of empirical risk minimisation over ``F_eta`` with probability at least ``1 - delta``
-    (statements T1-T3 of the module docstring), ``Gen(eta) = min(G_S(eta), G_N)``.
+    (statements T1-T3 of the module docstring), ``Gen(eta)`` the bound of
+    :func:`~symbound.bounds.generalization_bound` for ``F_eta`` (the better of the two coverings).
     """
 
     def __init__(self, spec: BoundSpec, eta_d: DataError, n, delta: float, delta_bounds: float,
@@ -165,8 +181,7 @@ class TradeOff:
         self.levels = levels
         self.scan_points = scan_points
         self.notes = notes
-        self._curves: dict[int, GenCurve] = {}
-        self._family: CompiledFamily | None = None
+        self._family_obj: GenFamily | None = None
         self._optima: dict[str, LevelOptimum] = {}
 
     # ----- parameters ---------------------------------------------------------------------------
@@ -200,12 +215,15 @@ class TradeOff:
             raise InvalidValueError(f"eta_d is symbolic ({self.eta_d}): give a number to evaluate")
         return float(self.eta_d)
 
-    def _curve(self, n: int) -> GenCurve:
-        if n not in self._curves:
-            if self._family is None:
-                self._family = CompiledFamily(self.spec, self.delta_levels / split_for_min(self.method))
-            self._curves[n] = GenCurve(self.spec, n, self.delta_levels, self._family)
-        return self._curves[n]
+    @property
+    def _family(self) -> GenFamily:
+        """The structure of ``Gen`` shared by every sample size (built on first use)."""
+        if self._family_obj is None:
+            self._family_obj = GenFamily(self.spec, self.delta_levels)
+        return self._family_obj
+
+    def _curve(self, n: int, keep: bool = True) -> GenCurve:
+        return self._family.curve(n, keep)
 
     @staticmethod
     def _c(which: str) -> float:
@@ -214,7 +232,8 @@ class TradeOff:
 
     # ----- the curve -----------------------------------------------------------------------------
     def generalization(self, eta, *, n: int | None = None) -> np.ndarray:
-        """``Gen(eta) = min(G_S(eta), G_N)`` at each level (array in, array out)."""
+        """``Gen(eta)``, the generalization bound of ``F_eta`` (statement T3), at each level (array in,
+        array out)."""
         e = self._eta_array(eta)
         return self._curve(self._numeric_n(n)).gen(e)[0]
 
@@ -326,10 +345,14 @@ class TradeOff:
 
     # ----- display -------------------------------------------------------------------------------
     def expr(self, which: str = "upper") -> sp.Expr:
-        """``E(eta)`` in paper form: ``L_l c (eta_d - eta)_+ + 2 min(G_S(eta), G_N)``."""
+        """``E(eta)`` in paper form: ``L_l c (eta_d - eta)_+ + 2 min(G_S(eta), G_N)`` (partition
+        bound) or ``L_l c (eta_d - eta)_+ + 2 G_{S^N}(eta)`` (entropy integral, the smaller
+        covering at every scale)."""
         c = WHICH[check_choice("which", which, tuple(WHICH))]
         eta, eta_d, Ll = symbol("eta"), symbol("eta_d"), symbol("L_l")
-        return Ll * c * _PositivePart(eta_d, eta) + 2 * sp.Min(_GenS(eta), _GenN("G_N", positive=True))
+        gen = (sp.Min(_GenS(eta), _GenN("G_N", positive=True)) if self.method == "partition"
+               else _GenSN(eta))
+        return Ll * c * _PositivePart(eta_d, eta) + 2 * gen
 
     def latex(self, which: str = "upper") -> str:
         """LaTeX of the statement, with the parameters' values."""
@@ -350,19 +373,26 @@ class TradeOff:
     def describe(self) -> str:
         """Plain-text description: statement, bounds used, assumptions, confidence accounting."""
         sp_, g = self.spec.space, self.spec.group
+        if self.method == "partition":
+            gen = ["  R(f_hat_eta) - R(f*) <= E(eta) = L_l (eta_d - eta)_+ + 2 min(G_S(eta), G_N)",
+                   f"  G_S(eta): partition bound of eta-approximately {g.name}-invariant L-Lipschitz "
+                   f"models on {sp_.name} (covering modulo {g.name}, eta in the resolution)",
+                   f"  G_N: partition bound of L-Lipschitz models on {sp_.name} (no symmetry)"]
+        else:
+            gen = ["  R(f_hat_eta) - R(f*) <= E(eta) = L_l (eta_d - eta)_+ + 2 G_S^N(eta)",
+                   f"  G_S^N(eta): entropy-integral bound of eta-approximately {g.name}-invariant "
+                   f"L-Lipschitz models on {sp_.name}, with the smaller of the coverings modulo "
+                   f"{g.name} (eta in the resolution) and of {sp_.name} at every scale"]
+        gen.append("  Gen from symbound.bounds.generalization_bound, which takes the better of the two "
+                   "coverings itself (one statement: every level is fixed before the data)")
         lines = [f"trade-off: model vs data equivariance error ({self.method} bound, THEORY §5)",
-                 "  R(f_hat_eta) - R(f*) <= E(eta) = L_l (eta_d - eta)_+ + 2 min(G_S(eta), G_N)",
-                 f"  with probability at least 1 - delta = {1 - self.delta:g}",
-                 f"  G_S(eta): {self.method} bound of eta-approximately {g.name}-invariant L-Lipschitz "
-                 f"models on {sp_.name} (covering modulo {g.name}, eta in the resolution)",
-                 f"  G_N: {self.method} bound of L-Lipschitz models on {sp_.name} (no symmetry)",
+                 gen[0], f"  with probability at least 1 - delta = {1 - self.delta:g}", *gen[1:],
                  f"  eta_d = {self._eta_d_text()} ({self._eta_d.source})",
                  "  A(eta) = inf_{f in F_eta} ||f - f*||_inf (sup over supp mu_X) <= (eta_d - eta)_+ "
                  "(upper end of the sandwich; lower end (eta_d - eta)_+/2)",
                  f"  constants: " + ", ".join(f"{k} = {v}" for k, v in self.constants.items()),
                  f"  n = {self.n}, confidence: delta = {self.delta:g}"
                  + (f", {self.delta - self.delta_bounds:g} spent on eta_d" if self.delta_bounds < self.delta else "")
-                 + (f", {split_for_min(self.method)} statements for min(G_S, G_N)" if split_for_min(self.method) > 1 else "")
                  + (f", union over {self.levels.size} levels" if self.levels is not None else ""),
                  f"  reference: {REFERENCE}"]
         lines += [f"  assumption: {a}" for a in self._assumptions()]
@@ -394,7 +424,7 @@ class TradeOff:
 def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: float = 0.05, *,
              lipschitz: Any, loss_lipschitz: Any, loss_bound: Any, method: str = "dudley",
              hypothesis_bound: Any = None, classes: Any = None, grid_size: int = 1,
-             covering: str = "upper", power_law=None, plain_power_law=None, output_space=None,
+             covering: str = "upper", power_law=None, output_space=None,
              levels=None, scan_points: int | None = None) -> TradeOff:
     r"""The trade-off calculator of THEORY §5: model versus data equivariance error.
 
@@ -425,8 +455,9 @@ def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: f
     grid_size : m of the partition bound's union bound over resolutions (default 1: the resolution
         depends only on quantities fixed before the data).
     covering : "upper" (certified covering numbers) or "power_law" (leading-order power laws:
-        closed forms, labelled asymptotic by the bounds).  ``power_law``/``plain_power_law``:
-        power laws ``(V0, d0)``/``(V, d)`` asserted by the caller for the quotient / the space.
+        closed forms, labelled asymptotic by the bounds).  ``power_law``: a power law ``(V0, d0)``
+        asserted by the caller for the quotient (``generalization_bound`` then uses the certified
+        covering number of the space for its plain branch).
     output_space : Y for equivariant or continuous outputs (the bounds on Z = X x Y).
     levels : optional grid of levels fixed in advance (in ``[0, 2B]``, or ``[0, inf)`` for the
         partition bound): the optimum is chosen from it and delta is split over it (union bound),
@@ -486,12 +517,10 @@ def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: f
     options.update(covering=covering, power_law=power_law, output_space=output_space)
     high = 2 * float(constants["hypothesis_bound"]) if method == "dudley" else None
     levels = _as_levels(levels, high)
-    plain_options = {"covering": "upper" if covering == "auto" else covering,
-                     "power_law": plain_power_law}
     notes = [f"G_S and G_N from symbound.bounds.generalization_bound (covering={covering!r})"]
     if eta_d.failure > 0:
         notes.append(f"delta: {eta_d.failure:g} for the upper estimate of eta_d, {delta_bounds:g} for "
                      "the generalization bounds")
-    spec = BoundSpec(space, group, method, options, plain_options)
+    spec = BoundSpec(space, group, method, options)
     return TradeOff(spec, eta_d, n, float(delta), delta_bounds, constants, levels, scan_points,
                     tuple(notes))

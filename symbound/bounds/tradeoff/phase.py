@@ -123,10 +123,9 @@ def phase_diagram(t, n, eta_d, which: str = "upper") -> PhaseDiagram:
     regime = np.zeros(shape, dtype=np.int64)
     optimum = np.full(shape, np.nan)
     total = np.zeros(shape)
-    t._curve(int(ns[0]))
-    t._family.compile_in_n()
+    t._family.prepare_many_n()
     for j, n_j in enumerate(ns):
-        g, _ = t._curve(int(n_j)).gen(grid)
+        g, _ = t._curve(int(n_j), keep=False).gen(grid)
         env = np.minimum.accumulate(g[::-1])[::-1]
         for i, ed in enumerate(eds):
             # levels up to eta_d, and the least level >= eta_d (eta_d itself without a grid)
