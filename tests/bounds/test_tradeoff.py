@@ -151,17 +151,23 @@ def test_none_regime_when_every_level_is_vacuous():
 
 def _dudley_hand(n, V, d, *, q, delta=0.05, L=1.0, B=1.0):
     """Dudley's bound (symbound.bounds.entropy, power-law closed form) by mpmath:
-    2 min_alpha (4 alpha + 12/sqrt(n) int_alpha^B sqrt(V (qL/u)^d ln(4B/u)) du) + sqrt(ln(2/delta)/(2n))."""
+    2 min_alpha (4 alpha + 12/sqrt(n) int_alpha^B sqrt(ln N(u)) du) + sqrt(ln(2/delta)/(2n)) with
+    ln N(u) = V (qL/u)^d ln(4B/u).  The objective is convex in alpha (its derivative
+    4 - 12 sqrt(ln N(alpha) / n) is nondecreasing): its minimiser solves ln N(alpha) = n/9, found by
+    bisection, and the integral is an mpmath quadrature."""
     with mpmath.workdps(30):
-        def phi(a):
-            J = mpmath.quad(lambda u: mpmath.sqrt(V * (q * L / u) ** d * mpmath.log(4 * B / u)), [a, B])
-            return 4 * a + 12 / mpmath.sqrt(n) * J
-        # phi is convex in alpha: its derivative 4 - 12/sqrt(n) sqrt(ln N(alpha)) is nondecreasing
-        a, b = mpmath.mpf(1e-9), mpmath.mpf(B)
-        for _ in range(90):
-            m1, m2 = a + (b - a) / 3, b - (b - a) / 3
-            a, b = (a, m2) if phi(m1) <= phi(m2) else (m1, b)
-        return float(2 * phi((a + b) / 2) + mpmath.sqrt(mpmath.log(2 / delta) / (2 * n)))
+        def lnN(u):
+            return V * (q * L / u) ** d * mpmath.log(4 * B / u)
+        a, b = mpmath.mpf(1e-12), mpmath.mpf(B)
+        if lnN(b) >= n / 9:
+            alpha = b
+        else:
+            for _ in range(100):
+                m = mpmath.sqrt(a * b)
+                a, b = (m, b) if lnN(m) > n / 9 else (a, m)
+            alpha = b
+        J = mpmath.quad(lambda u: mpmath.sqrt(lnN(u)), [alpha, B])
+        return float(2 * (4 * alpha + 12 / mpmath.sqrt(n) * J) + mpmath.sqrt(mpmath.log(2 / delta) / (2 * n)))
 
 
 def test_dudley_c2_curve_and_optimum_by_hand():

@@ -124,29 +124,28 @@ class GenFamily:
     and the outcome of the checks against the bound's own evaluations (made on the first curve).
 
     * ``affine_n``: the affine branches with ``c_0`` a function of n (power-law coverings,
-      partition bound), or None;
+      partition bound; read only when ``many_n``), or None;
     * ``kernel``: the entropy-integral bound compiled over (alpha, eta, n) (closed-form integrals);
     * ``kernel0`` / ``kernel_plain``: the entropy-integral bound at eta = 0 and the plain bound,
       compiled over n (compiled on request by :meth:`prepare_many_n`);
-    * ``ok*`` flags: None until checked, then True or False.
+    * ``checks``: name -> outcome of a check (absent until made).  The affine reading is a property
+      of the partition bound, not of the set, so families of several sets may share one dict.
     """
 
-    def __init__(self, spec: BoundSpec, delta: float, compile: bool = True):
+    def __init__(self, spec: BoundSpec, delta: float, compile: bool = True, many_n: bool = True,
+                 checks: dict | None = None):
         self.spec, self.delta = spec, float(delta)
         self.eta = symbol("eta")
+        self.checks = {} if checks is None else checks
         self.affine_n = None
-        self.ok_affine_n: bool | None = False
         self.kernel = self.kernel0 = self.kernel_plain = None
         self.alpha_range: tuple[float, float] | None = None
-        self.ok: bool | None = False
-        self.ok0: bool | None = False
-        self.ok_plain: bool | None = False
-        self.ok_affine: bool | None = None
         self.kernel_has_eta = True
         self._tried_n = False
         self._curves: dict[int, GenCurve] = {}
         if spec.method == "partition":
-            self._read_affine_n()
+            if many_n:
+                self._read_affine_n()
         elif compile:
             self._compile_alpha()
 
@@ -159,10 +158,8 @@ class GenFamily:
         if b.resolution is not None:  # not optimised at build: no closed form in n
             return
         br = affine_branches(b, self.eta)
-        if br is None:
-            return
-        self.affine_n = [(lab, _fast(c0, n), float(c1)) for lab, c0, c1 in br]
-        self.ok_affine_n = None
+        if br is not None:
+            self.affine_n = [(lab, _fast(c0, n), float(c1)) for lab, c0, c1 in br]
 
     def _compile_alpha(self) -> None:
         from ...numeric.compile import compile_bound  # the seam module (lazy: numba)
@@ -183,7 +180,7 @@ class GenFamily:
         except Exception:  # noqa: BLE001
             return
         if cb.backend == "numba":
-            self.kernel, self.ok = cb, None
+            self.kernel = cb
             self.kernel_has_eta = "eta" in names
             lo, hi = b.search_interval
             self.alpha_range = (float(lo), float(hi))
@@ -199,8 +196,6 @@ class GenFamily:
         spec, d = self.spec, self.delta
         self.kernel0 = self._compile_in_n(compile_bound, lambda: spec.bound(0, None, d))
         self.kernel_plain = self._compile_in_n(compile_bound, lambda: spec.bound(0, None, d, plain=True))
-        self.ok0 = None if self.kernel0 is not None else False
-        self.ok_plain = None if self.kernel_plain is not None else False
 
     @staticmethod
     def _compile_in_n(compile_bound, build):
@@ -255,7 +250,7 @@ class GenCurve:
             if "plain" in labels:
                 self._plain = aff[labels.index("plain")][1]
             else:
-                self._plain = self._fast_n("kernel_plain", "ok_plain", lambda: _as_float(
+                self._plain = self._fast_n("kernel_plain", lambda: _as_float(
                     self.spec.bound(0, self.n, self.delta, plain=True).evaluate()))
         return self._plain
 
@@ -265,19 +260,19 @@ class GenCurve:
             if self.affine is not None:
                 self._zero = self.affine[0][1]
             else:
-                self._zero = self._fast_n("kernel0", "ok0", lambda: self.evaluate_at(0.0))
+                self._zero = self._fast_n("kernel0", lambda: self.evaluate_at(0.0))
         return self._zero
 
-    def _fast_n(self, kernel: str, flag: str, exact: Callable[[], float]) -> float:
+    def _fast_n(self, kernel: str, exact: Callable[[], float]) -> float:
         """A kernel over n at this n, checked once against ``exact()`` (then trusted)."""
         fam = self.family
-        k, ok = getattr(fam, kernel), getattr(fam, flag)
-        if k is None or ok is False:
+        k = getattr(fam, kernel)
+        if k is None or fam.checks.get(kernel) is False:
             return exact()
         fast = float(k(n=float(self.n)))
-        if ok is None:
+        if kernel not in fam.checks:
             ref = exact()
-            setattr(fam, flag, _agree(fast, ref))
+            fam.checks[kernel] = _agree(fast, ref)
             return ref
         return fast
 
@@ -289,19 +284,6 @@ class GenCurve:
             self._choose_path()
         return self._affine
 
-    def _affine_here(self) -> list[tuple[str, float, float]] | None:
-        fam = self.family
-        if fam.affine_n is not None and fam.ok_affine_n is not False:
-            vals = [(lab, _as_float(c0(float(self.n))), c1) for lab, c0, c1 in fam.affine_n]
-            if fam.ok_affine_n:
-                return vals
-            exact = self._affine_exact()
-            fam.ok_affine_n = exact is not None and all(
-                a[0] == b[0] and _agree(a[1], b[1]) and a[2] == b[2] for a, b in zip(vals, exact))
-            if exact is not None:
-                return exact
-        return self._affine_exact()
-
     def _affine_exact(self) -> list[tuple[str, float, float]] | None:
         try:
             b = self.spec.bound(self.family.eta, self.n, self.delta)
@@ -311,6 +293,17 @@ class GenCurve:
         if br is None:
             return None
         return [(lab, _as_float(evaluate_expr(c0)), _as_float(evaluate_expr(c1))) for lab, c0, c1 in br]
+
+    def _checked(self, key: str, aff) -> bool:
+        """Once per family (or per shared ``checks``): the affine reading reproduces the bound's
+        own value at eta = 0 and at one level."""
+        fam = self.family
+        if key not in fam.checks:
+            probe = 0.01
+            got = min(c0 + c1 * probe for _l, c0, c1 in aff)
+            fam.checks[key] = _agree(aff[0][1], self.evaluate_at(0.0)) and \
+                _agree(got, self.evaluate_at(probe))
+        return fam.checks[key]
 
     @property
     def path(self) -> str:
@@ -322,29 +315,25 @@ class GenCurve:
         fam = self.family
         self._path = "per level"
         if self.spec.method == "partition":
-            aff = self._affine_here()
-            if aff is not None and self._check_affine(aff):
+            if fam.affine_n is not None and fam.checks.get("affine_n") is not False:
+                aff = [(lab, _as_float(c0(float(self.n))), c1) for lab, c0, c1 in fam.affine_n]
+                if self._checked("affine_n", aff):
+                    self._affine, self._path = aff, "affine"
+                    return
+            aff = self._affine_exact()
+            if aff is not None and self._checked("affine", aff):
                 self._affine, self._path = aff, "affine"
             return
-        if fam.kernel is not None and fam.ok is not False:
-            if fam.ok is None:
+        if fam.kernel is not None and fam.checks.get("compiled") is not False:
+            if "compiled" not in fam.checks:
                 probe = 0.01 * float(fam.alpha_range[1])
                 ref = self.evaluate_at(probe)
                 fast = float(self._compiled_min(np.array([probe]))[0])
                 # the compiled formula must reproduce the bound (else: level by level)
-                fam.ok = bool(fast <= ref * (1 + 1e-6) + 1e-15 and fast >= ref * (1 - 1e-3))
-            if fam.ok:
+                fam.checks["compiled"] = bool(fast <= ref * (1 + 1e-6) + 1e-15 and
+                                              fast >= ref * (1 - 1e-3))
+            if fam.checks["compiled"]:
                 self._path = "compiled"
-
-    def _check_affine(self, aff) -> bool:
-        """Once per family: the affine reading reproduces the bound at eta = 0 and at one level."""
-        fam = self.family
-        if fam.ok_affine is None:
-            probe = 0.01
-            got = min(c0 + c1 * probe for _l, c0, c1 in aff)
-            fam.ok_affine = _agree(aff[0][1], self.evaluate_at(0.0)) and \
-                _agree(got, self.evaluate_at(probe))
-        return fam.ok_affine
 
     def _compiled_min(self, etas: np.ndarray) -> np.ndarray:
         """min over alpha of the compiled bound, for each eta (each value: the bound at some alpha)."""

@@ -51,9 +51,12 @@ class LevelSearch:
 
     ``F_eta ⊆ F_eta'`` for ``eta <= eta'``, so a bound of the larger class bounds the smaller one:
     ``Gen_env(eta) = min_{eta' >= eta evaluated} Gen(eta')`` is a valid generalization bound for
-    ``F_eta``.  It equals Gen wherever the bound is nondecreasing in eta (both bounds of
-    symbound are, except the power-law closed form of the entropy integral for eta > 0, where the
-    plain count below 4 eta can be the larger one); the search records whether it was.
+    ``F_eta``.  It equals Gen wherever the bound is nondecreasing in eta.  The bounds of
+    symbound are nondecreasing for ``eta > 0`` (the partition bound is a minimum of affine
+    functions with nonnegative slopes; the entropy integral uses the count modulo S only above
+    ``4 eta``), but ``Gen(0)``, the bound of the exactly invariant class, uses the count modulo S
+    at every scale without the plain minimum, and certified counts need not be ordered as the
+    true ones are; the search records whether Gen was nondecreasing on the levels it evaluated.
     """
 
     def __init__(self, gen: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], eta_d: float,

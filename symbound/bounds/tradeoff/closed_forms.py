@@ -64,8 +64,12 @@ and in the chaining range ``4 eta > alpha_N`` has ``E' = -c L_l + (192 L_l/sqrt 
 (sqrt(ln N(4 eta)) - sqrt(ln N_S'(4 eta)))``, zero (for ``d = d_0``) at
 ``u^{-d} ln(4B/u) = (c sqrt(n) / (192 (K_N - K_S')))^2``.  The candidates for the minimiser of E are
 therefore ``{0, eta_d}`` and ``u/4`` for ``u`` among ``alpha_S'``, the two stationary points,
-``alpha_N`` and ``B``; the calculator evaluates E at each and claims the closed form only when the
-best candidate is the minimum found by its dense scan.
+``alpha_N`` and ``B``.  The bound of :func:`symbound.bounds.generalization_bound` takes the smaller
+of the two counts at every scale (statement (T) of :mod:`symbound.bounds.entropy`): above
+``4 eta`` the count modulo S is used only below the crossover ``u_c`` of the two power laws, so
+the derivation holds where ``4 eta < u_c`` and E is constant in eta beyond (the plain count at
+every scale).  The candidates are candidates only: the calculator evaluates E at each and claims
+the closed form only when the best candidate is the minimum found by its dense scan.
 """
 
 from __future__ import annotations
