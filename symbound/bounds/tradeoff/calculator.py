@@ -402,6 +402,21 @@ class TradeOff:
                          f"regime {opt.regime!r}, E = {opt.total_error:.6g}")
         return "\n".join(lines)
 
+    @property
+    def eta_d_source(self) -> str:
+        """Where eta_d comes from (one line: given, a deterministic bound, or a measurement)."""
+        return self._eta_d.source
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """What the total-error bound assumes (the class, the group, the target, eta_d's source)."""
+        return tuple(self._assumptions())
+
+    def evaluation_path(self, n: int | None = None) -> str:
+        """How ``Gen`` is evaluated at sample size n (default the trade-off's): "affine",
+        "compiled" or "per level" (:mod:`symbound.bounds.tradeoff._curve`)."""
+        return self._curve(self._numeric_n(n)).path
+
     def _eta_d_text(self) -> str:
         return str(self.eta_d) if self.eta_d.free_symbols else f"{float(self.eta_d):.6g}"
 
