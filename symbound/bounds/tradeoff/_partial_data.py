@@ -13,28 +13,20 @@ Four sources, each turned into a function ``theta -> U(theta)`` on the grid of t
   a sequence of pairs: a curve).  Their failure probabilities ``sum_j (1 - confidence_j)`` are
   paid in delta (union bound): the generalization bounds run at ``delta - sum_j (1 - c_j)``.
 
-**(P5) A curve from finitely many angles.**  Let ``U_j >= ee_inf(f*; S_{theta_j})``.  For
-``theta > 0`` and every j,
+Statements (proofs: docs/theory/tradeoff.md, "The data's level from data"):
 
-.. math:: \mathrm{ee}_\infty(f^*; S_\theta) \le \lceil \theta / \theta_j \rceil\, U_j ,
+* **(P5) A curve from finitely many angles.**  If ``U_j >= ee_inf(f*; S_theta_j)``, then for every
+  ``theta > 0``, ``ee_inf(f*; S_theta) <= min_j ceil(theta / theta_j) U_j`` (a rotation by at most
+  theta is a product of ``ceil(theta / theta_j)`` rotations by at most theta_j inside the
+  rotation-invariant X; telescoping).  The ceilings are decided exactly, the angles as their binary
+  values and ``math.pi`` standing for pi.
+* **(P6) The Reynolds gap from a partial sup.**  With Q the Reynolds operator of SO(2),
 
-because X is rotation invariant and a rotation by ``|s| <= theta`` is the product of
-``k = ceil(theta / theta_j)`` rotations by at most ``theta_j`` (each intermediate point stays in
-X): ``|f*(R_s x) - f*(x)| <= sum_i |f*(R_{s_i} y_i) - f*(y_i)| <= k U_j``.  For ``theta <=
-theta_j`` the factor is 1 (``S_theta ⊆ S_theta_j``).  So ``U(theta) = min_j ceil(theta/theta_j)
-U_j`` bounds the data's error at every angle of the grid.  (The ceilings are decided exactly, the
-angles as their binary values and ``math.pi`` standing for pi.)
+  .. math:: \|f^* - Qf^*\|_\infty \le a(\theta_j)\, U_j ,\qquad a(\theta) = \frac1\pi\int_0^\pi
+            \Big\lceil \frac{s}{\theta}\Big\rceil ds = k - \frac{\theta\, k (k - 1)}{2\pi},\quad
+            k = \lceil \pi/\theta\rceil
 
-**(P6) The Reynolds gap from a partial sup.**  With Q the Reynolds operator of SO(2),
-``|f*(x) - Q f*(x)| <= (1/2 pi) int_{-pi}^{pi} |f*(x) - f*(R_s x)| ds`` and, by the same
-telescoping, ``|f*(R_s x) - f*(x)| <= ceil(|s| / theta_j) U_j``; integrating,
-
-.. math:: \|f^* - Qf^*\|_\infty \le a(\theta_j)\, U_j ,\qquad a(\theta) = \frac1\pi\int_0^\pi
-          \Big\lceil \frac{s}{\theta}\Big\rceil ds = k - \frac{\theta\, k (k - 1)}{2\pi},\quad
-          k = \lceil \pi/\theta\rceil ,
-
-(``a(pi) = 1``: the Reynolds gap is at most the full group's sup error, THEORY §3), so
-``rho = min_j a(theta_j) U_j`` unless the caller gives ``reynolds_gap``.
+  (``a(pi) = 1``), so ``rho = min_j a(theta_j) U_j`` unless the caller gives ``reynolds_gap``.
 """
 
 from __future__ import annotations

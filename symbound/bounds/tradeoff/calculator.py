@@ -5,80 +5,30 @@ empirical risk over ``F_eta = {f: X -> [-B, B], Lip f <= L, ee_inf(f; G) <= eta}
 returns the certified total-error bound ``E(eta)`` at every level, the optimal level, the sample
 size from which matching the data's level beats full symmetry, and the phase diagram.
 
-Statements proved here
-----------------------
+Statements (proofs: docs/theory/tradeoff.md, the documentation's page *Model versus data
+equivariance*):
 
-**(T1) Decomposition.**  Let the loss ``l(a, y)`` take values in ``[0, M]`` and be ``L_l``-Lipschitz
-in the prediction a; let f* be any fixed predictor (the regression function, or the Bayes
-predictor, for which the left side is the excess risk), ``R(f) = E l(f(x), y)``, ``R_n`` the
-empirical risk and ``f_hat`` an empirical risk minimiser over ``F_eta``.  For every ``f_a`` in
-``F_eta``
-
-.. math::
-
-    R(\hat f) - R(f^*) = [R(\hat f) - R_n(\hat f)] + [R_n(\hat f) - R_n(f_a)]
-    + [R_n(f_a) - R(f_a)] + [R(f_a) - R(f^*)]
-    \le 2\sup_{f \in F_\eta} |R(f) - R_n(f)| + L_\ell\, \|f_a - f^*\|_{L^1(\mu_X)},
-
-the second bracket being <= 0 by the choice of f_hat and the last one at most
-``L_l E|f_a(x) - f*(x)|``.  Both generalization bounds of symbound are uniform over the class
-(the partition bound's concentration event concerns the cells only, and its r holds for every
-member; Dudley's bound is a bound on the supremum), so with probability at least ``1 - delta``,
-taking the infimum over f_a,
-
-.. math:: R(\hat f) - R(f^*) \le E(\eta) = L_\ell\,A(\eta) + 2\,\mathrm{Gen}(\eta),\qquad
-          A(\eta) = \inf_{f \in F_\eta} \|f - f^*\|_{\infty},
-
-the sup norm being over the support of ``mu_X`` (``L^1(mu_X)`` would do and is smaller; the
-sandwich below is proved in the sup norm).  An approximate minimiser adds its optimisation error.
-If ``f_hat`` minimises over a subclass ``H`` of ``F_eta`` the same holds with the infimum over H.
-
-**(T2) Sandwich** (THEORY §5).  Let G be a compact group with Haar measure acting by isometries,
-``rho`` isometric (identity for invariance), f* L-Lipschitz with values in ``[-B, B]`` and
-``ee_inf(f*; G) <= eta_d``.  *Upper:* ``f_t = (1 - t) f* + t Q f*`` with Q the Reynolds operator and
-``t = (1 - eta/eta_d)_+`` is L-Lipschitz with values in ``[-B, B]``, and ``ee`` is a seminorm with
-``ee(Q f*) = 0``, so ``ee(f_t) <= (1 - t) eta_d <= eta``: ``f_t`` lies in ``F_eta`` and
-``||f_t - f*||_inf = t ||Q f* - f*||_inf <= t eta_d`` (THEORY §3), i.e.
-``A(eta) <= (eta_d - eta)_+``.  *Lower:* for f in ``F_eta``,
-``ee(f*) <= ee(f) + 2 ||f - f*||_inf`` (THEORY §3), so ``A(eta) >= (ee_inf(f*) - eta)_+ / 2``,
-which is ``(eta_d - eta)_+ / 2`` when eta_d is the exact error.  ``which="upper"`` (c = 1) gives the
-certified bound; ``which="lower"`` (c = 1/2) gives the smallest value the decomposition could give,
-``L_l (eta_d - eta)_+/2 + 2 Gen(eta) <= L_l A(eta) + 2 Gen(eta) <= E(eta)`` — a comparison curve,
-not a bound on the excess risk.
-
-**(T3) Better of two coverings** (THEORY §5).  ``F_eta`` is also a plain Lipschitz class, so
-``Gen(eta) = min(G_S(eta), G_N)``, the bound through ``N_S`` (eta in the resolution) and the plain
-bound through ``N(X)``.  :func:`symbound.bounds.generalization_bound` takes this minimum itself for
-``eta > 0`` (statement (T) of :mod:`symbound.bounds.partition` and :mod:`symbound.bounds.entropy`),
-and the calculator takes ``Gen`` from it unchanged (:mod:`._curve`).  Every level of the
-calculator is fixed before the data (a number, or a level of a grid fixed in advance), so the
-choice between the two coverings depends on constants only: one statement, the full delta, for
-both bounds.  (The entropy-integral bound takes the smaller covering at every scale, which is at
-least as good as the smaller of the two whole bounds.)
-
-**(T4) Monotonicity.**  ``F_eta ⊆ F_eta'`` for ``eta <= eta'``, so a bound of ``F_eta'`` is a bound of
-``F_eta``: the optimiser uses ``min_{eta' >= eta} Gen(eta')`` over the levels it evaluated and
-reports whether Gen was nondecreasing.  Both bounds are nonincreasing in n at every fixed resolution
-(n enters through ``1/n`` and ``1/sqrt n`` only), hence so are their minima over the resolution and
-the minimum of the two: ``Gen(eta; n)`` is nonincreasing in n.
-
-**(T5) Threshold.**  Let ``Delta(n) = E(eta_d; n) - E(0; n) = 2 Gen(eta_d; n) - c L_l eta_d -
-2 Gen(0; n)``.  By (T4), on ``[n_1, n_2]``
-
-.. math:: 2\mathrm{Gen}(\eta_d; n_2) - cL_\ell\eta_d - 2\mathrm{Gen}(0; n_1) \le \Delta(n)
-          \le 2\mathrm{Gen}(\eta_d; n_1) - cL_\ell\eta_d - 2\mathrm{Gen}(0; n_2),
-
-so evaluations at the end points certify the sign of Delta on whole intervals (no monotonicity of
-Delta is assumed; it is reported).  Since ``Gen(0) >= 0``, ``2 Gen(eta_d; n_T) < c L_l eta_d``
-certifies ``Delta < 0`` for every ``n >= n_T``; such an ``n_T`` exists for every ``eta_d > 0``
-because ``Gen(eta_d; n) <= G_N(n) -> 0``.  So with the better of the two coverings matching always
-wins eventually ("never" happens only for eta_d = 0, where matching is full symmetry), and
-``n* = min{n_0 : Delta(n) < 0 for all n >= n_0}`` is found as the last sign change of Delta
-(bisection in log n on point values), every larger n being certified by interval certificates
-(:func:`symbound.bounds.tradeoff._search.certified_threshold`).  The certificates compare the
-values the optimisers return; those are the bounds at the resolutions found, so "certified" holds
-up to the accuracy of the resolution optimiser (closed forms for power laws, ~1e-12 relative
-otherwise).
+* **(T1) Decomposition.**  With probability ``1 - delta``,
+  ``R(f_hat) - R(f*) <= E(eta) = L_l A(eta) + 2 Gen(eta)``, ``A(eta) = inf_{F_eta} ||f - f*||_inf``,
+  Gen a bound on ``sup_{F_eta} |R - R_n|`` (both bounds of symbound are uniform over the class).
+* **(T2) Sandwich.**  For a compact group with Haar measure acting by isometries and an
+  L-Lipschitz target bounded by B: ``(eta_d - eta)_+ / 2 <= A(eta) <= (eta_d - eta)_+`` (Reynolds
+  operator and the seminorm ee).  ``which="upper"`` (c = 1) is the certified bound;
+  ``which="lower"`` (c = 1/2) a comparison curve, not a bound.
+* **(T3) Better of two coverings.**  ``F_eta`` is also a plain Lipschitz class;
+  :func:`symbound.bounds.generalization_bound` takes the better of the bound through ``N_S`` (eta in
+  the resolution) and the plain bound itself for ``eta > 0``, and the calculator takes Gen from it
+  unchanged (:mod:`._curve`).  Every level is fixed before the data, so the choice depends on
+  constants only: one statement, the full delta.
+* **(T4) Monotonicity.**  ``F_eta ⊆ F_eta'`` for ``eta <= eta'``: the optimiser uses the envelope
+  ``min_{eta' >= eta} Gen(eta')`` and reports whether Gen was nondecreasing; ``Gen(eta; n)`` is
+  nonincreasing in n.
+* **(T5) Threshold.**  With ``Delta(n) = 2 Gen(eta_d; n) - c L_l eta_d - 2 Gen(0; n)``, T4 bounds
+  Delta on ``[n_1, n_2]`` by its end-point values, and ``2 Gen(eta_d; n_T) < c L_l eta_d`` certifies
+  ``Delta < 0`` for all ``n >= n_T`` (such an n_T exists for every eta_d > 0); the threshold is the
+  last sign change of Delta, every larger n certified by interval certificates
+  (:func:`symbound.bounds.tradeoff._search.certified_threshold`), up to the accuracy of the
+  resolution optimisers whose values it compares.
 """
 
 from __future__ import annotations

@@ -2,72 +2,39 @@ r"""The partial and graded forms of the trade-off (THEORY §5, "Partial symmetry
 
 Setting: the disk or an annulus X of R^2, ``S_theta`` the rotations by angles in
 ``[-theta, theta]`` (``symbound.groups.PartialRotations``), a target f* with
-``U(theta) >= ee_inf(f*; S_theta)`` (from a breaking rate, ``U = lam theta``; from a function the
-caller certifies; or computed from a known Lipschitz target by the net argument of
-:mod:`symbound.bounds.tradeoff._target`) and ``rho >= ||f* - Q f*||_inf`` (Q: the Reynolds operator
-of SO(2)).  The model class is
+``U(theta) >= ee_inf(f*; S_theta)`` and ``rho >= ||f* - Q f*||_inf`` (Q: the Reynolds operator of
+SO(2)); the sources of U and rho are in :mod:`._partial_data`.  The model class is
 
 .. math:: F_{\varepsilon,\theta} = \{f : \mathrm{Lip} f \le L,\ |f| \le B,\
           \mathrm{ee}_\infty(f; S_\theta) \le \varepsilon\} .
 
-Statements proved here
-----------------------
+Statements (proofs: docs/theory/tradeoff.md, section "Partial symmetry"):
 
-**(P1) Generation.**  X is invariant under every rotation, and a rotation by ``|s| <= k theta`` is a
-product of k rotations by at most theta, each intermediate point staying in X.  Telescoping,
-``|f(R_s x) - f(x)| <= sum_i |f(R_{s_i} y_i) - f(y_i)| <= k eps`` for f in ``F_{eps,theta}``, so
-with ``k = ceil(pi / theta)``
+* **(P1) Generation.**  With ``k = ceil(pi / theta)`` (decided exactly: ``math.pi / 7`` is below
+  pi/7, so k = 8 there), ``F_{eps,theta} ⊆ F_{k eps, SO(2)}``.  An exactly S_theta-invariant model
+  is SO(2)-invariant: the partial form with exact invariance is degenerate on rotation-invariant
+  domains, and the approximate form is the one implemented.
+  ``Gen(eps, theta) = min{G_{S_theta}(eps), G_SO(2)(k eps), G_N}``, all three from
+  :func:`symbound.bounds.generalization_bound` (the entropy-integral ones with the smaller covering
+  at every scale; the partition ones through their covering alone, the plain bound entering once,
+  as the third); the smallest is chosen from constants fixed before the data: one statement,
+  probability ``1 - delta``.
+* **(P2) Approximation.**  ``A(eps, theta) <= (1 - eps / U(theta))_+ rho`` (``f_t = (1 - t) f* +
+  t Q f*``) and ``A >= (ee_inf(f*; S_theta) - eps)_+ / 2``; the total error is ``E = L_l A + 2 Gen``
+  (T1 of :mod:`.calculator`).
+* **(P3) Partition bound: two candidate levels per theta.**  Gen is a minimum of affine functions
+  of eps that contains G_N at every eps, so E is concave on ``[0, U(theta)]`` and minimised at
+  ``eps = 0`` or ``eps = U(theta)``: the optimum over a grid of theta is exact with two levels per
+  angle.
+* **(P4) Graded data, power laws: the ridge.**  With ``U(theta) = lam theta`` the leading-order
+  optimum on the ridge ``eps = lam theta`` is
 
-.. math:: F_{\varepsilon,\theta} \subseteq F_{k\varepsilon,\ \mathrm{SO}(2)} .
+  .. math:: k^* = \Big(\frac{6 L_\ell \lambda \pi}{\kappa_1}\Big)^{3/4} n^{1/4},\qquad
+            \theta^* = \pi / k^*,\quad \varepsilon^* = \lambda\pi/k^* \propto n^{-1/4}
 
-In particular an *exactly* ``S_theta``-invariant model (eps = 0, theta > 0) is exactly
-SO(2)-invariant: THEORY §5's partial version with exact invariance ("model invariant to S_theta,
-data invariant to S_theta_d") is degenerate on rotation-invariant domains — every theta > 0 gives
-the same class, and data invariant to ``S_theta_d`` (theta_d > 0) are fully invariant.  The
-meaningful partial form is the approximate one implemented here.  By (P1) and the two coverings of
-THEORY §5,
-
-.. math:: \mathrm{Gen}(\varepsilon, \theta) = \min\{G_{S_\theta}(\varepsilon),\
-          G_{\mathrm{SO}(2)}(\lceil \pi/\theta \rceil \varepsilon),\ G_N\}
-
-bounds the generalization gap of ``F_{eps,theta}`` (theta = 0: ``S_0 = {id}``, the plain class).
-All three come from :func:`symbound.bounds.generalization_bound` (for the entropy integral the
-first two take the smaller of their covering and the plain one at every scale; for the partition
-bound they are taken through their covering alone, the plain bound entering once, as the third);
-each holds with probability ``1 - delta``, and which of the three is smallest depends only on n, delta, the constants, eps and
-theta, all fixed before the data, so one statement is used: probability ``1 - delta``, no union
-bound.
-
-**(P2) Approximation.**  ``A(eps, theta) = inf_{f in F_{eps,theta}} ||f - f*||_inf``.  If
-``U(theta) <= eps``, f* itself is in the class: A = 0.  Otherwise
-``f_t = (1 - t) f* + t Q f*`` with ``t = 1 - eps / U(theta)`` is L-Lipschitz, bounded by B, and
-``ee(f_t; S_theta) <= (1 - t) ee(f*; S_theta) <= eps`` (ee is a seminorm and Q f* is invariant), so
-
-.. math:: A(\varepsilon, \theta) \le \Big(1 - \frac{\varepsilon}{U(\theta)}\Big)_+ \rho ;
-
-and for f in the class ``ee(f*; S_theta) <= eps + 2 ||f - f*||_inf``, so
-``A >= (ee(f*; S_theta) - eps)_+ / 2`` (the lower end, evaluated at U).  The total-error bound is
-``E(eps, theta) = L_l A + 2 Gen`` (statement T1 of :mod:`.calculator`).
-
-**(P3) Partition bound: two candidate levels per theta.**  In the partition bound every ``G`` is
-a minimum of affine functions of its level (``G(eps) = min(G(0) + 2 L_l eps, G_N)`` for
-``eps > 0``, :mod:`._curve`), and ``Gen(eps, theta)`` takes ``G_N`` into its minimum at every eps
-(eps = 0 included), so it is continuous on ``[0, U(theta)]``; there E is an affine function of eps
-plus a minimum of affine functions: concave, minimised at ``eps = 0`` or ``eps = U(theta)``; beyond ``U(theta)`` A = 0 and Gen does not decrease.  The optimum over a grid
-of theta is therefore found exactly by evaluating ``2 |grid| + 1`` points.
-
-**(P4) Graded data, power laws: the ridge in closed form.**  With ``U(theta) = lam theta``, on the
-ridge ``eps = lam theta`` (A = 0) the partition bound through the band cover
-``N_{S_theta}(X, r) ~ ceil(pi/theta) (r_2 - r_1)/(2r)`` (d0 = 1) is, at leading order
-(:mod:`.closed_forms`, C2), ``2 L_l eps + kappa_1 k^{1/3} n^{-1/3}`` with ``k = ceil(pi/theta)``
-and ``kappa_1`` the constant of ``V_0 = (r_2 - r_1)/2``.  The cheapest theta of each plateau of k
-is ``pi/k``; with k real, ``E_k = 4 L_l lam pi / k + 2 kappa_1 k^{1/3} n^{-1/3}`` is minimised at
-
-.. math:: k^* = \Big(\frac{6 L_\ell \lambda \pi}{\kappa_1}\Big)^{3/4} n^{1/4},\qquad
-          \theta^* = \pi / k^*,\quad \varepsilon^* = \lambda\pi/k^* \propto n^{-1/4} .
-
-The calculator reports this closed form next to the grid optimum (it is a continuous relaxation
-of an integer choice and drops the confidence terms).
+  (``kappa_1`` the constant C2 of :mod:`.closed_forms` for ``V_0 = (r_2 - r_1)/2``, d0 = 1); a
+  continuous relaxation of an integer choice that drops the confidence terms, reported next to the
+  grid optimum.
 """
 
 from __future__ import annotations
