@@ -17,7 +17,9 @@ import pytest
 
 from symbound.cli import main
 from symbound.latex import escape_text
-from symbound.report import SpecError, parse_text
+from symbound.report import parse_text
+
+from .test_spec import _err
 
 BASE = """
 [space]
@@ -33,14 +35,6 @@ method = "partition"
 [report]
 eps = [0.1]
 """
-
-
-def _err(text: str) -> str:
-    with pytest.raises(SpecError) as info:
-        parse_text(text)
-    msg = str(info.value)
-    assert "\n" not in msg, msg
-    return msg
 
 
 @pytest.mark.parametrize("table, needle", [

@@ -43,8 +43,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from ...functions import BranchMin
 from ...symbols import symbol
-from .._bound import Bound, evaluate_expr
+from .._bound import evaluate_expr
 from ..generalization import generalization_bound
 from ..optimize import _fast
 
@@ -101,7 +102,7 @@ def affine_branches(bound, eta: sp.Symbol) -> list[tuple[str, sp.Expr, sp.Expr]]
     f = nb.formula()
     if f.free_symbols - {eta, symbol("n")}:
         return None
-    args = f.args if type(f).__name__ == "BranchMin" else (f,)
+    args = f.args if isinstance(f, BranchMin) else (f,)
     labels = [br["label"] for br in nb.info.get("branches", ())]
     if len(labels) != len(args):
         return None
@@ -153,12 +154,12 @@ class GenFamily:
         n = symbol("n")
         try:
             b = self.spec.bound(self.eta, n, self.delta)
+            if b.resolution is not None:  # not optimised at build: no closed form in n
+                return
+            br = affine_branches(b, self.eta)
         except Exception:  # noqa: BLE001 - a bound that cannot take a symbolic n: per n
             return
-        if b.resolution is not None:  # not optimised at build: no closed form in n
-            return
-        br = affine_branches(b, self.eta)
-        if br is not None:
+        if br is not None and not any(c1.free_symbols for _l, _c0, c1 in br):
             self.affine_n = [(lab, _fast(c0, n), float(c1)) for lab, c0, c1 in br]
 
     def _compile_alpha(self) -> None:
