@@ -26,7 +26,7 @@ from .problem import Problem
 from .spec import Spec, parse_text
 
 __all__ = ["OutputError", "example_spec_text", "example_spec", "describe_space", "declared_sup",
-           "build_sections", "write_report"]
+           "build_tradeoff", "build_sections", "write_report"]
 
 #: sample sizes per decade of the bound-against-n figure
 CURVE_POINTS_PER_DECADE = 1
@@ -101,6 +101,63 @@ def declared_sup(spec: Spec, est=None, region: str = "") -> SupErrorUpperBound |
         assumptions=("the value is the spec author's; symbound checked only that no measured "
                      "error exceeds it",),
         reference="the spec's sup_error_argument")
+
+
+def build_tradeoff(problem: Problem):
+    """``(TradeOff, data sup or None, group name)`` of the spec's ``[tradeoff]`` table.
+
+    With ``eta_d = "data"`` the data's sup equivariance error is certified from the ``[data]``
+    labels over the whole space (:func:`symbound.certified_data_sup_error`, matching radius and
+    Lipschitz constant of ``[data]``, label noise of ``[tradeoff]``) and enters the calculator as
+    that :class:`~symbound.seam.SupErrorUpperBound` (recorded; a confidence below 1 would be paid
+    in delta)."""
+    import symbound as sb
+
+    spec = problem.spec
+    tt, learning = spec.tradeoff, spec.learning
+    label, G = problem.named_set(tt["group"], "[tradeoff]")
+    sup = None
+    eta_d = tt["eta_d"]
+    if eta_d == "data":
+        d = spec.data
+        sup = sb.certified_data_sup_error(
+            problem.inputs, problem.labels, G, float(sp.N(d["radius"])),
+            lipschitz=float(sp.N(d["lipschitz"])), noise=float(sp.N(tt["noise"])),
+            region=problem.space)
+        eta_d = sup
+    method = tt["method"]
+    kw = dict(lipschitz=learning["lipschitz"], loss_lipschitz=learning["loss_lipschitz"],
+              loss_bound=learning["loss_bound"], method=method)
+    if method == "partition":
+        kw["classes"] = learning["classes"]
+    else:
+        kw["hypothesis_bound"] = learning["hypothesis_bound"]
+    n = tt["n"] if tt["n"] is not None else max(learning["n"])
+    t = sb.tradeoff(problem.space, G, eta_d, n=n, delta=float(sp.N(learning["delta"])), **kw)
+    return t, sup, label
+
+
+def _tradeoff_section(problem: Problem, out: Path, figures_on: bool):
+    t, sup, label = build_tradeoff(problem)
+    sec = sections.tradeoff_section(t, label, sup)
+    if figures_on:
+        d = sec.data
+        M = float(sp.N(problem.spec.learning["loss_bound"]))
+        figures.total_error_vs_level(
+            out / "tradeoff_total_error.png", d["curve"], eta_d=d["eta_d"],
+            eta_star=d["optimum"]["value"], loss_bound=M,
+            title=f"total error vs model equivariance under {label} ({d['method']}, n = {d['n']})")
+        sec.blocks.append(Figure("tradeoff_total_error.png",
+                                 "The certified total-error bound E(eta) against the model's "
+                                 "equivariance level, with the lower end of the sandwich; the dot "
+                                 "is the optimal level."))
+        figures.phase_diagram(out / "tradeoff_phase.png", d["phase"], mark=(d["n"], d["eta_d"]),
+                              title=f"which level wins ({d['method']} bound, delta = {d['delta']:g})")
+        sec.blocks.append(Figure("tradeoff_phase.png",
+                                 "Phase diagram: the optimal model equivariance level over sample "
+                                 "sizes and data levels (full symmetry, match the data, interior, "
+                                 "or vacuous); the star is this report's (n, eta_d)."))
+    return sec
 
 
 def _curve_n(ns) -> list[int]:
@@ -206,6 +263,9 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
         step("bounds for the approximately invariant model")
         out_sections.append(sections.approximate_bound_section(X, problem.model_set, sup, learning,
                                                                known))
+    if spec.tradeoff is not None:
+        step("trade-off between model and data equivariance")
+        out_sections.append(_tradeoff_section(problem, out, figures_on))
     return out_sections
 
 
@@ -214,6 +274,7 @@ def _steps(spec: Spec) -> int:
     n = 1 + len(spec.learning["method"]) * len(spec.learning["n"]) + curves
     if spec.model is not None:
         n += 1 + (spec.model["sup_error"] is not None)
+    n += 1 if spec.tradeoff is not None else 0
     return n + (1 if spec.data is not None and spec.data["labels"] is not None else 0)
 
 

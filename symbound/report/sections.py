@@ -7,7 +7,8 @@ Sections: :func:`covering_section` (THEORY §1-2), :func:`bounds_section` (one p
 §4), :func:`gains_section` (the symmetry gains of those tables, at a glance),
 :func:`model_error_section` and :func:`data_error_section` (THEORY §3, measured) and
 :func:`approximate_bound_section` (a bound for approximately invariant models, which receives the
-sup error only as a :class:`~symbound.seam.SupErrorUpperBound`).
+sup error only as a :class:`~symbound.seam.SupErrorUpperBound`) and :func:`tradeoff_section`
+(model versus data equivariance error, THEORY §5).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .document import Figure, Formula, Inline, Pre, Section, Table, Text
 from .problem import NO_SYMMETRY
 
 __all__ = ["fmt", "certified_bounds", "covering_section", "bounds_section", "gains_section", "model_error_section",
-           "data_error_section", "approximate_bound_section", "BOUND_TITLES"]
+           "data_error_section", "approximate_bound_section", "tradeoff_section", "BOUND_TITLES"]
 
 #: the section title of each bound method
 BOUND_TITLES = {
@@ -363,3 +364,114 @@ def approximate_bound_section(space, named_set: tuple[str, Any], sup: SupErrorUp
                        "observed_max": sup.observed_max, "method": sup.method,
                        "assumptions": list(sup.assumptions), "reference": sup.reference},
                        "tables": data})
+
+
+# ------------------------------------------------------------------------------------------------
+# the trade-off between model and data equivariance error
+# ------------------------------------------------------------------------------------------------
+
+#: levels of the table of E, as fractions of eta_d
+TRADEOFF_TABLE_FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+#: the phase diagram's grid: decades of n, and data levels as factors of eta_d
+PHASE_N = tuple(10**k for k in range(2, 13))
+PHASE_ETA_FACTORS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+def tradeoff_section(t, label: str, sup: SupErrorUpperBound | None, *,
+                     curve_points: int = 121) -> Section:
+    """The trade-off of THEORY §5 for the group ``label`` (``t`` a
+    :class:`~symbound.bounds.tradeoff.TradeOff` at a numeric n and eta_d): the optimal model
+    equivariance level, its regime and the covering that drives it, the threshold sample size n*,
+    the total error at a few levels, and (for the figures) the curve ``eta -> E(eta)`` and the
+    phase diagram.  ``sup``: the certified data sup eta_d came from, or None (given in the spec)."""
+    eta_d = float(t.eta_d)
+    n = int(t.n)
+    Ll = float(t.constants["loss_lipschitz"])
+    M = float(t.constants["loss_bound"])
+    opt = t.optimal_model_equivariance()
+    th = t.threshold_n(rtol=1e-2)  # n* to 1%, certified above it
+    fr = np.array(TRADEOFF_TABLE_FRACTIONS)
+    levels = np.unique(fr * eta_d)
+    up, lo, gen = t.total_error(levels), t.total_error(levels, "lower"), t.generalization(levels)
+    slow = t.evaluation_path() == "per level"
+    top = 1.5 * eta_d if eta_d > 0 else 1.0
+    grid = np.linspace(0.0, top, 17 if slow else curve_points)
+    curve_up, curve_lo = t.total_error(grid), t.total_error(grid, "lower")
+    factors = np.array(PHASE_ETA_FACTORS)
+    eds = np.unique(factors * eta_d) if eta_d > 0 else np.array([0.01, 0.1])
+    ns = np.array(PHASE_N[::2] if slow else PHASE_N)
+    pd = t.phase_diagram(n=ns, eta_d=eds)
+    star = "-" if opt.value is None else fmt(opt.value)
+    rows = [
+        ("optimal model equivariance level eta*", star),
+        ("regime", opt.regime),
+        ("certified total-error bound E(eta*)", fmt(opt.total_error)),
+        ("E(0): exactly invariant models", fmt(opt.endpoints["full"])),
+        ("E(eta_d): models matching the data's level", fmt(opt.endpoints["match"])),
+        ("which covering gives Gen(eta*)", opt.driver),
+        ("full symmetry's gain 2 (Gen(eta_d) - Gen(0)) vs its cost L_l eta_d",
+         f"{fmt(opt.decision['gain'])} vs {fmt(opt.decision['cost'])}"),
+        ("threshold n* (to 1%): matching wins for every n >= n*",
+         th.status if th.value is None else f"{th.value} ({'certified' if th.certified else 'NOT certified'})"),
+        ("how eta* was found", f"{opt.path} ({opt.check['points']} levels evaluated, Gen read "
+                               f"{opt.check['curve_path']})"),
+    ]
+    if th.closed_form_value is not None:
+        rows.append(("n* at leading order (closed form, power-law coverings)", fmt(th.closed_form_value)))
+    table = Table(("quantity", "value"), tuple(rows), f"{t.method} bound, n = {n}, delta = {t.delta:g}")
+    level_rows = tuple((fmt(e), fmt(Ll * max(eta_d - e, 0.0)), fmt(2 * g), fmt(u), fmt(low))
+                       for e, g, u, low in zip(levels, gen, up, lo))
+    level_table = Table(("eta", "L_l (eta_d - eta)_+", "2 Gen(eta)", "E(eta) (bound)",
+                         "lower end of the sandwich"), level_rows,
+                        "total error at a few model equivariance levels")
+    source = ("given in the spec" if sup is None else
+              "certified from the data (the statement below)")
+    blocks = [
+        Text(f"A model class F_eta of L-Lipschitz models whose sup equivariance error under {label} "
+             f"is at most eta, trained by empirical risk minimisation on data whose regression "
+             f"function has sup equivariance error at most eta_d = {fmt(eta_d)} ({source}). With "
+             f"probability at least 1 - delta the excess risk is at most E(eta), the approximation "
+             "cost of the symmetry the model imposes beyond the data's plus twice the "
+             "generalization bound of F_eta (the better of the covering modulo the group and the "
+             "plain covering, from the same bounds as above). A level between 0 and eta_d trades one "
+             "against the other; the calculator finds the best one on the actual curve, assuming "
+             "no convexity."),
+        Formula("The bound:", t.latex()),
+    ]
+    if sup is not None:
+        blocks.append(Pre(sup.describe()))
+    blocks += [
+        table,
+        level_table,
+        Text("The lower end of the sandwich, L_l (eta_d - eta)_+ / 2 + 2 Gen(eta), is the least the "
+             "same argument could give (a comparison curve, not a bound). The phase diagram shows "
+             "which level wins over a grid of sample sizes and data levels; where every level's "
+             f"bound is at least M = {fmt(M)} the bound says nothing (vacuous)."),
+        *(Text(f"Note: {nt}") for nt in (*opt.notes, *th.notes)),
+    ]
+    data = {
+        "group": label, "method": t.method, "n": n, "delta": t.delta,
+        "delta_bounds": t.delta_bounds, "eta_d": eta_d, "eta_d_source": t.eta_d_source,
+        "data_sup": None if sup is None else {
+            "value": sup.value, "region": sup.region, "confidence": sup.confidence,
+            "observed_max": sup.observed_max, "method": sup.method,
+            "assumptions": list(sup.assumptions)},
+        "optimum": {"value": opt.value, "regime": opt.regime, "total_error": opt.total_error,
+                    "driver": opt.driver, "path": opt.path, "endpoints": opt.endpoints,
+                    "decision": opt.decision, "closed_form": None if opt.closed_form is None
+                    else str(opt.closed_form)},
+        "threshold": {"status": th.status, "value": th.value, "bracket": th.bracket,
+                      "certified": th.certified, "lower_certified": th.lower_certified,
+                      "closed_form": None if th.closed_form is None else str(th.closed_form),
+                      "closed_form_value": th.closed_form_value},
+        "levels": [{"eta": float(e), "generalization": float(g), "total_error": float(u),
+                    "lower": float(low)} for e, g, u, low in zip(levels, gen, up, lo)],
+        "curve": {"eta": grid.tolist(), "upper": curve_up.tolist(), "lower": curve_lo.tolist()},
+        "phase": {"n": pd.n.tolist(), "eta_d": pd.eta_d.tolist(),
+                  "regime": pd.regime_names().tolist(), "optimum": pd.optimum.tolist(),
+                  "total_error": pd.total_error.tolist(), "vacuous": pd.vacuous.tolist(),
+                  "loss_bound": M},
+        "assumptions": list(t.assumptions), "reference": "THEORY §5",
+    }
+    return Section("tradeoff", f"Model versus data equivariance under {label}: the trade-off "
+                   "(THEORY §5)", blocks, data)

@@ -19,6 +19,9 @@ A spec has one table per part of the problem (every key, its type, range and def
     one place where spec text names code: the module is imported with :func:`importlib.import_module`
     (the spec's folder first on ``sys.path``) and the attribute read with :func:`getattr`.  Any other
     form is refused; nothing is evaluated.
+``[tradeoff]`` (optional)
+    the trade-off between model and data equivariance error (THEORY §5): the data's level eta_d
+    (a number, or ``"data"``: certified from the ``[data]`` labels), the bound and the sample size.
 ``[report]`` (optional)
     title, the resolutions of the covering table, the seed, figures on or off.
 
@@ -318,6 +321,19 @@ TABLES: dict[str, tuple[tuple[Field, ...], str]] = {
         Field("sup_error_argument", "string", "why sup_error bounds the sup (printed with it; "
               "required with sup_error)", None, _string()),
     ), "the model whose equivariance error is measured (optional)"),
+    "tradeoff": ((
+        Field("eta_d", 'number >= 0 or "data"', "the data's sup equivariance error ee_inf(f*; G): "
+              'a number you can justify, or "data" to certify it from the [data] labels (needs '
+              "[data] labels, radius and lipschitz)", REQUIRED, lambda w, v: _eta_d(w, v)),
+        Field("group", "string", "name of the [[group]] (a compact group) of the trade-off "
+              "(default: the model's, or the only group)", None, _string()),
+        Field("method", '"partition" or "dudley"', "the generalization bound of the trade-off",
+              "partition", _choice(*_METHODS)),
+        Field("n", "integer >= 1", "sample size of the trade-off (default: the largest [learning] n)",
+              None, _integer(1)),
+        Field("noise", "number >= 0", 'with eta_d = "data": |y - f*(x)| <= noise for every label '
+              "(0: noise-free labels)", 0, _real(0)),
+    ), "the trade-off between model and data equivariance error (optional)"),
     "report": ((
         Field("title", "string", "title of the report", "symbound report", _string()),
         Field("eps", "array of numbers > 0", "resolutions of the covering-number table",
@@ -327,7 +343,17 @@ TABLES: dict[str, tuple[tuple[Field, ...], str]] = {
     ), "presentation and randomness (optional)"),
 }
 
-_TOP = ("space", "group", "learning", "data", "model", "report")
+_TOP = ("space", "group", "learning", "data", "model", "tradeoff", "report")
+
+
+def _eta_d(where: str, v: Any):
+    """``[tradeoff] eta_d``: a number >= 0, or the string "data"."""
+    if v == "data":
+        return v
+    if isinstance(v, str) and not (_FRACTION.match(v) or _PI.match(v)):
+        raise SpecError(f'{where} must be a number in [0, inf) or "data", got {_show(v)}'
+                        + _did_you_mean(v, ["data"]))
+    return _real(0)(where, v)
 
 
 def _methods(where: str, v: Any) -> tuple[str, ...]:
@@ -390,7 +416,7 @@ class Spec:
     space : dict with ``kind`` and the space's parameters.
     groups : one dict per ``[[group]]`` (``kind``, parameters, ``name``).
     learning, report : dicts of the tables' keys (defaults filled in).
-    data, model : dicts, or None when the table is absent.
+    data, model, tradeoff : dicts, or None when the table is absent.
     base : folder that relative paths (data, model modules) are taken from.
     source : the spec file, or None for a spec given as text or the built-in example.
     raw : the parsed TOML, as read.
@@ -402,6 +428,7 @@ class Spec:
     report: dict
     data: dict | None
     model: dict | None
+    tradeoff: dict | None
     base: Path
     source: Path | None
     raw: dict
@@ -453,18 +480,21 @@ def parse_spec(doc: dict, base: str | Path = ".", source: Path | None = None) ->
     report = _read_fields("[report]", doc.get("report", {}), TABLES["report"][0])
     data = _read_fields("[data]", doc["data"], TABLES["data"][0]) if "data" in doc else None
     model = _read_fields("[model]", doc["model"], TABLES["model"][0]) if "model" in doc else None
+    tradeoff = (_read_fields("[tradeoff]", doc["tradeoff"], TABLES["tradeoff"][0])
+                if "tradeoff" in doc else None)
 
     from .problem import build_sets, build_space  # the library objects decide what acts on what
 
     X = build_space(space)
-    for g, (name, _G) in zip(groups, build_sets(X, space, groups)):
+    built = build_sets(X, space, groups)
+    for g, (name, _G) in zip(groups, built):
         g["name"] = name
     names = [g["name"] for g in groups]
     for nm in names:
         if names.count(nm) > 1:
             raise SpecError(f'two [[group]] tables are named "{nm}"; give each a distinct name = "..."')
     spec = Spec(space=space, groups=tuple(groups), learning=learning, report=report, data=data,
-                model=model, base=Path(base), source=source, raw=doc)
+                model=model, tradeoff=tradeoff, base=Path(base), source=source, raw=doc)
     if model is not None:
         spec.group_index(model["group"], "[model]")
         if model["sup_error"] is not None and model["output"] != "invariant":
@@ -489,7 +519,35 @@ def parse_spec(doc: dict, base: str | Path = ".", source: Path | None = None) ->
             raise SpecError("[data] group is only used with labels")
         if model is None and data["labels"] is None:
             raise SpecError("[data] without labels needs a [model] to measure on the inputs")
+    if tradeoff is not None:
+        _check_tradeoff(spec, built)
     return spec
+
+
+def _check_tradeoff(spec: Spec, built) -> None:
+    """The ``[tradeoff]`` table against the rest of the spec: its set is a group, and eta_d =
+    "data" has labelled data with a radius and a Lipschitz constant to certify from."""
+    t = spec.tradeoff
+    name = t["group"]
+    if name is None and spec.model is not None and len(spec.groups) > 1:
+        name = spec.model["group"]
+    i = spec.group_index(name, "[tradeoff]")
+    label, G = built[i]
+    if not G.is_group:
+        raise SpecError(f'[tradeoff] group "{label}" is not a group: the trade-off bounds the '
+                        "approximation error with the Reynolds operator of a compact group "
+                        "(partial sets: symbound.partial_tradeoff)")
+    if t["eta_d"] == "data":
+        d = spec.data
+        if d is None or d["labels"] is None:
+            raise SpecError('[tradeoff] eta_d = "data" needs a [data] table with labels (the data '
+                            "equivariance error is certified from labelled data)")
+        if d["lipschitz"] is None:
+            raise SpecError('[tradeoff] eta_d = "data" needs [data] lipschitz, a Lipschitz constant '
+                            "of the regression function (the certificate's matching bias)")
+    elif t["noise"] != 0:
+        raise SpecError('[tradeoff] noise is only used with eta_d = "data"')
+    t["group"] = label
 
 
 def load_spec(path: str | Path) -> Spec:

@@ -12,7 +12,7 @@ on a 3-parameter convex problem, run to convergence).  The squared loss on ``|a|
 What is checked: the certified total-error bound is above the measured excess risk of every model
 at every level; the measured best level moves from full symmetry to the data's level as n grows,
 and so does the calculator's.  Where they disagree (measured 2026-12-03): the measured crossover
-lies between n = 10 and 3000, the calculator's certified threshold is n* = 2.19e10 (its bound is
+lies between n = 10 and 3000, the calculator's certified threshold is n* = 2.21e10 (its bound is
 vacuous, E >= M, at n = 1e4 and larger than 1 up to n ~ 1e10); the measured best level is the
 intermediate eta_d / 2 at n = 100-300, while the calculator goes from full symmetry (n <= 1e10)
 to matching (n >= 1e11) with no interior optimum, on the three-level grid and on the continuum.

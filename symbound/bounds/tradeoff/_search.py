@@ -51,9 +51,12 @@ class LevelSearch:
 
     ``F_eta ⊆ F_eta'`` for ``eta <= eta'``, so a bound of the larger class bounds the smaller one:
     ``Gen_env(eta) = min_{eta' >= eta evaluated} Gen(eta')`` is a valid generalization bound for
-    ``F_eta``.  It equals Gen wherever the bound is nondecreasing in eta (both bounds of
-    symbound are, except the power-law closed form of the entropy integral for eta > 0, where the
-    plain count below 4 eta can be the larger one); the search records whether it was.
+    ``F_eta``.  It equals Gen wherever the bound is nondecreasing in eta.  The bounds of
+    symbound are nondecreasing for ``eta > 0`` (the partition bound is a minimum of affine
+    functions with nonnegative slopes; the entropy integral uses the count modulo S only above
+    ``4 eta``), but ``Gen(0)``, the bound of the exactly invariant class, uses the count modulo S
+    at every scale without the plain minimum, and certified counts need not be ordered as the
+    true ones are; the search records whether Gen was nondecreasing on the levels it evaluated.
     """
 
     def __init__(self, gen: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], eta_d: float,
@@ -62,15 +65,15 @@ class LevelSearch:
         self.eta_d = eta_d
         self.c = c
         self.Ll = loss_lipschitz
-        self.points: dict[float, tuple[float, bool]] = {}
+        self.points: dict[float, tuple[float, int]] = {}
 
     def evaluate(self, etas) -> None:
         etas = np.unique(np.asarray(etas, dtype=np.float64))
         new = np.array([e for e in etas if e not in self.points])
         if new.size:
-            g, plain = self._gen(new)
-            for e, gv, pv in zip(new, g, plain):
-                self.points[float(e)] = (float(gv), bool(pv))
+            g, driver = self._gen(new)
+            for e, gv, dv in zip(new, g, driver):
+                self.points[float(e)] = (float(gv), int(dv))
 
     def raw_total(self, eta: float) -> float:
         self.evaluate([eta])
@@ -78,18 +81,21 @@ class LevelSearch:
         return self.Ll * self.c * max(self.eta_d - eta, 0.0) + 2 * g
 
     def table(self):
-        """Sorted levels, raw Gen, enveloped Gen, plain flags, enveloped total error."""
+        """Sorted levels, raw Gen, enveloped Gen, drivers (of the enveloped value: the level whose
+        bound it is), enveloped total error."""
         etas = np.array(sorted(self.points))
         g = np.array([self.points[e][0] for e in etas])
-        plain = np.array([self.points[e][1] for e in etas])
+        driver = np.array([self.points[e][1] for e in etas])
         env = np.minimum.accumulate(g[::-1])[::-1]
+        # the level each enveloped value comes from: the last position of the running minimum
+        src = np.array([k + int(np.argmin(g[k:])) for k in range(g.size)])
         total = self.Ll * self.c * np.maximum(self.eta_d - etas, 0.0) + 2 * env
-        return etas, g, env, plain, total
+        return etas, g, env, driver[src], total
 
     def best(self, within: float | None = None):
         """Index into :meth:`table` of the smallest enveloped total error among levels <= within
         (ties to the smallest level, i.e. more symmetry)."""
-        etas, g, env, plain, total = self.table()
+        etas, g, env, driver, total = self.table()
         mask = etas <= (self.eta_d if within is None else within)
         idx = np.flatnonzero(mask)
         vals = total[idx]

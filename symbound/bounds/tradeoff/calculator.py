@@ -5,76 +5,30 @@ empirical risk over ``F_eta = {f: X -> [-B, B], Lip f <= L, ee_inf(f; G) <= eta}
 returns the certified total-error bound ``E(eta)`` at every level, the optimal level, the sample
 size from which matching the data's level beats full symmetry, and the phase diagram.
 
-Statements proved here
-----------------------
+Statements (proofs: docs/theory/tradeoff.md, the documentation's page *Model versus data
+equivariance*):
 
-**(T1) Decomposition.**  Let the loss ``l(a, y)`` take values in ``[0, M]`` and be ``L_l``-Lipschitz
-in the prediction a; let f* be any fixed predictor (the regression function, or the Bayes
-predictor, for which the left side is the excess risk), ``R(f) = E l(f(x), y)``, ``R_n`` the
-empirical risk and ``f_hat`` an empirical risk minimiser over ``F_eta``.  For every ``f_a`` in
-``F_eta``
-
-.. math::
-
-    R(\hat f) - R(f^*) = [R(\hat f) - R_n(\hat f)] + [R_n(\hat f) - R_n(f_a)]
-    + [R_n(f_a) - R(f_a)] + [R(f_a) - R(f^*)]
-    \le 2\sup_{f \in F_\eta} |R(f) - R_n(f)| + L_\ell\, \|f_a - f^*\|_{L^1(\mu_X)},
-
-the second bracket being <= 0 by the choice of f_hat and the last one at most
-``L_l E|f_a(x) - f*(x)|``.  Both generalization bounds of symbound are uniform over the class
-(the partition bound's concentration event concerns the cells only, and its r holds for every
-member; Dudley's bound is a bound on the supremum), so with probability at least ``1 - delta``,
-taking the infimum over f_a,
-
-.. math:: R(\hat f) - R(f^*) \le E(\eta) = L_\ell\,A(\eta) + 2\,\mathrm{Gen}(\eta),\qquad
-          A(\eta) = \inf_{f \in F_\eta} \|f - f^*\|_{\infty},
-
-the sup norm being over the support of ``mu_X`` (``L^1(mu_X)`` would do and is smaller; the
-sandwich below is proved in the sup norm).  An approximate minimiser adds its optimisation error.
-If ``f_hat`` minimises over a subclass ``H`` of ``F_eta`` the same holds with the infimum over H.
-
-**(T2) Sandwich** (THEORY §5).  Let G be a compact group with Haar measure acting by isometries,
-``rho`` isometric (identity for invariance), f* L-Lipschitz with values in ``[-B, B]`` and
-``ee_inf(f*; G) <= eta_d``.  *Upper:* ``f_t = (1 - t) f* + t Q f*`` with Q the Reynolds operator and
-``t = (1 - eta/eta_d)_+`` is L-Lipschitz with values in ``[-B, B]``, and ``ee`` is a seminorm with
-``ee(Q f*) = 0``, so ``ee(f_t) <= (1 - t) eta_d <= eta``: ``f_t`` lies in ``F_eta`` and
-``||f_t - f*||_inf = t ||Q f* - f*||_inf <= t eta_d`` (THEORY §3), i.e.
-``A(eta) <= (eta_d - eta)_+``.  *Lower:* for f in ``F_eta``,
-``ee(f*) <= ee(f) + 2 ||f - f*||_inf`` (THEORY §3), so ``A(eta) >= (ee_inf(f*) - eta)_+ / 2``,
-which is ``(eta_d - eta)_+ / 2`` when eta_d is the exact error.  ``which="upper"`` (c = 1) gives the
-certified bound; ``which="lower"`` (c = 1/2) gives the smallest value the decomposition could give,
-``L_l (eta_d - eta)_+/2 + 2 Gen(eta) <= L_l A(eta) + 2 Gen(eta) <= E(eta)`` — a comparison curve,
-not a bound on the excess risk.
-
-**(T3) Better of two coverings** (THEORY §5).  ``F_eta`` is also a plain Lipschitz class, so
-``Gen(eta) = min(G_S(eta), G_N)``, the bound through ``N_S`` (eta in the resolution) and the plain
-bound through ``N(X)``.  For the entropy-integral bound both bound the Rademacher complexity of
-``F_eta`` (``Rad(F_eta) <= Rad(F_plain)``) and share the concentration term: one event, the full
-delta.  For the partition bound they use two partitions: each statement runs at delta/2.
-
-**(T4) Monotonicity.**  ``F_eta ⊆ F_eta'`` for ``eta <= eta'``, so a bound of ``F_eta'`` is a bound of
-``F_eta``: the optimiser uses ``min_{eta' >= eta} Gen(eta')`` over the levels it evaluated and
-reports whether Gen was nondecreasing.  Both bounds are nonincreasing in n at every fixed resolution
-(n enters through ``1/n`` and ``1/sqrt n`` only), hence so are their minima over the resolution and
-the minimum of the two: ``Gen(eta; n)`` is nonincreasing in n.
-
-**(T5) Threshold.**  Let ``Delta(n) = E(eta_d; n) - E(0; n) = 2 Gen(eta_d; n) - c L_l eta_d -
-2 Gen(0; n)``.  By (T4), on ``[n_1, n_2]``
-
-.. math:: 2\mathrm{Gen}(\eta_d; n_2) - cL_\ell\eta_d - 2\mathrm{Gen}(0; n_1) \le \Delta(n)
-          \le 2\mathrm{Gen}(\eta_d; n_1) - cL_\ell\eta_d - 2\mathrm{Gen}(0; n_2),
-
-so evaluations at the end points certify the sign of Delta on whole intervals (no monotonicity of
-Delta is assumed; it is reported).  Since ``Gen(0) >= 0``, ``2 Gen(eta_d; n_T) < c L_l eta_d``
-certifies ``Delta < 0`` for every ``n >= n_T``; such an ``n_T`` exists for every ``eta_d > 0``
-because ``Gen(eta_d; n) <= G_N(n) -> 0``.  So with the better of the two coverings matching always
-wins eventually ("never" happens only for eta_d = 0, where matching is full symmetry), and
-``n* = min{n_0 : Delta(n) < 0 for all n >= n_0}`` is found as the last sign change of Delta
-(bisection in log n on point values), every larger n being certified by interval certificates
-(:func:`symbound.bounds.tradeoff._search.certified_threshold`).  The certificates compare the
-values the optimisers return; those are the bounds at the resolutions found, so "certified" holds
-up to the accuracy of the resolution optimiser (closed forms for power laws, ~1e-12 relative
-otherwise).
+* **(T1) Decomposition.**  With probability ``1 - delta``,
+  ``R(f_hat) - R(f*) <= E(eta) = L_l A(eta) + 2 Gen(eta)``, ``A(eta) = inf_{F_eta} ||f - f*||_inf``,
+  Gen a bound on ``sup_{F_eta} |R - R_n|`` (both bounds of symbound are uniform over the class).
+* **(T2) Sandwich.**  For a compact group with Haar measure acting by isometries and an
+  L-Lipschitz target bounded by B: ``(eta_d - eta)_+ / 2 <= A(eta) <= (eta_d - eta)_+`` (Reynolds
+  operator and the seminorm ee).  ``which="upper"`` (c = 1) is the certified bound;
+  ``which="lower"`` (c = 1/2) a comparison curve, not a bound.
+* **(T3) Better of two coverings.**  ``F_eta`` is also a plain Lipschitz class;
+  :func:`symbound.bounds.generalization_bound` takes the better of the bound through ``N_S`` (eta in
+  the resolution) and the plain bound itself for ``eta > 0``, and the calculator takes Gen from it
+  unchanged (:mod:`._curve`).  Every level is fixed before the data, so the choice depends on
+  constants only: one statement, the full delta.
+* **(T4) Monotonicity.**  ``F_eta ⊆ F_eta'`` for ``eta <= eta'``: the optimiser uses the envelope
+  ``min_{eta' >= eta} Gen(eta')`` and reports whether Gen was nondecreasing; ``Gen(eta; n)`` is
+  nonincreasing in n.
+* **(T5) Threshold.**  With ``Delta(n) = 2 Gen(eta_d; n) - c L_l eta_d - 2 Gen(0; n)``, T4 bounds
+  Delta on ``[n_1, n_2]`` by its end-point values, and ``2 Gen(eta_d; n_T) < c L_l eta_d`` certifies
+  ``Delta < 0`` for all ``n >= n_T`` (such an n_T exists for every eta_d > 0); the threshold is the
+  last sign change of Delta, every larger n certified by interval certificates
+  (:func:`symbound.bounds.tradeoff._search.certified_threshold`), up to the accuracy of the
+  resolution optimisers whose values it compares.
 """
 
 from __future__ import annotations
@@ -89,7 +43,7 @@ from ..._validation import check_choice, check_integer, check_probability
 from ...errors import InvalidTypeError, InvalidValueError
 from ...functions import latex_of
 from ...symbols import symbol
-from ._curve import BoundSpec, CompiledFamily, GenCurve, split_for_min
+from ._curve import DRIVERS, BoundSpec, GenCurve, GenFamily
 from ._inputs import DataError, bound_constants, data_error
 from .optimum import optimal_level
 from .results import WHICH, LevelOptimum, Threshold
@@ -110,6 +64,17 @@ class _GenS(sp.Function):
 
     def _latex(self, printer):
         return r"\mathcal{G}_{S}\left(" + printer._print(self.args[0]) + r"\right)"
+
+
+class _GenSN(sp.Function):
+    """``G_{S^N}(eta)``: the entropy-integral bound of the eta-approximately invariant class with the
+    smaller of the two coverings at every scale (display)."""
+
+    nargs = 1
+    is_real = True
+
+    def _latex(self, printer):
+        return r"\mathcal{G}_{S \wedge N}\left(" + printer._print(self.args[0]) + r"\right)"
 
 
 class _PositivePart(sp.Function):
@@ -151,7 +116,8 @@ class TradeOff:
 
     Built by :func:`tradeoff`.  ``E(eta) = L_l (eta_d - eta)_+ + 2 Gen(eta)`` bounds the excess risk
     of empirical risk minimisation over ``F_eta`` with probability at least ``1 - delta``
-    (statements T1-T3 of the module docstring), ``Gen(eta) = min(G_S(eta), G_N)``.
+    (statements T1-T3 of the module docstring), ``Gen(eta)`` the bound of
+    :func:`~symbound.bounds.generalization_bound` for ``F_eta`` (the better of the two coverings).
     """
 
     def __init__(self, spec: BoundSpec, eta_d: DataError, n, delta: float, delta_bounds: float,
@@ -165,8 +131,7 @@ class TradeOff:
         self.levels = levels
         self.scan_points = scan_points
         self.notes = notes
-        self._curves: dict[int, GenCurve] = {}
-        self._family: CompiledFamily | None = None
+        self._family_obj: GenFamily | None = None
         self._optima: dict[str, LevelOptimum] = {}
 
     # ----- parameters ---------------------------------------------------------------------------
@@ -200,12 +165,15 @@ class TradeOff:
             raise InvalidValueError(f"eta_d is symbolic ({self.eta_d}): give a number to evaluate")
         return float(self.eta_d)
 
-    def _curve(self, n: int) -> GenCurve:
-        if n not in self._curves:
-            if self._family is None:
-                self._family = CompiledFamily(self.spec, self.delta_levels / split_for_min(self.method))
-            self._curves[n] = GenCurve(self.spec, n, self.delta_levels, self._family)
-        return self._curves[n]
+    @property
+    def _family(self) -> GenFamily:
+        """The structure of ``Gen`` shared by every sample size (built on first use)."""
+        if self._family_obj is None:
+            self._family_obj = GenFamily(self.spec, self.delta_levels)
+        return self._family_obj
+
+    def _curve(self, n: int, keep: bool = True) -> GenCurve:
+        return self._family.curve(n, keep)
 
     @staticmethod
     def _c(which: str) -> float:
@@ -214,7 +182,8 @@ class TradeOff:
 
     # ----- the curve -----------------------------------------------------------------------------
     def generalization(self, eta, *, n: int | None = None) -> np.ndarray:
-        """``Gen(eta) = min(G_S(eta), G_N)`` at each level (array in, array out)."""
+        """``Gen(eta)``, the generalization bound of ``F_eta`` (statement T3), at each level (array in,
+        array out)."""
         e = self._eta_array(eta)
         return self._curve(self._numeric_n(n)).gen(e)[0]
 
@@ -326,10 +295,14 @@ class TradeOff:
 
     # ----- display -------------------------------------------------------------------------------
     def expr(self, which: str = "upper") -> sp.Expr:
-        """``E(eta)`` in paper form: ``L_l c (eta_d - eta)_+ + 2 min(G_S(eta), G_N)``."""
+        """``E(eta)`` in paper form: ``L_l c (eta_d - eta)_+ + 2 min(G_S(eta), G_N)`` (partition
+        bound) or ``L_l c (eta_d - eta)_+ + 2 G_{S^N}(eta)`` (entropy integral, the smaller
+        covering at every scale)."""
         c = WHICH[check_choice("which", which, tuple(WHICH))]
         eta, eta_d, Ll = symbol("eta"), symbol("eta_d"), symbol("L_l")
-        return Ll * c * _PositivePart(eta_d, eta) + 2 * sp.Min(_GenS(eta), _GenN("G_N", positive=True))
+        gen = (sp.Min(_GenS(eta), _GenN("G_N", positive=True)) if self.method == "partition"
+               else _GenSN(eta))
+        return Ll * c * _PositivePart(eta_d, eta) + 2 * gen
 
     def latex(self, which: str = "upper") -> str:
         """LaTeX of the statement, with the parameters' values."""
@@ -350,19 +323,26 @@ class TradeOff:
     def describe(self) -> str:
         """Plain-text description: statement, bounds used, assumptions, confidence accounting."""
         sp_, g = self.spec.space, self.spec.group
+        if self.method == "partition":
+            gen = ["  R(f_hat_eta) - R(f*) <= E(eta) = L_l (eta_d - eta)_+ + 2 min(G_S(eta), G_N)",
+                   f"  G_S(eta): partition bound of eta-approximately {g.name}-invariant L-Lipschitz "
+                   f"models on {sp_.name} (covering modulo {g.name}, eta in the resolution)",
+                   f"  G_N: partition bound of L-Lipschitz models on {sp_.name} (no symmetry)"]
+        else:
+            gen = ["  R(f_hat_eta) - R(f*) <= E(eta) = L_l (eta_d - eta)_+ + 2 G_S^N(eta)",
+                   f"  G_S^N(eta): entropy-integral bound of eta-approximately {g.name}-invariant "
+                   f"L-Lipschitz models on {sp_.name}, with the smaller of the coverings modulo "
+                   f"{g.name} (eta in the resolution) and of {sp_.name} at every scale"]
+        gen.append("  Gen from symbound.bounds.generalization_bound, which takes the better of the two "
+                   "coverings itself (one statement: every level is fixed before the data)")
         lines = [f"trade-off: model vs data equivariance error ({self.method} bound, THEORY §5)",
-                 "  R(f_hat_eta) - R(f*) <= E(eta) = L_l (eta_d - eta)_+ + 2 min(G_S(eta), G_N)",
-                 f"  with probability at least 1 - delta = {1 - self.delta:g}",
-                 f"  G_S(eta): {self.method} bound of eta-approximately {g.name}-invariant L-Lipschitz "
-                 f"models on {sp_.name} (covering modulo {g.name}, eta in the resolution)",
-                 f"  G_N: {self.method} bound of L-Lipschitz models on {sp_.name} (no symmetry)",
+                 gen[0], f"  with probability at least 1 - delta = {1 - self.delta:g}", *gen[1:],
                  f"  eta_d = {self._eta_d_text()} ({self._eta_d.source})",
                  "  A(eta) = inf_{f in F_eta} ||f - f*||_inf (sup over supp mu_X) <= (eta_d - eta)_+ "
                  "(upper end of the sandwich; lower end (eta_d - eta)_+/2)",
                  f"  constants: " + ", ".join(f"{k} = {v}" for k, v in self.constants.items()),
                  f"  n = {self.n}, confidence: delta = {self.delta:g}"
                  + (f", {self.delta - self.delta_bounds:g} spent on eta_d" if self.delta_bounds < self.delta else "")
-                 + (f", {split_for_min(self.method)} statements for min(G_S, G_N)" if split_for_min(self.method) > 1 else "")
                  + (f", union over {self.levels.size} levels" if self.levels is not None else ""),
                  f"  reference: {REFERENCE}"]
         lines += [f"  assumption: {a}" for a in self._assumptions()]
@@ -371,6 +351,21 @@ class TradeOff:
             lines.append(f"  optimum ({w}): eta* = {opt.value if opt.value is None else f'{opt.value:.6g}'}, "
                          f"regime {opt.regime!r}, E = {opt.total_error:.6g}")
         return "\n".join(lines)
+
+    @property
+    def eta_d_source(self) -> str:
+        """Where eta_d comes from (one line: given, a deterministic bound, or a measurement)."""
+        return self._eta_d.source
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """What the total-error bound assumes (the class, the group, the target, eta_d's source)."""
+        return tuple(self._assumptions())
+
+    def evaluation_path(self, n: int | None = None) -> str:
+        """How ``Gen`` is evaluated at sample size n (default the trade-off's): "affine",
+        "compiled" or "per level" (:mod:`symbound.bounds.tradeoff._curve`)."""
+        return self._curve(self._numeric_n(n)).path
 
     def _eta_d_text(self) -> str:
         return str(self.eta_d) if self.eta_d.free_symbols else f"{float(self.eta_d):.6g}"
@@ -394,7 +389,7 @@ class TradeOff:
 def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: float = 0.05, *,
              lipschitz: Any, loss_lipschitz: Any, loss_bound: Any, method: str = "dudley",
              hypothesis_bound: Any = None, classes: Any = None, grid_size: int = 1,
-             covering: str = "upper", power_law=None, plain_power_law=None, output_space=None,
+             covering: str = "upper", power_law=None, output_space=None,
              levels=None, scan_points: int | None = None) -> TradeOff:
     r"""The trade-off calculator of THEORY §5: model versus data equivariance error.
 
@@ -425,8 +420,9 @@ def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: f
     grid_size : m of the partition bound's union bound over resolutions (default 1: the resolution
         depends only on quantities fixed before the data).
     covering : "upper" (certified covering numbers) or "power_law" (leading-order power laws:
-        closed forms, labelled asymptotic by the bounds).  ``power_law``/``plain_power_law``:
-        power laws ``(V0, d0)``/``(V, d)`` asserted by the caller for the quotient / the space.
+        closed forms, labelled asymptotic by the bounds).  ``power_law``: a power law ``(V0, d0)``
+        asserted by the caller for the quotient (``generalization_bound`` then uses the certified
+        covering number of the space for its plain branch).
     output_space : Y for equivariant or continuous outputs (the bounds on Z = X x Y).
     levels : optional grid of levels fixed in advance (in ``[0, 2B]``, or ``[0, inf)`` for the
         partition bound): the optimum is chosen from it and delta is split over it (union bound),
@@ -486,12 +482,10 @@ def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: f
     options.update(covering=covering, power_law=power_law, output_space=output_space)
     high = 2 * float(constants["hypothesis_bound"]) if method == "dudley" else None
     levels = _as_levels(levels, high)
-    plain_options = {"covering": "upper" if covering == "auto" else covering,
-                     "power_law": plain_power_law}
     notes = [f"G_S and G_N from symbound.bounds.generalization_bound (covering={covering!r})"]
     if eta_d.failure > 0:
         notes.append(f"delta: {eta_d.failure:g} for the upper estimate of eta_d, {delta_bounds:g} for "
                      "the generalization bounds")
-    spec = BoundSpec(space, group, method, options, plain_options)
+    spec = BoundSpec(space, group, method, options)
     return TradeOff(spec, eta_d, n, float(delta), delta_bounds, constants, levels, scan_points,
                     tuple(notes))

@@ -1,71 +1,39 @@
 r"""Closed forms of the trade-off (THEORY §5) for the two generalization bounds of THEORY §4.
 
 Notation: ``G_S(eta)`` is the bound of the eta-approximately S-invariant class through ``N_S``,
-``G_N`` the plain bound through ``N(X)``, ``Gen(eta) = min(G_S(eta), G_N)``, ``c`` the constant
-of the sandwich (1 for the upper end, 1/2 for the lower end) and
-``E(eta) = c L_l (eta_d - eta)_+ + 2 Gen(eta)``.  Every closed form below is checked against the
-numeric curve by the calculator before it is reported (and by the tests).
+``G_N`` the plain bound through ``N(X)``, ``c`` the constant of the sandwich (1 for the upper end,
+1/2 for the lower end) and ``E(eta) = c L_l (eta_d - eta)_+ + 2 Gen(eta)``.  Every closed form is
+checked against the numeric curve by the calculator before it is reported (and by the tests).
+Proofs: docs/theory/tradeoff.md ("The partition bound: the end-point rule", "The threshold sample
+size", "The entropy-integral bound: candidates").
 
-**(C1) Partition bound: the end-point rule (any covering).**  In the partition bound eta enters
-only through the resolution term ``2 L_l (L eps + eta)`` of Xu & Mannor's r, so with the resolution
-optimised once ``G_S(eta) = G_S(0) + 2 L_l eta``.  On ``[0, eta_d]``
+* **(C1) Partition bound: the end-point rule (any covering).**  For ``eta > 0``,
+  ``Gen(eta) = min(G_S(0) + 2 L_l eta, G_N)``, so E is concave on ``(0, eta_d]`` and
 
-.. math:: E(\eta) = c L_\ell (\eta_d - \eta) + 2\min\{G_S(0) + 2L_\ell\eta,\ G_N\}
+  .. math:: \eta^* = 0 \iff 2\,(G_N - G_S(0)) \ge c\,L_\ell\,\eta_d, \qquad \eta^* = \eta_d
+            \text{ otherwise}
 
-is an affine function plus the minimum of two affine functions, hence concave: its minimum over the
-interval is attained at an end point (no concavity is *assumed*; it is proved here, for this bound).
-With ``E(0) = c L_l eta_d + 2 min(G_S(0), G_N)`` and ``E(eta_d) = 2 min(G_S(0) + 2 L_l eta_d, G_N)``:
-if ``G_S(0) <= G_N``, then ``2 G_S(0) + 4 L_l eta_d > 2 G_S(0) + c L_l eta_d`` (c < 4), so matching
-wins iff ``2 G_N < c L_l eta_d + 2 G_S(0)``; if ``G_S(0) > G_N``, then ``E(0) > 2 G_N >= E(eta_d)``.
-Both cases read
+  (ties go to full symmetry).
+* **(C2) Partition bound, power laws: the threshold sample size.**  With ``N(X, r) = V r^{-d}``,
+  the bound at its surrogate optimum is ``kappa n^{-1/(d+2)} (1 + O(n^{-d/(d+2)}))``,
+  ``kappa = (1 + 2/d) A (d D_1 / (2A))^{2/(d+2)}``, ``A = 2 L_l L``, ``D_1 = M sqrt(2 C V ln 2)``;
+  the leading-order threshold solves ``kappa_N y^{d_0+2} - kappa_S y^{d+2} = c L_l eta_d / 2``,
+  ``y = n^{-1/((d+2)(d_0+2))}`` (its smallest positive root), and is
+  ``(2 (kappa_N - kappa_S) / (c L_l eta_d))^{d+2}`` for ``d_0 = d``.
+* **(C3) Entropy-integral bound, power laws: stationary points.**  Every optimal alpha or
+  stationary level solves ``u^{-k} ln(4B/u) = T``, i.e.
 
-.. math:: \eta^* = 0 \iff 2\,(G_N - G_S(0)) \ge c\,L_\ell\,\eta_d, \qquad \eta^* = \eta_d
-          \text{ otherwise}
+  .. math:: u = 4B\Big(\frac{W(z)}{z}\Big)^{1/k},\qquad z = k (4B)^k T\quad(\text{Lambert } W);
 
-(ties go to full symmetry).  Matching the data means dropping to the plain bound: at eta_d the
-quotient bound pays ``2 L_l eta_d``, more than the approximation it saves.
-
-**(C2) Partition bound, power laws: the threshold sample size.**  With ``N(X, r) = V r^{-d}``, C
-label cells, ``A = 2 L_l L``, ``D_1 = M sqrt(2 C V ln 2)`` and the bound evaluated at its surrogate
-minimiser ``eps* = (d D_1 / (2A))^{2/(d+2)} n^{-1/(d+2)}`` (symbound.bounds.generalization), the
-bound is ``P(n) = A eps* + M sqrt((2 C V eps*^{-d} ln 2 + c_delta)/n)`` with ``c_delta`` the
-confidence terms.  Writing ``x = n^{-1/(d+2)}``, ``P(n) = x (A e_1 + M sqrt(b + c_delta x^d))`` with
-constants ``e_1, b``; dropping ``c_delta x^d`` (a relative correction ``O(n^{-d/(d+2)})``) and
-using ``D_1 e_1^{-d/2} = (2A/d) e_1`` at the surrogate optimum:
-
-.. math:: P(n) = \kappa\, n^{-1/(d+2)}\,(1 + O(n^{-d/(d+2)})),\qquad
-          \kappa = \Big(1 + \frac{2}{d}\Big) A \Big(\frac{d D_1}{2A}\Big)^{2/(d+2)} .
-
-Near the threshold ``G_N - G_S(0) = c L_l eta_d / 2 < 2 L_l eta_d``, so by (C1) the threshold solves
-``2 (P_N(n) - P_S(n)) = c L_l eta_d``; at leading order, with ``y = n^{-1/((d+2)(d_0+2))}``,
-
-.. math:: \kappa_N\, y^{d_0+2} - \kappa_S\, y^{d+2} = \tfrac12 c L_\ell \eta_d ,
-
-a polynomial equation solved by SymPy (radicals or ``CRootOf``); the threshold is its smallest
-positive root (the largest n).  For ``d_0 = d`` (finite groups) this is
-``n* = (2 (kappa_N - kappa_S) / (c L_l eta_d))^{d+2}``.  The neglected confidence terms make the
-leading-order n* differ from the certified one by a relative amount that vanishes as eta_d -> 0.
-
-**(C3) Entropy-integral bound, power laws: stationary points.**  The closed form of
-symbound.bounds.generalization for eta > 0 uses the plain count ``V (2L/u)^d ln(4B/u)`` below the
-scale ``u = 4 eta`` and ``V_0 (4L/u)^{d_0} ln(4B/u)`` above, and
-``G = 2 L_l (4 alpha + (12/sqrt n) int_alpha^B sqrt(ln N(F, u)) du) + conc``.  Every optimal alpha
-or stationary level solves an equation ``u^{-k} ln(4B/u) = T``, whose solution is
-
-.. math:: u = 4B\Big(\frac{W(z)}{z}\Big)^{1/k},\qquad z = k (4B)^k T \quad(\text{Lambert } W)
-
-(put ``t = ln(4B/u)``: ``k t e^{k t} = z``).  With ``K_X^2`` the constant of ``ln N`` (``V (2L)^d``
-plain, ``V_0 (4L)^{d_0}`` above ``4 eta``), the optimal alpha of each piece solves
-``K_X^2 alpha^{-k} ln(4B/alpha) = n/9``.  As a function of eta, ``G_S`` is flat while
-``4 eta <= alpha_S'`` (the optimal alpha of the upper piece), equals the upper piece's objective at
-``alpha = 4 eta`` while ``alpha_S' < 4 eta <= alpha_N`` (there
-``E' = L_l (64 - c - 192 sqrt(ln N_S'(4 eta) / n))``, zero at ``ln N_S'(u) = (n/9)(1 - c/64)^2``),
-and in the chaining range ``4 eta > alpha_N`` has ``E' = -c L_l + (192 L_l/sqrt n)
-(sqrt(ln N(4 eta)) - sqrt(ln N_S'(4 eta)))``, zero (for ``d = d_0``) at
-``u^{-d} ln(4B/u) = (c sqrt(n) / (192 (K_N - K_S')))^2``.  The candidates for the minimiser of E are
-therefore ``{0, eta_d}`` and ``u/4`` for ``u`` among ``alpha_S'``, the two stationary points,
-``alpha_N`` and ``B``; the calculator evaluates E at each and claims the closed form only when the
-best candidate is the minimum found by its dense scan.
+  the candidates for the minimiser of E are ``{0, eta_d}`` and ``u/4`` for ``u`` among the optimal
+  alpha of the count modulo S above ``4 eta`` (``K_S'^2 alpha^{-d_0} ln(4B/alpha) = n/9``, with
+  ``K_S'^2 = V_0 (4L)^{d_0}``), the kink where ``4 eta`` crosses it
+  (``ln N_S'(u) = (n/9)(1 - c/64)^2``), the chaining stationary point (``d = d_0``:
+  ``u^{-d} ln(4B/u) = (c sqrt(n) / (192 (K_N - K_S')))^2``), the optimal alpha of the plain count
+  and ``B``.  :func:`symbound.bounds.generalization_bound` takes the smaller count at every scale,
+  so the derivation holds where ``4 eta`` is below the crossover of the two power laws, and E is
+  constant in eta beyond; the candidates are candidates only, claimed as the closed form when the
+  best of them is the minimum of the calculator's scans.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ import sympy as sp
 from ...symbols import symbol
 from . import closed_forms as cf
 from ._search import TIE, LevelSearch, golden
+from ._curve import DRIVERS
 from .results import WHICH, LevelOptimum
 
 __all__ = ["optimal_level"]
@@ -90,7 +91,7 @@ def optimal_level(t, which: str) -> LevelOptimum:
                        float(etas[min(j + 1, etas.size - 1)]), steps=30)
                 i = search.best()
             notes.append("the first scan missed a lower level; the check scan found it")
-    etas, g, env, plain, total = search.table()
+    etas, g, env, driver, total = search.table()
     x, E_star = float(etas[i]), float(total[i])
     gen_star = float(env[i])
     monotone = search.monotone()
@@ -118,15 +119,15 @@ def optimal_level(t, which: str) -> LevelOptimum:
         x = value
         k = np.flatnonzero(etas == x)[0]
         E_star, gen_star = float(total[k]), float(env[k])
-        plain_star = bool(plain[k])
+        driver_star = int(driver[k])
     else:
-        plain_star = bool(plain[i])
+        driver_star = int(driver[i])
     gen0 = float(env[0]) if etas[0] == 0 else float(curve.gen(np.array([0.0]))[0][0])
     gen_d = float(env[k_match[0]]) if k_match.size else float(curve.gen(np.array([eta_d]))[0][0])
     decision = {"gain": 2 * (gen_d - gen0), "cost": c * Ll * eta_d}
     closed, path = None, "numeric"
-    if t.method == "partition" and t.levels is None and curve.path == "structure":
-        rule = cf.partition_rule(sp.Float(curve.plain(), 17), sp.Float(curve.symmetric_at(0.0), 17),
+    if t.method == "partition" and t.levels is None and curve.path == "affine":
+        rule = cf.partition_rule(sp.Float(curve.plain(), 17), sp.Float(curve.at_zero(), 17),
                                  WHICH[which], t.constants["loss_lipschitz"], symbol("eta_d"))
         predicted = float(rule.subs(symbol("eta_d"), t.eta_d))
         if regime in ("full", "match") and predicted == (0.0 if regime == "full" else eta_d):
@@ -146,7 +147,7 @@ def optimal_level(t, which: str) -> LevelOptimum:
              "passed": passed, "gen_monotone": monotone, "curve_path": curve.path}
     opt = LevelOptimum(
         value=value, regime=regime, total_error=E_star, closed_form=closed, path=path,
-        driver="plain covering N(X)" if plain_star else "quotient covering N_S",
+        driver=DRIVERS[driver_star],
         approximation=c * max(eta_d - x, 0.0), generalization=gen_star,
         endpoints={"full": E0, "match": E_match}, decision=decision, check=check, which=which,
         notes=tuple(notes))

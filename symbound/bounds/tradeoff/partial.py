@@ -2,65 +2,39 @@ r"""The partial and graded forms of the trade-off (THEORY §5, "Partial symmetry
 
 Setting: the disk or an annulus X of R^2, ``S_theta`` the rotations by angles in
 ``[-theta, theta]`` (``symbound.groups.PartialRotations``), a target f* with
-``U(theta) >= ee_inf(f*; S_theta)`` (from a breaking rate, ``U = lam theta``; from a function the
-caller certifies; or computed from a known Lipschitz target by the net argument of
-:mod:`symbound.bounds.tradeoff._target`) and ``rho >= ||f* - Q f*||_inf`` (Q: the Reynolds operator
-of SO(2)).  The model class is
+``U(theta) >= ee_inf(f*; S_theta)`` and ``rho >= ||f* - Q f*||_inf`` (Q: the Reynolds operator of
+SO(2)); the sources of U and rho are in :mod:`._partial_data`.  The model class is
 
 .. math:: F_{\varepsilon,\theta} = \{f : \mathrm{Lip} f \le L,\ |f| \le B,\
           \mathrm{ee}_\infty(f; S_\theta) \le \varepsilon\} .
 
-Statements proved here
-----------------------
+Statements (proofs: docs/theory/tradeoff.md, section "Partial symmetry"):
 
-**(P1) Generation.**  X is invariant under every rotation, and a rotation by ``|s| <= k theta`` is a
-product of k rotations by at most theta, each intermediate point staying in X.  Telescoping,
-``|f(R_s x) - f(x)| <= sum_i |f(R_{s_i} y_i) - f(y_i)| <= k eps`` for f in ``F_{eps,theta}``, so
-with ``k = ceil(pi / theta)``
+* **(P1) Generation.**  With ``k = ceil(pi / theta)`` (decided exactly: ``math.pi / 7`` is below
+  pi/7, so k = 8 there), ``F_{eps,theta} ⊆ F_{k eps, SO(2)}``.  An exactly S_theta-invariant model
+  is SO(2)-invariant: the partial form with exact invariance is degenerate on rotation-invariant
+  domains, and the approximate form is the one implemented.
+  ``Gen(eps, theta) = min{G_{S_theta}(eps), G_SO(2)(k eps), G_N}``, all three from
+  :func:`symbound.bounds.generalization_bound` (the entropy-integral ones with the smaller covering
+  at every scale; the partition ones through their covering alone, the plain bound entering once,
+  as the third); the smallest is chosen from constants fixed before the data: one statement,
+  probability ``1 - delta``.
+* **(P2) Approximation.**  ``A(eps, theta) <= (1 - eps / U(theta))_+ rho`` (``f_t = (1 - t) f* +
+  t Q f*``) and ``A >= (ee_inf(f*; S_theta) - eps)_+ / 2``; the total error is ``E = L_l A + 2 Gen``
+  (T1 of :mod:`.calculator`).
+* **(P3) Partition bound: two candidate levels per theta.**  Gen is a minimum of affine functions
+  of eps that contains G_N at every eps, so E is concave on ``[0, U(theta)]`` and minimised at
+  ``eps = 0`` or ``eps = U(theta)``: the optimum over a grid of theta is exact with two levels per
+  angle.
+* **(P4) Graded data, power laws: the ridge.**  With ``U(theta) = lam theta`` the leading-order
+  optimum on the ridge ``eps = lam theta`` is
 
-.. math:: F_{\varepsilon,\theta} \subseteq F_{k\varepsilon,\ \mathrm{SO}(2)} .
+  .. math:: k^* = \Big(\frac{6 L_\ell \lambda \pi}{\kappa_1}\Big)^{3/4} n^{1/4},\qquad
+            \theta^* = \pi / k^*,\quad \varepsilon^* = \lambda\pi/k^* \propto n^{-1/4}
 
-In particular an *exactly* ``S_theta``-invariant model (eps = 0, theta > 0) is exactly
-SO(2)-invariant: THEORY §5's partial version with exact invariance ("model invariant to S_theta,
-data invariant to S_theta_d") is degenerate on rotation-invariant domains — every theta > 0 gives
-the same class, and data invariant to ``S_theta_d`` (theta_d > 0) are fully invariant.  The
-meaningful partial form is the approximate one implemented here.  By (P1) and the two coverings of
-THEORY §5,
-
-.. math:: \mathrm{Gen}(\varepsilon, \theta) = \min\{G_{S_\theta}(\varepsilon),\
-          G_{\mathrm{SO}(2)}(\lceil \pi/\theta \rceil \varepsilon),\ G_N\}
-
-bounds the generalization gap of ``F_{eps,theta}`` (theta = 0: ``S_0 = {id}``, the plain class).
-
-**(P2) Approximation.**  ``A(eps, theta) = inf_{f in F_{eps,theta}} ||f - f*||_inf``.  If
-``U(theta) <= eps``, f* itself is in the class: A = 0.  Otherwise
-``f_t = (1 - t) f* + t Q f*`` with ``t = 1 - eps / U(theta)`` is L-Lipschitz, bounded by B, and
-``ee(f_t; S_theta) <= (1 - t) ee(f*; S_theta) <= eps`` (ee is a seminorm and Q f* is invariant), so
-
-.. math:: A(\varepsilon, \theta) \le \Big(1 - \frac{\varepsilon}{U(\theta)}\Big)_+ \rho ;
-
-and for f in the class ``ee(f*; S_theta) <= eps + 2 ||f - f*||_inf``, so
-``A >= (ee(f*; S_theta) - eps)_+ / 2`` (the lower end, evaluated at U).  The total-error bound is
-``E(eps, theta) = L_l A + 2 Gen`` (statement T1 of :mod:`.calculator`).
-
-**(P3) Partition bound: two candidate levels per theta.**  In the partition bound every ``G`` is
-affine in its level (``G(eps) = G(0) + 2 L_l eps``), so on ``[0, U(theta)]`` E is an affine
-function of eps plus a minimum of affine functions: concave, minimised at ``eps = 0`` or
-``eps = U(theta)``; beyond ``U(theta)`` A = 0 and Gen does not decrease.  The optimum over a grid
-of theta is therefore found exactly by evaluating ``2 |grid| + 1`` points.
-
-**(P4) Graded data, power laws: the ridge in closed form.**  With ``U(theta) = lam theta``, on the
-ridge ``eps = lam theta`` (A = 0) the partition bound through the band cover
-``N_{S_theta}(X, r) ~ ceil(pi/theta) (r_2 - r_1)/(2r)`` (d0 = 1) is, at leading order
-(:mod:`.closed_forms`, C2), ``2 L_l eps + kappa_1 k^{1/3} n^{-1/3}`` with ``k = ceil(pi/theta)``
-and ``kappa_1`` the constant of ``V_0 = (r_2 - r_1)/2``.  The cheapest theta of each plateau of k
-is ``pi/k``; with k real, ``E_k = 4 L_l lam pi / k + 2 kappa_1 k^{1/3} n^{-1/3}`` is minimised at
-
-.. math:: k^* = \Big(\frac{6 L_\ell \lambda \pi}{\kappa_1}\Big)^{3/4} n^{1/4},\qquad
-          \theta^* = \pi / k^*,\quad \varepsilon^* = \lambda\pi/k^* \propto n^{-1/4} .
-
-The calculator reports this closed form next to the grid optimum (it is a continuous relaxation
-of an integer choice and drops the confidence terms).
+  (``kappa_1`` the constant C2 of :mod:`.closed_forms` for ``V_0 = (r_2 - r_1)/2``, d0 = 1); a
+  continuous relaxation of an integer choice that drops the confidence terms, reported next to the
+  grid optimum.
 """
 
 from __future__ import annotations
@@ -72,17 +46,17 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
-from ..._validation import check_choice, check_integer, check_probability, check_real
-from ...errors import InvalidTypeError, InvalidValueError
+from ..._validation import check_choice, check_integer, check_probability
+from ...errors import InvalidValueError
 from ...groups import SO, PartialRotations
 from ...quotient._planar import planar_radii as _radii
 from ...spaces import Annulus, Ball
 from ...symbols import symbol
 from . import closed_forms as cf
-from ._curve import BoundSpec, CompiledFamily, GenCurve, split_for_min
+from ._curve import BoundSpec, GenCurve, GenFamily
 from ._inputs import bound_constants
+from ._partial_data import PartialData, k_of, partial_data
 from ._search import TIE
-from ._target import target_error_bounds
 
 __all__ = ["partial_tradeoff", "PartialTradeOff", "PartialOptimum"]
 
@@ -145,65 +119,49 @@ class PartialOptimum:
                 f"total_error={self.total_error:.6g}, driver={self.driver!r})")
 
 
-def _k_of(theta: float) -> int:
-    """``ceil(pi / theta)`` decided exactly (theta as its binary value; ``math.pi``, the float
-    nearest pi, stands for pi: the whole group)."""
-    if theta >= math.pi:
-        return 1
-    return int(sp.ceiling(sp.pi / sp.Rational(theta)))
+_k_of = k_of  # ceil(pi / theta), decided exactly
 
 
 class PartialTradeOff:
     """The partial / graded trade-off (see the module docstring); built by :func:`partial_tradeoff`."""
 
     def __init__(self, space, n: int, delta: float, method: str, options: dict, constants: dict,
-                 data: Callable[[np.ndarray], np.ndarray], rho: float, source: str,
-                 thetas: np.ndarray, lam: float | None, notes: tuple, data_bounds: Any = None):
+                 data: PartialData, thetas: np.ndarray):
         self.space = space
         self.n = n
         self.delta = delta
         self.method = method
         self.options = options
         self.constants = constants
-        self._data = data
-        self.rho = rho
-        self.source = source
+        self._data = data.data
+        self.rho = data.rho
+        self.source = data.source
         self.thetas = thetas
-        self.breaking_rate = lam
-        self.notes = notes
-        self.data_bounds = data_bounds
+        self.breaking_rate = data.lam
+        self.notes = data.notes
+        self.assumptions = data.assumptions
+        self.data_bounds = data.bounds
+        self.delta_bounds = delta - data.failure
         self._curves: dict[Any, GenCurve] = {}
-        self._structure: bool | None = None
+        self._checks: dict = {}
         self._optima: dict[str, PartialOptimum] = {}
 
     def _curve(self, theta: float | str) -> GenCurve:
+        """``eps -> Gen`` for the partial set S_theta (or ``"full"``: SO(2)), at the trade-off's n
+        and ``delta_bounds`` (each statement at the full budget: statement P1).  Partition bound:
+        without its plain branch, which :meth:`generalization` takes once for every theta (the same
+        minimum, without re-optimising the plain bound for each set)."""
         if theta not in self._curves:
-            if theta == "full":
-                group = SO(2)
-            else:
-                group = PartialRotations(float(theta))
-            spec = BoundSpec(self.space, group, self.method, self.options,
-                             {"covering": self.options["covering"]})
-            delta = self._curve_delta()
-            # one sample size: only the entropy-integral kernel in (alpha, eta) pays for its compile
-            fam = CompiledFamily(spec, delta / split_for_min(self.method),
-                                 compile=self.method == "dudley")
-            # the identity G_S(eps) = G_S(0) + 2 L_l eps is a property of the partition bound, not
-            # of the set: checked on the first curve, trusted on the others
-            fam.structure = self._structure if fam.structure is not False else False
-            curve = GenCurve(spec, self.n, delta, fam)
-            if self._structure is None and self.method == "partition":
-                curve.path  # noqa: B018 - runs the check
-                self._structure = fam.structure
-            self._curves[theta] = curve
+            group = SO(2) if theta == "full" else PartialRotations(float(theta))
+            opts = dict(self.options)
+            if self.method == "partition":
+                opts["plain_covering"] = False
+            spec = BoundSpec(self.space, group, self.method, opts)
+            # one sample size; the affine reading is checked on the first set, trusted on the others
+            fam = GenFamily(spec, self.delta_bounds, compile=self.method == "dudley", many_n=False,
+                            checks=self._checks)
+            self._curves[theta] = fam.curve(self.n)
         return self._curves[theta]
-
-    def _curve_delta(self) -> float:
-        """The delta handed to each curve: the partition bound's three statements (partial set, full
-        group, plain; three partitions) run at delta/3 each, and a curve splits its delta in two
-        (``split_for_min``); Dudley's three bounds share one event (P1)."""
-        k = split_for_min(self.method)
-        return self.delta * k / 3 if k > 1 else self.delta
 
     def data_error(self, theta) -> np.ndarray:
         """``U(theta)``, the upper bound of ``ee_inf(f*; S_theta)`` used (array in, array out)."""
@@ -219,7 +177,8 @@ class PartialTradeOff:
         return th
 
     def generalization(self, eps, theta) -> tuple[np.ndarray, np.ndarray]:
-        """``Gen(eps, theta)`` (P1) and which bound gives it (0 partial, 1 full group, 2 plain)."""
+        """``Gen(eps, theta)`` (P1) and which covering gives it (0 partial set, 1 full group, 2 plain;
+        each curve's own driver says when its plain branch gave the value)."""
         e, th = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), self._theta_array(theta))
         if np.any(e < 0) or not np.all(np.isfinite(e)):
             raise InvalidValueError("eps must be finite and >= 0 (a sup equivariance error)")
@@ -233,11 +192,16 @@ class PartialTradeOff:
                 out[m], which[m] = plain, 2
                 continue
             k = _k_of(float(t_val))
-            full_g = full.symmetric(k * e[m])
-            part_g = self._curve(float(t_val)).symmetric(e[m]) if t_val < math.pi else np.full_like(full_g, np.inf)
+            full_g, full_d = full.gen(k * e[m])
+            if t_val < math.pi:
+                part_g, part_d = self._curve(float(t_val)).gen(e[m])
+            else:
+                part_g, part_d = np.full_like(full_g, np.inf), np.zeros(full_g.shape, dtype=np.int64)
             stack = np.vstack([part_g, full_g, np.full(int(m.sum()), plain)])
+            j = stack.argmin(axis=0)
+            own = np.where(j == 0, part_d, np.where(j == 1, full_d, 1))
             out[m] = stack.min(axis=0)
-            which[m] = stack.argmin(axis=0)
+            which[m] = np.where(own == 1, 2, j)  # a curve's plain branch is the plain covering
         return out, which
 
     def approximation(self, eps, theta, which: str = "upper") -> np.ndarray:
@@ -353,11 +317,17 @@ class PartialTradeOff:
                  f"rotations by at most theta ({self.method} bound)",
                  "  R(f_hat) - R(f*) <= L_l (1 - eps/U(theta))_+ rho + 2 min(G_S_theta(eps), "
                  "G_SO(2)(ceil(pi/theta) eps), G_N)",
-                 f"  with probability at least {1 - self.delta:g}",
+                 f"  with probability at least {1 - self.delta:g}"
+                 + (f" ({self.delta - self.delta_bounds:g} spent on the data's measured sup errors, "
+                    f"{self.delta_bounds:g} on the generalization bounds)"
+                    if self.delta_bounds < self.delta else ""),
+                 "  Gen from symbound.bounds.generalization_bound (each bound takes the better of its "
+                 "covering and the plain one; one statement, levels fixed before the data: P1)",
                  f"  U(theta) >= ee_inf(f*; S_theta): {self.source}; rho = {self.rho:.6g} >= "
                  "||f* - Q f*||_inf",
                  f"  theta grid: {self.thetas.size} values in [0, pi]; n = {self.n}",
                  f"  reference: {REFERENCE}"]
+        lines += [f"  assumption: {a}" for a in self.assumptions]
         lines += [f"  note: {nt}" for nt in self.notes]
         return "\n".join(lines)
 
@@ -391,7 +361,13 @@ def partial_tradeoff(space, n: int, delta: float = 0.05, *, breaking_rate: Any =
         ``rho = lam pi / 2`` (``|f*(x) - Q f*(x)| <= int lam |s| ds / (2 pi)``).
     data_error : or a callable ``theta -> U(theta)``, an upper bound of ``ee_inf(f*; S_theta)``
         certified by the caller (arrays in, arrays out), with ``reynolds_gap`` (rho; default
-        ``U(pi)``, which bounds it).
+        ``U(pi)``, which bounds it); or the data's sup errors measured at a few angles, a mapping
+        ``{theta_j: SupErrorUpperBound}`` or a sequence of ``(theta_j, SupErrorUpperBound)`` pairs
+        (``quantity="data"``, ``scope="region"``, e.g. from
+        ``sb.certified_data_sup_error(X, y, PartialRotations(theta_j), radius, lipschitz=...,
+        region=space)``): U on the grid and rho follow by statements P5-P6 of
+        :mod:`symbound.bounds.tradeoff._partial_data`, and their failure probabilities are paid
+        in delta.
     target, target_lipschitz : or a known target ``f*`` (numpy callable on (N, 2) arrays) and its
         Lipschitz constant: U and rho are computed by the certified net argument
         (:mod:`symbound.bounds.tradeoff._target`) on the theta grid.
@@ -419,10 +395,6 @@ def partial_tradeoff(space, n: int, delta: float = 0.05, *, breaking_rate: Any =
         raise InvalidValueError(
             f"space must be Ball(2, R) or an Annulus: partial rotations have covering numbers for the "
             f"disk and the annulus only, got {getattr(space, 'name', space)!r}")
-    given = [v is not None for v in (breaking_rate, data_error, target)]
-    if sum(given) != 1:
-        raise InvalidValueError("give exactly one of breaking_rate, data_error (with reynolds_gap) "
-                                "or target (with target_lipschitz)")
     if thetas is None:
         ks = np.unique(np.concatenate([np.arange(1, _DEFAULT_K + 1),
                                        np.round(np.geomspace(_DEFAULT_K, _DEFAULT_K_MAX, 40))]))
@@ -432,60 +404,15 @@ def partial_tradeoff(space, n: int, delta: float = 0.05, *, breaking_rate: Any =
         if th.size == 0:
             raise InvalidValueError("thetas must be a nonempty grid of angles")
         PartialTradeOff._theta_array(th)
-    lam = None
-    notes = []
-    data_bounds = None
-    if breaking_rate is not None:
-        check_real("breaking_rate", breaking_rate, 0, None, allow_symbolic=False)
-        lam = float(breaking_rate)
-
-        def data(t, lam=lam):
-            return lam * np.asarray(t, dtype=np.float64)
-
-        rho = lam * math.pi / 2 if reynolds_gap is None else float(reynolds_gap)
-        source = f"graded data, U(theta) = {lam:g} theta (breaking rate)"
-    elif data_error is not None:
-        if not callable(data_error):
-            raise InvalidTypeError(f"data_error must be a callable theta -> U(theta), got "
-                                   f"{type(data_error).__name__}")
-
-        def data(t, fn=data_error):
-            v = np.asarray(fn(np.asarray(t, dtype=np.float64)), dtype=np.float64)
-            if np.any(~np.isfinite(v)) or np.any(v < 0):
-                raise InvalidValueError("data_error must return finite values >= 0")
-            return v
-
-        rho = float(data(np.array([math.pi]))[0]) if reynolds_gap is None else float(reynolds_gap)
-        source = "an upper bound of ee_inf(f*; S_theta) given by the caller"
-    else:
-        if target_lipschitz is None:
-            raise InvalidValueError("target needs target_lipschitz (its Lipschitz constant L*)")
-        check_real("target_lipschitz", target_lipschitz, 0, None, low_closed=False, allow_symbolic=False)
-        r1, r2 = (float(v) for v in _radii(space))
-        radial, angular = (check_integer("target_grid", v, 2) for v in target_grid)
-        U_grid, rho_b, per = target_error_bounds(target, r1, r2, float(target_lipschitz), th,
-                                                 radial=radial, angular=angular, region=space.name)
-        table = dict(zip(th.tolist(), U_grid.tolist()))
-
-        def data(t, table=table):
-            t = np.asarray(t, dtype=np.float64)
-            out = np.empty(t.shape)
-            for j, v in enumerate(t.ravel()):
-                if float(v) not in table:
-                    raise InvalidValueError(f"theta={float(v)!r} is not on the grid where the target's "
-                                            "error was certified; pass thetas=... including it")
-                out.flat[j] = table[float(v)]
-            return out
-
-        rho = rho_b.value
-        data_bounds = (per, rho_b)
-        source = f"certified from the target (L* = {float(target_lipschitz):g}, net argument)"
-        notes.append(f"rho = {rho_b.value:.6g} >= ||f* - Q f*||_inf ({rho_b.method})")
-    if reynolds_gap is not None:
-        check_real("reynolds_gap", reynolds_gap, 0, None, allow_symbolic=False)
+    data = partial_data(space, th, breaking_rate=breaking_rate, data_error=data_error,
+                        reynolds_gap=reynolds_gap, target=target, target_lipschitz=target_lipschitz,
+                        target_grid=target_grid)
+    if float(delta) - data.failure <= 0:
+        raise InvalidValueError(
+            f"delta={delta!r} does not cover the failure probability {data.failure:g} of the data's "
+            "measured sup errors: give a larger delta or more confident estimates")
     constants, options = bound_constants(
         method, lipschitz=lipschitz, loss_lipschitz=loss_lipschitz, loss_bound=loss_bound,
         hypothesis_bound=hypothesis_bound, classes=classes, grid_size=grid_size)
     options["covering"] = covering
-    return PartialTradeOff(space, n, float(delta), method, options, constants, data, float(rho),
-                           source, th, lam, tuple(notes), data_bounds)
+    return PartialTradeOff(space, n, float(delta), method, options, constants, data, th)

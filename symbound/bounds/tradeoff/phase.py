@@ -56,41 +56,58 @@ class PhaseDiagram:
         return np.array(self.labels, dtype=object)[self.regime]
 
     def figure(self, ax=None):
-        """A matplotlib figure: regimes as colours over (n, eta_d), the vacuous region hatched.
+        """A matplotlib figure: regimes as colour cells over (n, eta_d), one cell per grid point
+        (edges at the geometric midpoints); the regime "none" is the vacuous region (every level's
+        bound >= M).  With an ``eta_d`` axis containing 0 the axis is linear.
 
-        matplotlib is imported here (lazily): it is needed only for the figure."""
-        import matplotlib.pyplot as plt
+        matplotlib is imported here (lazily): it is needed only for the figure; pyplot only when no
+        ``ax`` is given."""
         from matplotlib.colors import ListedColormap
         from matplotlib.patches import Patch
 
         if ax is None:
+            import matplotlib.pyplot as plt
+
             fig, ax = plt.subplots(figsize=(6.4, 4.2))
         else:
             fig = ax.figure
+        logy = bool(np.all(self.eta_d > 0))
         cmap = ListedColormap([_COLORS[k] for k in self.labels])
-        ax.pcolormesh(self.n, self.eta_d, self.regime, cmap=cmap, vmin=-0.5,
-                      vmax=len(self.labels) - 0.5, shading="nearest")
-        if np.any(self.vacuous):
-            ax.contourf(self.n, self.eta_d, self.vacuous.astype(float), levels=[0.5, 1.5],
-                        colors="none", hatches=["////"])
+        ax.pcolormesh(_edges(self.n, True), _edges(self.eta_d, logy), self.regime, cmap=cmap,
+                      vmin=-0.5, vmax=len(self.labels) - 0.5, shading="flat",
+                      edgecolors="white", linewidth=0.3)
         ax.set_xscale("log")
-        if np.all(self.eta_d > 0):
+        if logy:
             ax.set_yscale("log")
         ax.set_xlabel("sample size $n$")
         ax.set_ylabel(r"data equivariance error $\eta_d$")
         ax.set_title(f"optimal model equivariance ({self.which} end of the sandwich)")
-        handles = [Patch(color=_COLORS[k], label=k) for k in self.labels
+        text = {"full": "full symmetry (eta* = 0)", "match": "match the data (eta* = eta_d)",
+                "interior": "interior (0 < eta* < eta_d)",
+                "none": f"vacuous: every bound >= M = {self.loss_bound:g}"}
+        handles = [Patch(color=_COLORS[k], label=text.get(k, k)) for k in self.labels
                    if np.any(self.regime == self.labels.index(k))]
-        if np.any(self.vacuous):
-            handles.append(Patch(facecolor="white", edgecolor="black", hatch="////",
-                                 label=f"vacuous (bound >= M = {self.loss_bound:g})"))
-        ax.legend(handles=handles, loc="best", fontsize="small")
+        ax.legend(handles=handles, loc="lower left", fontsize="small", framealpha=0.9)
         return fig
 
     def __repr__(self) -> str:
         counts = {k: int(np.sum(self.regime == i)) for i, k in enumerate(self.labels)}
         return (f"PhaseDiagram({self.eta_d.size} x {self.n.size} cells, {counts}, "
                 f"{int(self.vacuous.sum())} vacuous)")
+
+
+def _edges(c: np.ndarray, log: bool) -> np.ndarray:
+    """Cell edges around sorted centres: midpoints (geometric on a log axis), the outer edges
+    mirrored."""
+    c = np.asarray(c, dtype=np.float64)
+    x = np.log(c) if log else c
+    if x.size == 1:
+        w = 0.5 if log else max(abs(x[0]) * 0.5, 0.5)
+        e = np.array([x[0] - w, x[0] + w])
+    else:
+        mid = (x[:-1] + x[1:]) / 2
+        e = np.concatenate([[x[0] - (mid[0] - x[0])], mid, [x[-1] + (x[-1] - mid[-1])]])
+    return np.exp(e) if log else e
 
 
 def _axis(name: str, values, low_int: bool) -> np.ndarray:
@@ -123,10 +140,9 @@ def phase_diagram(t, n, eta_d, which: str = "upper") -> PhaseDiagram:
     regime = np.zeros(shape, dtype=np.int64)
     optimum = np.full(shape, np.nan)
     total = np.zeros(shape)
-    t._curve(int(ns[0]))
-    t._family.compile_in_n()
+    t._family.prepare_many_n()
     for j, n_j in enumerate(ns):
-        g, _ = t._curve(int(n_j)).gen(grid)
+        g, _ = t._curve(int(n_j), keep=False).gen(grid)
         env = np.minimum.accumulate(g[::-1])[::-1]
         for i, ed in enumerate(eds):
             # levels up to eta_d, and the least level >= eta_d (eta_d itself without a grid)

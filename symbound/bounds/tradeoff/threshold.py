@@ -47,19 +47,13 @@ def threshold_n(t, which: str, n_max: int, rtol: float) -> Threshold:
         v = cf.as_float(cf_expr)
         cf_value = v if math.isfinite(v) else None
     cache: dict[int, tuple[float, float]] = {}
-    t._curve(t._numeric_n() if t._n_is_numeric() else 1)
-    t._family.compile_in_n()
+    t._family.prepare_many_n()
 
     def gens(n: int) -> tuple[float, float]:
         if n not in cache:
-            cur = t._curve(n)
-            if cur.path in ("compiled", "structure"):
-                g = cur.gen(np.array([0.0, eta_m]))[0]
-            else:
-                g = np.minimum([cur.symmetric_at(0.0), cur.symmetric_at(eta_m)], cur.plain())
+            # the search visits many n: keep only their values, not their curves
+            g = t._curve(n, keep=(n == t.n)).gen(np.array([0.0, eta_m]))[0]
             cache[n] = (float(g[0]), float(g[1]))
-            if n != t.n:  # the search visits many n: keep only their values
-                t._curves.pop(n, None)
         return cache[n]
 
     def delta_bounds(a: int, b: int) -> tuple[float, float]:
