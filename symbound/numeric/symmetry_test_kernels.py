@@ -1,0 +1,107 @@
+"""numba kernels of the symmetry tests (:mod:`symbound.numeric.symmetry_tests`) and of the
+distributional asymmetry (:mod:`symbound.numeric.asymmetry`): sums of Gaussian kernels over a
+ladder of bandwidths.
+
+Only ``@njit`` functions over arrays and scalars live here; inputs are validated by the Python API.
+
+Bandwidth ladder
+----------------
+A ladder of ``L`` bandwidths ``sigma_l^2 = sigma_0^2 / 2^l`` (l = 0 .. L-1, the widest first) costs
+one exponential per pair of points: with ``e_0 = exp(-|x - y|^2 / (2 sigma_0^2))`` the kernel at
+rung l is ``e_l = e_0^(2^l)``, obtained by squaring ``e_{l-1}``.  Squaring doubles the relative
+rounding error of ``e_{l-1}`` and adds one rounding, so rung l carries a relative error below
+``(2^(l+1) - 1) u`` plus the error of ``exp`` amplified by ``2^l`` (u = 2^-53): below 1e-13 for the
+ladders of up to 12 rungs used here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+_FAST = {"nsz", "arcp", "contract", "reassoc"}  # fastmath without nnan/ninf: NaN still propagates
+
+
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
+def _pair_ladder(Z, r, c0, L, acc):
+    """``acc[l] = sum_{i<j} exp(-c0 |z_i - z_j|^2)^(2^l)`` for the point set ``Z[r]``."""
+    n = Z.shape[1]
+    D = Z.shape[2]
+    for l in range(L):
+        acc[l] = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            d2 = 0.0
+            for a in range(D):
+                t = Z[r, i, a] - Z[r, j, a]
+                d2 += t * t
+            e = np.exp(-c0 * d2)
+            for l in range(L):
+                acc[l] += e
+                e = e * e
+
+
+@njit("void(float64[:, :, ::1], float64, int64, float64[:, ::1])", parallel=True, cache=True,
+      error_model="numpy", fastmath=_FAST)
+def ladder_pair_sums(Z, c0, L, out):
+    """Within-set kernel sums of a batch of point sets on a bandwidth ladder.
+
+    ``Z`` is (R, n, D): R point sets of n points in R^D.  Writes
+    ``out[r, l] = sum_{i<j} exp(-|z_ri - z_rj|^2 / (2 sigma_l^2))`` with ``c0 = 1 / (2 sigma_0^2)``
+    and ``sigma_l^2 = sigma_0^2 / 2^l`` (l = 0 .. L-1).  Parallel over the sets.
+    """
+    for r in prange(Z.shape[0]):
+        acc = np.empty(L)
+        _pair_ladder(Z, r, c0, L, acc)
+        for l in range(L):
+            out[r, l] = acc[l]
+
+
+@njit("void(float64[:, ::1], float64[:, :, ::1], float64, int64, float64[:, ::1])", parallel=True,
+      cache=True, error_model="numpy", fastmath=_FAST)
+def ladder_cross_sums(X, Y, c0, L, out):
+    """Cross kernel sums between one point set and a batch of others on a bandwidth ladder.
+
+    ``X`` is (n, D), ``Y`` is (R, m, D).  Writes
+    ``out[r, l] = sum_{i, j} exp(-|x_i - y_rj|^2 / (2 sigma_l^2))`` (all n m pairs), with the
+    ladder of :func:`ladder_pair_sums`.  Parallel over the sets of ``Y``.
+    """
+    n = X.shape[0]
+    D = X.shape[1]
+    m = Y.shape[1]
+    for r in prange(Y.shape[0]):
+        acc = np.zeros(L)
+        for i in range(n):
+            for j in range(m):
+                d2 = 0.0
+                for a in range(D):
+                    t = X[i, a] - Y[r, j, a]
+                    d2 += t * t
+                e = np.exp(-c0 * d2)
+                for l in range(L):
+                    acc[l] += e
+                    e = e * e
+        for l in range(L):
+            out[r, l] = acc[l]
+
+
+@njit("void(float64[:, ::1], float64[:, :, ::1], float64, int64, float64[:, ::1])", parallel=True,
+      cache=True, error_model="numpy", fastmath=_FAST)
+def ladder_paired_sums(X, Y, c0, L, out):
+    """Kernel sums of matched points: ``out[r, l] = sum_i exp(-|x_i - y_ri|^2 / (2 sigma_l^2))``
+    (the diagonal of :func:`ladder_cross_sums`), ``X`` (n, D), ``Y`` (R, n, D)."""
+    n = X.shape[0]
+    D = X.shape[1]
+    for r in prange(Y.shape[0]):
+        acc = np.zeros(L)
+        for i in range(n):
+            d2 = 0.0
+            for a in range(D):
+                t = X[i, a] - Y[r, i, a]
+                d2 += t * t
+            e = np.exp(-c0 * d2)
+            for l in range(L):
+                acc[l] += e
+                e = e * e
+        for l in range(L):
+            out[r, l] = acc[l]
