@@ -21,6 +21,7 @@ from .bounds import (
 from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
 from .numeric.compile import CompiledBound, compile_bound
 from .numeric.covering import EmpiricalCovering, empirical_covering_number
+from .numeric.asymmetry import DistributionalAsymmetry, distributional_asymmetry
 from .numeric.data_symmetry import DataEquivarianceError, data_equivariance_error
 from .numeric.orbit import (
     EquivarianceErrorCurve,
@@ -32,6 +33,7 @@ from .numeric.orbit import (
     lie_derivative,
 )
 from .numeric.reynolds import SymmetrizedModel, symmetrize
+from .numeric.symmetry_tests import SymmetryTestResult, equivariance_test, invariance_test
 from .quotient import QuotientSpace, quotient
 from .spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus
 from .symbols import symbol
@@ -50,6 +52,8 @@ __all__ = [
     "EquivarianceErrorCurve", "lie_derivative", "LieDerivativeEstimate", "assert_equivariant",
     "symmetrize", "SymmetrizedModel",
     "data_equivariance_error", "DataEquivarianceError",
+    "invariance_test", "equivariance_test", "SymmetryTestResult",
+    "distributional_asymmetry", "DistributionalAsymmetry",
     "empirical_covering_number", "EmpiricalCovering",
     "compile_bound", "CompiledBound",
     # errors

@@ -14,7 +14,9 @@ from symbound.groups import (SO, Cyclic, Dihedral, PartialRotations, Symmetric, 
                              TransformationSet)
 from symbound.numeric import symmetry_actions as A
 from symbound.numeric import symmetry_test_kernels as SK
-from symbound.numeric import symmetry_tests as ST
+from symbound.numeric import symmetry_equivariance as SE
+from symbound.numeric import symmetry_invariance as SI
+from symbound.numeric import symmetry_randomization as SR
 from symbound.numeric.symmetry_tests import (SymmetryTestResult, equivariance_test,
                                              invariance_test)
 
@@ -53,9 +55,9 @@ def test_feature_sums_match_complex_exponentials():
     rng = np.random.default_rng(1)
     Z = rng.standard_normal((2, 11, 3))
     omega = rng.standard_normal((5, 3))
-    sig = ST._ladder(1.3, 3, 7)
+    sig = SR.ladder(1.3, 3, 7)
     out = np.empty((2, 7))
-    ST._feature_sums(Z, omega, sig, out)
+    SI._feature_sums(Z, omega, sig, out)
     for r in range(2):
         for l, s in enumerate(sig):
             e = np.exp(1j * (Z[r] @ omega.T) / s)  # (n, F)
@@ -66,14 +68,14 @@ def test_feature_sums_match_complex_exponentials():
 def test_rank_pvalues_and_min_p_match_their_definitions():
     rng = np.random.default_rng(2)
     T = rng.integers(0, 6, (25, 3)).astype(float)  # many ties
-    p = ST.rank_pvalues(T)
+    p = SR.rank_pvalues(T)
     for r in range(25):
         for l in range(3):
             assert p[r, l] == np.mean(T[:, l] >= T[r, l])
     m = p.min(axis=1)
     z = ((T - T.mean(axis=0)) / T.std(axis=0)).max(axis=1)
     ref = np.mean([(m[r] < m[0]) or (m[r] == m[0] and z[r] >= z[0] - 1e-9) for r in range(25)])
-    assert ST._aggregate_pvalue(p, T) == ref
+    assert SR.aggregate_pvalue(p, T) == ref
 
 
 def _brute_aggregate(S, pe):
@@ -162,8 +164,8 @@ def test_invariant_bandwidth_does_not_change_under_the_group():
                                                            rng.standard_normal((30, 5))),
                  (Cyclic(4), rng.standard_normal((30, 2))), (Symmetric(3), rng.standard_normal((30, 3, 2)))]:
         gx = A.act(G, G.sample(30, rng), x)
-        s1, _ = ST._invariant_bandwidth(G, x, A.kernel_features(G, x), rng)
-        s2, _ = ST._invariant_bandwidth(G, gx, A.kernel_features(G, gx), rng)
+        s1, _ = SI._invariant_bandwidth(G, x, A.kernel_features(G, x), rng)
+        s2, _ = SI._invariant_bandwidth(G, gx, A.kernel_features(G, gx), rng)
         assert s1 == pytest.approx(s2, rel=1e-12)
 
 
@@ -238,7 +240,7 @@ def test_results_are_reproducible_and_independent_of_chunking(monkeypatch):
     x = np.random.default_rng(6).standard_normal((25, 3)) + [0.2, 0, 0]
     a = invariance_test(x, SO(3), seed=3)
     b = invariance_test(x, SO(3), seed=np.random.default_rng(3))
-    monkeypatch.setattr(ST, "_CHUNK_DOUBLES", 100)
+    monkeypatch.setattr(SR, "_CHUNK_DOUBLES", 100)
     c = invariance_test(x, SO(3), seed=3, progress=True)
     for r in (b, c):
         assert r.pvalue == a.pvalue
@@ -310,7 +312,10 @@ EQ_NULLS = {
         r.standard_normal((40, 2)) * [2.0, 0.5], None)),
     # discrete inputs: most matched pairs have equal representatives (near exact)
     "S5 same, discrete x": (Symmetric(5, axis=-1), "same", lambda r: (
-        r.integers(0, 3, (40, 5)).astype(float) * [1, 1, 1, 1, 1], None)),
+        r.integers(0, 3, (40, 5)).astype(float), None)),
+    # a 5-dimensional quotient: calibrated by the mean correction (0.105 without it)
+    "S5 same, anisotropic x": (Symmetric(5, axis=-1), "same", lambda r: (
+        r.standard_normal((40, 5)) * [1, 2, 3, 1, 1], None)),
 }
 
 
@@ -366,7 +371,26 @@ def test_equivariance_test_power(name):
     assert np.mean(np.array(p) <= 0.05) >= 0.85, (name, p)
 
 
-def _brute_equivariance(x, y, group, rho, seed):
+def _brute_mean_shift(g, eta, pairs):
+    """Delta_i = mhat(gamma_i) - mhat(gamma_partner) by loops: Nadaraya-Watson on the pair
+    averages, squared bandwidth the median squared distance to the ceil(sqrt n)-th neighbour."""
+    n = len(g)
+    D = [[float(np.sum((g[a] - g[b]) ** 2)) for b in range(n)] for a in range(n)]
+    k = min(n - 1, math.ceil(math.sqrt(n)))
+    h2 = float(np.median([sorted(D[a])[k] for a in range(n)]))
+    avg = eta.copy()
+    for i, j in pairs:
+        avg[i] = avg[j] = (eta[i] + eta[j]) / 2
+    w = [[math.exp(-D[a][b] / (2 * h2)) for b in range(n)] for a in range(n)]
+    mhat = [sum(w[a][b] * avg[b] for b in range(n)) / sum(w[a]) for a in range(n)]
+    shift = np.zeros_like(eta)
+    for i, j in pairs:
+        shift[i] = mhat[i] - mhat[j]
+        shift[j] = mhat[j] - mhat[i]
+    return shift
+
+
+def _brute_equivariance(x, y, group, rho, seed, correction):
     """Everything after the canonicalization by loops: greedy matching of the representatives,
     transported outputs, the V-statistic MMD^2 with a product Gaussian kernel for every swap
     pattern, and the rank p-values."""
@@ -374,14 +398,16 @@ def _brute_equivariance(x, y, group, rho, seed):
     gamma, tau = A.canonicalize(group, x, rng)
     n = len(x)
     g = gamma.reshape(n, -1)
-    pairs = [tuple(p) for p in ST._match_pairs(g)]
+    pairs = [tuple(p) for p in SE._match_pairs(g)]
     assert sorted(i for p in pairs for i in p) == list(range(n - n % 2)) or n % 2
     inv = np.swapaxes(tau, 1, 2)
     eta = np.stack([inv[i] @ y[i] for i in range(n)]) if rho == "same" else y.copy()
     part = list(range(n))
     for i, j in pairs:
         part[i], part[j] = j, i
-    z = np.stack([tau[i] @ eta[part[i]] for i in range(n)]) if rho == "same" else y[part]
+    shift = _brute_mean_shift(g, eta, pairs) if correction else np.zeros_like(eta)
+    moved = eta[part] + shift
+    z = np.stack([tau[i] @ moved[i] for i in range(n)]) if rho == "same" else moved
     dx = [[np.sum((x[i] - x[j]) ** 2) for j in range(n)] for i in range(n)]
     sx2 = np.median([dx[i][j] for i in range(n) for j in range(i + 1, n)])
     pool = np.concatenate([y, z])
@@ -410,20 +436,23 @@ def _brute_equivariance(x, y, group, rho, seed):
     return S[0], pe[0], _brute_aggregate(S, pe), cost
 
 
+@pytest.mark.parametrize("correction", ["mean", None])
 @pytest.mark.parametrize("group, rho", [(SO(2), "same"), (Cyclic(4), None)])
-def test_exhaustive_equivariance_test_equals_brute_force(group, rho):
+def test_exhaustive_equivariance_test_equals_brute_force(group, rho, correction):
     rng = np.random.default_rng(8)
     x = rng.standard_normal((11, 2)) * [2.0, 0.6]
     y = np.abs(x) + 0.2 * rng.standard_normal((11, 2)) if rho else x[:, 0] + rng.standard_normal(11)
     y = y if rho else y[:, None]
-    stat, pe, p, cost = _brute_equivariance(x, y, group, rho, 5)
-    res = equivariance_test(x, y, group, rho, n_randomizations="all", seed=5)
+    stat, pe, p, cost = _brute_equivariance(x, y, group, rho, 5, correction)
+    res = equivariance_test(x, y, group, rho, n_randomizations="all", correction=correction,
+                            seed=5)
     assert res.exhaustive and res.n_randomizations == 2 ** 5 and res.n_pairs == 5
     np.testing.assert_allclose(res.statistics, stat, rtol=1e-10)
     np.testing.assert_allclose(res.pvalues, pe, rtol=1e-12)
     assert res.pvalue == pytest.approx(p, rel=1e-12)
     assert res.matching_cost == pytest.approx(cost, rel=1e-10)
-    assert res.size_bound(0.5) == pytest.approx(min(1.0, 0.05 + 0.5 * cost))
+    if correction is None:
+        assert res.size_bound(0.5) == pytest.approx(min(1.0, 0.05 + 0.5 * cost))
 
 
 def test_matching_is_a_perfect_matching_no_worse_than_greedy_and_optimal_in_one_dimension():
@@ -431,13 +460,13 @@ def test_matching_is_a_perfect_matching_no_worse_than_greedy_and_optimal_in_one_
     in 2-D the result is a perfect matching whose cost is at most the greedy one's."""
     rng = np.random.default_rng(11)
     r = rng.exponential(1.0, (30, 1))
-    P = ST._match_pairs(r)
+    P = SE._match_pairs(r)
     srt = np.sort(r[:, 0])
     assert np.sort(P.ravel()).tolist() == list(range(30))
     assert np.abs(r[P[:, 0], 0] - r[P[:, 1], 0]).sum() == pytest.approx(
         np.abs(srt[1::2] - srt[::2]).sum(), rel=1e-12)
     g = rng.standard_normal((41, 2))
-    P2 = ST._match_pairs(g)
+    P2 = SE._match_pairs(g)
     assert P2.shape == (20, 2) and len(set(P2.ravel())) == 40
     D = np.linalg.norm(g[:, None] - g[None], axis=2)
     used, greedy = set(), 0.0
@@ -456,7 +485,12 @@ def test_far_matches_are_reported():
     res = equivariance_test(x, x + 0.3 * rng.standard_normal((40, 5)), Symmetric(5, axis=-1),
                             "same", n_randomizations=19, seed=0)
     assert any("size may exceed alpha" in nt for nt in res.notes)
-    assert res.matching_cost > 10 and res.size_bound(0.1) > 0.5
+    assert res.matching_cost > 10
+    with pytest.raises(InvalidValueError, match="correction=None"):
+        res.size_bound(0.1)
+    plain = equivariance_test(x, x + 0.3 * rng.standard_normal((40, 5)), Symmetric(5, axis=-1),
+                              "same", n_randomizations=19, correction=None, seed=0)
+    assert plain.size_bound(0.1) > 0.5
     xs = rng.standard_normal((50, 2))
     near = equivariance_test(xs, xs + 0.3 * rng.standard_normal((50, 2)), SO(2), "same",
                              n_randomizations=19, seed=0)
@@ -490,3 +524,5 @@ def test_equivariance_test_bad_input():
                           np.zeros(40), SO(2), n_randomizations="all")
     with pytest.raises(InvalidValueError, match="method"):
         equivariance_test(x, x, SO(2), "same", method="features")
+    with pytest.raises(InvalidValueError, match="correction"):
+        equivariance_test(x, x, SO(2), "same", correction="median")
