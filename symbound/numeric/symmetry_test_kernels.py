@@ -22,23 +22,23 @@ from numba import njit, prange
 _FAST = {"nsz", "arcp", "contract", "reassoc"}  # fastmath without nnan/ninf: NaN still propagates
 
 
-@njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _pair_ladder(Z, r, c0, L, acc):
-    """``acc[l] = sum_{i<j} exp(-c0 |z_i - z_j|^2)^(2^l)`` for the point set ``Z[r]``."""
-    n = Z.shape[1]
-    D = Z.shape[2]
+@njit(cache=True, error_model="numpy", fastmath=_FAST, inline="always")
+def _sq_dist(u, v):
+    """``|u - v|^2`` of two rows."""
+    d2 = 0.0
+    for a in range(u.size):
+        t = u[a] - v[a]
+        d2 += t * t
+    return d2
+
+
+@njit(cache=True, error_model="numpy", fastmath=_FAST, inline="always")
+def _add_ladder(acc, d2, c0, L):
+    """``acc[l] += exp(-c0 d2)^(2^l)`` for l = 0 .. L-1 (one exponential, then squarings)."""
+    e = np.exp(-c0 * d2)
     for l in range(L):
-        acc[l] = 0.0
-    for i in range(n):
-        for j in range(i + 1, n):
-            d2 = 0.0
-            for a in range(D):
-                t = Z[r, i, a] - Z[r, j, a]
-                d2 += t * t
-            e = np.exp(-c0 * d2)
-            for l in range(L):
-                acc[l] += e
-                e = e * e
+        acc[l] += e
+        e = e * e
 
 
 @njit("void(float64[:, :, ::1], float64, int64, float64[:, ::1])", parallel=True, cache=True,
@@ -50,9 +50,12 @@ def ladder_pair_sums(Z, c0, L, out):
     ``out[r, l] = sum_{i<j} exp(-|z_ri - z_rj|^2 / (2 sigma_l^2))`` with ``c0 = 1 / (2 sigma_0^2)``
     and ``sigma_l^2 = sigma_0^2 / 2^l`` (l = 0 .. L-1).  Parallel over the sets.
     """
+    n = Z.shape[1]
     for r in prange(Z.shape[0]):
-        acc = np.empty(L)
-        _pair_ladder(Z, r, c0, L, acc)
+        acc = np.zeros(L)
+        for i in range(n):
+            for j in range(i + 1, n):
+                _add_ladder(acc, _sq_dist(Z[r, i], Z[r, j]), c0, L)
         for l in range(L):
             out[r, l] = acc[l]
 
@@ -66,21 +69,11 @@ def ladder_cross_sums(X, Y, c0, L, out):
     ``out[r, l] = sum_{i, j} exp(-|x_i - y_rj|^2 / (2 sigma_l^2))`` (all n m pairs), with the
     ladder of :func:`ladder_pair_sums`.  Parallel over the sets of ``Y``.
     """
-    n = X.shape[0]
-    D = X.shape[1]
-    m = Y.shape[1]
     for r in prange(Y.shape[0]):
         acc = np.zeros(L)
-        for i in range(n):
-            for j in range(m):
-                d2 = 0.0
-                for a in range(D):
-                    t = X[i, a] - Y[r, j, a]
-                    d2 += t * t
-                e = np.exp(-c0 * d2)
-                for l in range(L):
-                    acc[l] += e
-                    e = e * e
+        for i in range(X.shape[0]):
+            for j in range(Y.shape[1]):
+                _add_ladder(acc, _sq_dist(X[i], Y[r, j]), c0, L)
         for l in range(L):
             out[r, l] = acc[l]
 
@@ -90,19 +83,10 @@ def ladder_cross_sums(X, Y, c0, L, out):
 def ladder_paired_sums(X, Y, c0, L, out):
     """Kernel sums of matched points: ``out[r, l] = sum_i exp(-|x_i - y_ri|^2 / (2 sigma_l^2))``
     (the diagonal of :func:`ladder_cross_sums`), ``X`` (n, D), ``Y`` (R, n, D)."""
-    n = X.shape[0]
-    D = X.shape[1]
     for r in prange(Y.shape[0]):
         acc = np.zeros(L)
-        for i in range(n):
-            d2 = 0.0
-            for a in range(D):
-                t = X[i, a] - Y[r, i, a]
-                d2 += t * t
-            e = np.exp(-c0 * d2)
-            for l in range(L):
-                acc[l] += e
-                e = e * e
+        for i in range(X.shape[0]):
+            _add_ladder(acc, _sq_dist(X[i], Y[r, i]), c0, L)
         for l in range(L):
             out[r, l] = acc[l]
 

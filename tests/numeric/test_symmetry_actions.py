@@ -159,3 +159,33 @@ def test_finite_elements_and_all_permutations():
     assert A.finite_elements(SO(3)) is None
     e = A.finite_elements(Symmetric(3, axis=-1))
     assert sorted(map(tuple, e)) == sorted(itertools.permutations(range(3)))
+
+
+class _PlainCircle(SO.__mro__[1]):  # the base class of SO(2), unknown to the compiled samplers
+    """A transformation set outside the numeric registry: it only has ``sample`` and ``apply``,
+    as a user-defined action would (the door left open for image actions)."""
+
+    special = True
+
+    def __init__(self):
+        super().__init__(2)
+
+    @property
+    def name(self):
+        return "PlainCircle"
+
+
+def test_sets_without_compiled_samplers_fall_back_to_their_own_sampler():
+    from symbound.numeric.symmetry_tests import equivariance_test, invariance_test
+
+    G = _PlainCircle()
+    with pytest.raises(InvalidTypeError):
+        A.group_spec(G, "iid", 1)
+    x = np.random.default_rng(0).standard_normal((30, 2))
+    moved = A.random_transforms(G, x, 0, 3, 99)
+    np.testing.assert_allclose(np.linalg.norm(moved, axis=2), np.tile(np.linalg.norm(x, axis=1),
+                                                                      (3, 1)), rtol=1e-12)
+    res = invariance_test(x + [1.5, 0.0], G, bandwidth=1.0, n_randomizations=99, seed=0)
+    assert res.pvalue <= 0.05
+    with pytest.raises(InvalidTypeError, match="canonicalization"):
+        equivariance_test(x, x, G, "same")
