@@ -13,8 +13,9 @@ Experiments (alpha = 0.05, B = 200 randomizations as theirs):
 
 Replicate r of an experiment draws its data from ``default_rng([experiment, hypothesis, r])`` and
 its test from ``seed = r``: every figure is reproducible.  ``--reps`` sets the replicates (default
-1000; ``--feature-reps``, default 500, for the random-feature test); ``--quick`` runs 100.  The script also times the kernel ("aggregate") and random-feature
-("features") invariance tests at growing n (``--scaling``).
+1000; ``--feature-reps``, default 500, for the random-feature test); ``--quick`` runs 100.  The
+script also times the kernel ("aggregate") and random-feature ("features") invariance tests at
+growing n (``--scaling``).
 
 Usage: ``python benchmarks/bench_symmetry_tests.py [--reps R] [--quick] [--scaling] [--only so4]``
 """

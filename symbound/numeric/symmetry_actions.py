@@ -51,7 +51,8 @@ from ._checks import as_float_array, check_group_matches
 from .group_samples import MAX_EXACT_ORDER, group_samples, group_spec
 
 __all__ = [
-    "check_test_group", "data_array", "act", "act_all", "random_transforms", "sample_elements", "kernel_features", "orbit_mean",
+    "check_test_group", "data_array", "act", "act_all", "random_transforms", "sample_elements",
+    "kernel_features", "orbit_mean",
     "finite_elements", "canonicalize", "inverse_elements",
 ]
 

@@ -73,6 +73,8 @@ __all__ = ["equivariance_test"]
 
 #: bandwidth ladder: both squared bandwidths times 2^(2 - l), l = 0 .. 4
 _LADDER = (2, 5)
+#: the largest sample (n x n kernel matrices)
+MAX_POINTS = 4000
 #: a note warns when the mean matched distance exceeds this fraction of the median distance
 _MATCHING_WARN = 0.25
 
@@ -198,7 +200,8 @@ def equivariance_test(X, y, group, rho=None, *, method: str = "aggregate",
 
     Parameters
     ----------
-    X : inputs, shape ``(n, ...)`` as the group's action expects, n >= 2.
+    X : inputs, shape ``(n, ...)`` as the group's action expects, 2 <= n <= 4000 (the test holds
+        n x n kernel matrices; O(n^2 (d + B)) time).
     y : outputs, shape ``(n,)`` or ``(n, ...)``.
     group : a group of :mod:`symbound.groups` acting by isometries.
     rho : the action on outputs: ``None`` (invariance of the conditional law), ``"same"`` (the
@@ -252,6 +255,14 @@ def equivariance_test(X, y, group, rho=None, *, method: str = "aggregate",
     RZ.check_progress(progress)
     rng = check_rng_seed(seed)
     N = x.shape[0]
+    if N > MAX_POINTS:
+        raise InvalidValueError(
+            f"equivariance_test holds n x n kernel matrices and takes at most {MAX_POINTS} points, "
+            f"got n = {N}: test a random subsample")
+    if B == "all" and 2.0 ** (N // 2) > RZ.MAX_ENUMERATED:
+        raise InvalidValueError(
+            f"n_randomizations='all' enumerates the 2^{N // 2} swap patterns of {N // 2} pairs, at "
+            f"most {RZ.MAX_ENUMERATED}: give an integer")
 
     gamma, tau = A.canonicalize(group, x, rng)
     eta = _apply_rho(rho, group, A.inverse_elements(group, tau), yy)
@@ -266,7 +277,8 @@ def equivariance_test(X, y, group, rho=None, *, method: str = "aggregate",
     z = _apply_rho(rho, group, tau, eta[partner] + shift)
     gaps = np.linalg.norm(gf[pairs[:, 0]] - gf[pairs[:, 1]], axis=1)
     cost = float(gaps.sum()) if m else 0.0
-    spread = math.sqrt(max(RZ.median_of_pairs(lambda idx: RZ.sq_dists(gf[idx], gf[idx]), N, rng), 0.0))
+    spread2 = RZ.median_of_pairs(lambda idx: RZ.sq_dists(gf[idx], gf[idx]), N, rng)
+    spread = math.sqrt(max(spread2, 0.0))
     ratio = float(gaps.mean()) / spread if m and spread > 0 else 0.0
 
     fx = A.kernel_features(group, x)
@@ -306,10 +318,6 @@ def equivariance_test(X, y, group, rho=None, *, method: str = "aggregate",
         E = [e * e for e in E]
 
     if B == "all":
-        if 2.0 ** m > RZ.MAX_ENUMERATED:
-            raise InvalidValueError(
-                f"n_randomizations='all' enumerates the 2^{m} swap patterns of {m} pairs, at most "
-                f"{RZ.MAX_ENUMERATED}: give an integer")
         S = 1.0 - 2.0 * ((np.arange(2 ** m)[:, None] >> np.arange(m)[None, :]) & 1)
     else:
         S = np.ones((B + 1, m))

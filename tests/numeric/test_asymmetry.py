@@ -111,8 +111,9 @@ def test_monte_carlo_term_covers_the_mean(seed):
     """2000 repetitions of M = 50 draws from a law on [0, sqrt 2] with known mean: the mean lies
     below mean_M + eps_MC(delta) in at least 1 - delta of them (delta = 0.1)."""
     rng = np.random.default_rng(seed)
-    law = [lambda n: math.sqrt(2) * rng.beta(0.5, 3.0, n), lambda n: np.full(n, 0.3)
-           + 0.01 * rng.standard_normal(n).clip(-20, 20), lambda n: math.sqrt(2) * rng.integers(0, 2, n)][seed]
+    law = [lambda n: math.sqrt(2) * rng.beta(0.5, 3.0, n),
+           lambda n: 0.3 + 0.01 * rng.standard_normal(n).clip(-20, 20),
+           lambda n: math.sqrt(2) * rng.integers(0, 2, n)][seed]
     mean = [math.sqrt(2) * 0.5 / 3.5, 0.3, math.sqrt(2) / 2][seed]
     ok = sum(mean <= v.mean() + AS._mc_term(v, 0.1) for v in (law(50) for _ in range(2000)))
     assert ok >= 2000 * 0.9

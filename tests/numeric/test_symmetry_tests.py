@@ -160,9 +160,10 @@ def test_continuous_group_statistic_is_unbiased_against_the_bessel_closed_form()
 
 def test_invariant_bandwidth_does_not_change_under_the_group():
     rng = np.random.default_rng(5)
-    for G, x in [(SO(3), rng.standard_normal((30, 3))), (Symmetric(5, axis=-1),
-                                                           rng.standard_normal((30, 5))),
-                 (Cyclic(4), rng.standard_normal((30, 2))), (Symmetric(3), rng.standard_normal((30, 3, 2)))]:
+    cases = [(SO(3), (30, 3)), (Symmetric(5, axis=-1), (30, 5)), (Cyclic(4), (30, 2)),
+             (Symmetric(3), (30, 3, 2))]
+    for G, shape in cases:
+        x = rng.standard_normal(shape)
         gx = A.act(G, G.sample(30, rng), x)
         s1, _ = SI._invariant_bandwidth(G, x, A.kernel_features(G, x), rng)
         s2, _ = SI._invariant_bandwidth(G, gx, A.kernel_features(G, gx), rng)
@@ -524,5 +525,7 @@ def test_equivariance_test_bad_input():
                           np.zeros(40), SO(2), n_randomizations="all")
     with pytest.raises(InvalidValueError, match="method"):
         equivariance_test(x, x, SO(2), "same", method="features")
+    with pytest.raises(InvalidValueError, match="at most 4000"):
+        equivariance_test(np.zeros((4001, 2)), np.zeros(4001), SO(2))
     with pytest.raises(InvalidValueError, match="correction"):
         equivariance_test(x, x, SO(2), "same", correction="median")
