@@ -65,6 +65,17 @@ def test_feature_sums_match_complex_exponentials():
             assert out[r, l] == pytest.approx(ref, rel=1e-12, abs=1e-12)
 
 
+def test_orthogonal_frequencies_are_standard_gaussian_rows_in_orthogonal_blocks():
+    rng = np.random.default_rng(3)
+    W = SI._frequencies(rng, 10, 4)
+    assert W.shape == (10, 4)
+    blk = W[:4] / np.linalg.norm(W[:4], axis=1, keepdims=True)
+    np.testing.assert_allclose(blk @ blk.T, np.eye(4), atol=1e-12)
+    many = np.concatenate([SI._frequencies(rng, 4, 4) for _ in range(5000)])
+    np.testing.assert_allclose(many.T @ many / len(many), np.eye(4), atol=0.05)  # E w w^T = I
+    np.testing.assert_allclose(np.mean(np.sum(many ** 2, axis=1)), 4.0, rtol=0.02)  # chi^2_4
+
+
 def test_rank_pvalues_and_min_p_match_their_definitions():
     rng = np.random.default_rng(2)
     T = rng.integers(0, 6, (25, 3)).astype(float)  # many ties
