@@ -122,9 +122,10 @@ class SymmetryTestResult:
 
     def __repr__(self) -> str:
         gname = getattr(self.group, "name", self.group)
-        how = "all" if self.exhaustive else f"{self.n_randomizations - 1} random"
+        how = (f"all {self.n_randomizations} randomizations" if self.exhaustive
+               else f"{self.n_randomizations - 1} random randomizations and the data")
         lines = [f"SymmetryTestResult({self.kind} under {gname}: p = {self.pvalue:.4g}, "
-                 f"method={self.method!r}, n={self.n}, {how} randomizations)",
+                 f"method={self.method!r}, n={self.n}, ranked among {how})",
                  f"  H0: {self.null}",
                  f"  calibration: {self.calibration}"]
         bw = np.atleast_2d(self.bandwidths.T).T
