@@ -29,6 +29,7 @@ from .bounds import (
 from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
 from .numeric.compile import CompiledBound, compile_bound
 from .numeric.covering import EmpiricalCovering, empirical_covering_number
+from .numeric.asymmetry import DistributionalAsymmetry, distributional_asymmetry
 from .numeric.certified_sup import certified_data_sup_error, certified_sup_error
 from .numeric.data_symmetry import (DataEquivarianceError, DataEquivarianceEstimate,
                                     data_equivariance_error)
@@ -42,6 +43,7 @@ from .numeric.orbit import (
     lie_derivative,
 )
 from .numeric.reynolds import SymmetrizedModel, symmetrize
+from .numeric.symmetry_tests import SymmetryTestResult, equivariance_test, invariance_test
 from .quotient import QuotientSpace, quotient
 from . import reference
 from .spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus
@@ -64,6 +66,8 @@ __all__ = [
     "symmetrize", "SymmetrizedModel",
     "data_equivariance_error", "DataEquivarianceEstimate", "DataEquivarianceError",
     "certified_sup_error", "certified_data_sup_error",
+    "invariance_test", "equivariance_test", "SymmetryTestResult",
+    "distributional_asymmetry", "DistributionalAsymmetry",
     "empirical_covering_number", "EmpiricalCovering",
     "compile_bound", "CompiledBound",
     # errors
