@@ -136,21 +136,24 @@ def test_shuffle_is_a_permutation_and_translation_in_range():
     assert np.allclose(out, 2.5 * u)
 
 
+_NO_TABLE = np.zeros((1, 1))
+
+
 def test_apply_element_matches_numpy():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(5, 3))
     e = rng.normal(size=(3, 3))
     out = np.empty(15)
-    K.apply_element(K.ACTION_LINEAR, 3, 1, 1.0, e.ravel(), x.ravel(), out)
+    K.apply_element(K.ACTION_LINEAR, 3, 1, 1.0, _NO_TABLE, e.ravel(), x.ravel(), out)
     assert np.allclose(out.reshape(5, 3), x @ e.T)
     t = rng.uniform(0, 2, size=3)
     xx = rng.uniform(-3, 3, size=(5, 3))
-    K.apply_element(K.ACTION_TRANSLATION, 3, 1, 2.0, t, xx.ravel(), out)
+    K.apply_element(K.ACTION_TRANSLATION, 3, 1, 2.0, _NO_TABLE, t, xx.ravel(), out)
     assert np.allclose(out.reshape(5, 3), np.mod(xx + t, 2.0), atol=1e-12)
     perm = np.array([2, 0, 3, 1])
     xp = rng.normal(size=(2, 4, 3))
     out = np.empty(24)
-    K.apply_element(K.ACTION_PERMUTATION, 4, 3, 1.0, perm.astype(float), xp.ravel(), out)
+    K.apply_element(K.ACTION_PERMUTATION, 4, 3, 1.0, _NO_TABLE, perm.astype(float), xp.ravel(), out)
     assert np.allclose(out.reshape(2, 4, 3), np.take(xp, perm, axis=1))
 
 
@@ -186,12 +189,14 @@ def test_orbit_errors_and_average_match_numpy():
     F0 = rng.normal(size=(b, q))
     FG = rng.normal(size=(b * Kk, q))
     R = rng.normal(size=(b * Kk, q, q))
-    for mode in (0, 1):
+    T = rng.normal(size=(b * Kk, q))
+    for mode in (0, 1, 2):
         for p in (1.0, 2.0, 3.5):
             e2 = np.empty(b * Kk)
             m, mx, arg = np.empty(b), np.empty(b), np.empty(b, dtype=np.int64)
-            K.orbit_errors(F0, FG, R, mode, p, e2, m, mx, arg)
-            target = np.einsum("rij,rj->ri", R, np.repeat(F0, Kk, 0)) if mode else np.repeat(F0, Kk, 0)
+            K.orbit_errors(F0, FG, R, T, mode, p, e2, m, mx, arg)
+            target = (np.repeat(F0, Kk, 0), np.einsum("rij,rj->ri", R, np.repeat(F0, Kk, 0)),
+                      T)[mode]
             e = np.linalg.norm(FG - target, axis=1).reshape(b, Kk)
             assert np.allclose(e2, e.ravel() ** 2)
             assert np.allclose(m, (e ** p).mean(1))

@@ -314,7 +314,9 @@ def test_bad_input_gives_clear_errors():
     with pytest.raises(InvalidTypeError, match="model must be callable"):
         equivariance_error("model", SO(3), X)
     with pytest.raises(InvalidValueError, match="model must return shape"):
-        equivariance_error(lambda xs: xs[:, :, None], SO(3), X)
+        equivariance_error(lambda xs: xs.sum(), SO(3), X)  # one number for the whole batch
+    with pytest.raises(InvalidValueError, match="fixed output shape"):  # the shape varies
+        equivariance_error(lambda xs: xs[:, :1 + (xs.shape[0] > 1)], SO(3), X)
     with pytest.raises(InvalidValueError, match="model must return shape"):
         equivariance_error(lambda xs: xs[:1, 0], SO(3), X)
     with pytest.raises(InvalidValueError, match="NaN/inf"), np.errstate(invalid="ignore"):
