@@ -106,12 +106,10 @@ CONTENDERS = {
 if HAVE_E3NN:
     from e3nn.util.test import equivariance_error as e3nn_error
 
-    irreps = (o3.Irreps("1x1o"),)
-
     def e3nn_own():
         with torch.no_grad():
-            return e3nn_error(lambda x: model(x), (Xt,), irreps_in=irreps,
-                              irreps_out=(o3.Irreps("4x0e"),), ntrials=KG, do_parity=False,
+            return e3nn_error(lambda x: model(x), [Xt], irreps_in=[o3.Irreps("1x1o")],
+                              irreps_out=[o3.Irreps("4x0e")], ntrials=KG, do_parity=False,
                               do_translation=False)
 
     CONTENDERS["e3nn's own equivariance_error"] = e3nn_own

@@ -109,7 +109,15 @@ class _Model:
         else:
             self.call = adapt_model(model)
             self.framework = self.call.framework
-            y = self._raw(X[:1])
+            try:
+                y = self._raw(X[:1])
+            except Exception as exc:
+                if self.framework != "numpy" or "torch" not in sys.modules:
+                    raise
+                raise InvalidTypeError(
+                    f"model failed on X[:1], a NumPy array of shape {X[:1].shape}: "
+                    f"{type(exc).__name__}: {exc}; if it takes torch tensors, pass a "
+                    "torch.nn.Module or wrap it: symbound.TorchModel(model, dtype=...)") from exc
             if y.ndim < 1 or y.shape[0] != 1:
                 raise InvalidValueError(
                     "model must return shape (batch,) or (batch, ...); for a batch of 1 input of "

@@ -357,9 +357,13 @@ def _from_estimate(est, lipschitz, region, lipschitz_rho) -> SupErrorUpperBound:
         reg.check_points(X)
     r_g = realised_radii(spec, est._key, X.shape[0])
     q = int(est._q)
-    L_rho, b_rho, rho_text = _rho_terms(est._rho, group, spec, spec.table, q, L_rho_given,
+    # the rows of the set's elements (indices for image groups and Actions, whose table holds
+    # index maps or nothing)
+    table_rows = (np.arange(spec.table.shape[0], dtype=np.float64)[:, None]
+                  if spec.ecode == K.E_INDEX else spec.table)
+    L_rho, b_rho, rho_text = _rho_terms(est._rho, group, spec, table_rows, q, L_rho_given,
                                         bool(np.any(r_g > 0)))
-    a, act_text = _action_norm(group, spec.table)
+    a, act_text = _action_norm(group, table_rows)
     c = moved_norms(group, X)
     g_terms = (L * c + L_rho * est.per_point_output_norm) * r_g
     b = est.per_point_max + g_terms

@@ -19,22 +19,13 @@ from symbound.numeric.orbit import (
     lie_derivative,
 )
 
-from .models import njit_misbehaves
+from .models import njit_cloud, njit_misbehaves
 
 
 # ----- models (module level: compiled once, cached) -------------------------------------------------
 @njit(cache=True)
 def njit_x0(x):
     return np.array([x[0]])
-
-
-@njit(cache=True)
-def njit_cloud(x):  # (P, 3) -> (2,): not invariant
-    out = np.zeros(2)
-    for p in range(x.shape[0]):
-        out[0] += x[p, 0] * x[p, 0]
-        out[1] += x[p, 1] - 0.5 * x[p, 2]
-    return out
 
 
 @njit(cache=True)
