@@ -159,12 +159,7 @@ class TransformationSetBase(ABC):
     def apply_each(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Reference action with one element per sample: ``out[i] = elements[i] . x[i]`` (x has
         the sample axis first; the result has the shape of x)."""
-        e = np.asarray(elements)
-        x = np.asarray(x, dtype=np.float64)
-        if e.shape[0] != x.shape[0]:
-            raise InvalidValueError(
-                f"apply_each needs one element per sample: {e.shape[0]} elements for "
-                f"{x.shape[0]} samples")
+        e, x = _each_args(elements, x)
         if self.action == "linear":
             return np.einsum("nij,n...j->n...i", e, x, optimize=True)
         if self.action == "translation":
@@ -212,6 +207,17 @@ class TransformationSetBase(ABC):
     @abstractmethod
     def contains(self, element: np.ndarray, atol: float = 1e-9) -> bool:
         """Whether ``element`` (numeric representation) belongs to the set."""
+
+
+def _each_args(elements, x) -> tuple[np.ndarray, np.ndarray]:
+    """The arguments of ``apply_each`` as arrays, one element per sample (checked)."""
+    e = np.asarray(elements)
+    x = np.asarray(x, dtype=np.float64)
+    if e.shape[0] != x.shape[0]:
+        raise InvalidValueError(
+            f"apply_each needs one element per sample: {e.shape[0]} elements for "
+            f"{x.shape[0]} samples")
+    return e, x
 
 
 def _are_permutation_matrices(m: np.ndarray) -> bool:

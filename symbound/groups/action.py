@@ -46,7 +46,7 @@ import numpy as np
 
 from .._validation import check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
-from ._base import TransformationSetBase
+from ._base import TransformationSetBase, _each_args
 from .finite import _match_index
 
 __all__ = ["Action"]
@@ -308,12 +308,7 @@ class Action(TransformationSetBase):
     def apply_each(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
         """``out[i] = fn(elements[i], x[i:i+1])[0]``: one call for a vectorized fn, one call per
         distinct element of a finite set, one call per sample otherwise."""
-        e = np.asarray(elements)
-        x = np.asarray(x, dtype=np.float64)
-        if e.shape[0] != x.shape[0]:
-            raise InvalidValueError(
-                f"apply_each needs one element per sample: {e.shape[0]} elements for "
-                f"{x.shape[0]} samples")
+        e, x = _each_args(elements, x)
         if self.vectorized:
             return self._checked(self.fn(e, x), x, "fn(G, X)")
         out = np.empty_like(x)

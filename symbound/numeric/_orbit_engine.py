@@ -6,10 +6,14 @@ statistics (:class:`_OrbitStats`) and knows nothing about intervals.
 Two paths evaluate the orbit integral:
 
 * **batched** — any callable ``model(xs)`` taking a batch ``(batch, *input_shape)`` and returning
-  ``(batch, k)`` or ``(batch,)`` (numpy, a wrapped torch model, ...).  A kernel draws the group
-  samples of a block of points and writes the transformed inputs into one reused buffer of
-  ``batch_size`` inputs; the model runs on that buffer; a kernel reduces.  Extra memory:
-  ``batch_size * (input size + element size)`` floats, whatever N x K.
+  ``(batch,)`` or ``(batch, *out_shape)`` (numpy; a ``torch.nn.Module`` or a
+  :class:`~symbound.numeric.frameworks.TorchModel`, converted once per batch each way; functions
+  returning torch or JAX arrays).  A kernel draws the group samples of a block of points and writes
+  the transformed inputs into one reused buffer of ``batch_size`` inputs; the model runs on that
+  buffer; a kernel reduces.  Extra memory: ``batch_size * (input size + element size)`` floats,
+  whatever N x K.  Image groups act by pixel index maps in the kernels; a callable
+  :class:`~symbound.groups.Action` is applied from Python between the kernels
+  (:mod:`.group_samples`).
 * **fused** — a numba ``@njit`` model of ONE input returning a 1-D array: one parallel kernel over
   the points draws, transforms, calls the model and accumulates, with per-thread buffers only.
 
@@ -17,7 +21,7 @@ A numba dispatcher is always taken as a function of one input (the fused convent
 path it is evaluated row by row by a parallel kernel.  To use an njit *batch* function, pass
 ``lambda xs: f(xs)``.
 
-Model failures.  Every output is checked: its shape (a fixed ``k >= 1``), and NaN/inf.  An njit
+Model failures.  Every output is checked: its shape (fixed, at least one value), and NaN/inf.  An njit
 model is called inside the kernels through ``kernels.call_model``, which catches its exceptions and
 compares each output's size with k (one integer compare per call); the Python layer then raises an
 :class:`~symbound.errors.InvalidValueError` naming the input (``X[i]`` or group sample k of ``X[i]``)

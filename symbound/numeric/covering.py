@@ -481,7 +481,9 @@ def empirical_covering_number(points, eps: float, group=None, metric: str = "euc
     Parameters
     ----------
     points : array of shape ``(n_points, ...)``: one sample per row, shaped as the group's action
-        expects (``(n, d)`` points, ``(n, k, d)`` point clouds; ``Symmetric`` permutes axis -2 or -1).
+        expects (``(n, d)`` points, ``(n, k, d)`` point clouds; ``Symmetric`` permutes axis -2 or -1;
+        ``(n, H, W)`` or ``(n, C, H, W)`` images for an image group; anything an
+        :class:`~symbound.groups.Action` takes).
         A 1-D array is read as ``n`` scalars. Finite, with ``max|entry| * sqrt(entries per
         sample) <= 3.35e153`` (a quarter of the square root of the largest float64, times the
         operator norm of the set's matrices if it exceeds 1), so that squared distances cannot

@@ -30,8 +30,9 @@ tested here).
 callable: JAX converts the input on each call and ``numpy.asarray`` copies the output back.  JAX
 computes in float32 unless ``jax_enable_x64`` is set (JAX's default): the equivariance error of a
 float32 model includes its rounding (``assert_equivariant`` picks the float32 tolerances from the
-output dtype).  No JAX-specific code is needed, so none is here; JAX is not a dependency and is not
-tested by the suite.
+output dtype).  A jitted function is compiled once per batch shape (the probe on ``X[:1]``, the
+full batches, the last one).  No JAX-specific code is needed, so none is here; JAX is not a
+dependency (``tests/numeric/test_jax.py`` runs where it is installed).
 """
 
 from __future__ import annotations

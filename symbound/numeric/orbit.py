@@ -59,13 +59,19 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
 
     Parameters
     ----------
-    model : a callable on batches ``(batch, *input_shape) -> (batch, k) | (batch,)``, or a numba
-        ``@njit`` function of one input returning a 1-D array (fused path).
-    group : a transformation set of :mod:`symbound.groups` (its measure lambda is used).
+    model : a callable on batches ``(batch, *input_shape) -> (batch,) | (batch, *out_shape)``
+        (NumPy; a ``torch.nn.Module``, evaluated under ``torch.no_grad()`` on its own device and
+        dtype, or any function of tensors wrapped in :class:`~symbound.TorchModel`; functions
+        returning torch or JAX arrays), or a numba ``@njit`` function of one input returning a 1-D
+        array (fused path).
+    group : a transformation set of :mod:`symbound.groups` (its measure lambda is used), an image
+        group (``Dihedral(4, action="image")``) or an :class:`~symbound.groups.Action`.
     X : (N, *input_shape) samples of mu_X; the group acts on the last axis (axis -2 for points of
-        ``Symmetric``).
-    rho : ``None`` (invariance), ``"same"`` (the group's matrices act on the outputs) or a callable
-        ``rho(elements) -> (K, k, k)`` output matrices.
+        ``Symmetric``; the last two axes, the image, for image groups).
+    rho : ``None`` (invariance), ``"same"`` (the group's own action on the outputs: its matrices,
+        or for an image group the same rotation/flip of output maps ``(..., H, W)``, for an Action
+        its function applied to the outputs) or a callable ``rho(elements) -> (K, k, k)`` output
+        matrices.
     p : exponent, 1 <= p < inf.
     n_group_samples : K, group samples per data point (finite sets are enumerated exactly).
     seed : int, ``numpy.random.Generator`` or None.  Same seed, same result for any batch size,

@@ -149,8 +149,11 @@ def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
     Parameters
     ----------
     model : batch callable ``(batch, *shape) -> (batch, k) | (batch,)`` or an njit model of one input.
-    group : a transformation set of :mod:`symbound.groups`.
-    rho : None (invariance), ``"same"`` or a callable ``rho(elements) -> (K, k, k)``.
+    group : a transformation set of :mod:`symbound.groups` that is a group (image groups and
+        :class:`~symbound.groups.Action` with ``is_group`` included).
+    rho : None (invariance), ``"same"`` (the group's own action on the outputs; for an image group
+        the inverse rotation/flip of output maps, for an Action its ``inverse`` and ``fn``) or a
+        callable ``rho(elements) -> (K, k, k)``.
     n_group_samples : K for quadrature / stratified / Monte Carlo (finite sets use every element).
     seed : seed of the random elements (the shift of the stratified lattice, the Monte Carlo draws).
     method : how the integral over the group is computed:
