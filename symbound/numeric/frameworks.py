@@ -147,8 +147,8 @@ class TorchModel:
                 warnings.warn(
                     f"the torch model is in training mode with {', '.join(layers[:4])}"
                     f"{' ...' if len(layers) > 4 else ''}: dropout makes its outputs random and "
-                    "batch norm makes them depend on the batch (and updates its statistics); call "
-                    "model.eval() to measure the deterministic model", UserWarning, stacklevel=3)
+                    "batch norm makes them depend on the batch (and updates its statistics); switch "
+                    "it to evaluation mode (its method eval) to measure the deterministic model", UserWarning, stacklevel=3)
         else:
             m_device, m_dtype = torch.device("cpu"), torch.get_default_dtype()
         try:
