@@ -1,12 +1,18 @@
 """symbound: generalization and approximation bounds for models with exact, partial or approximate
 symmetry (Petrache & Trivedi, NeurIPS 2023), symbolic (SymPy) and numeric (numba).
 
+The numeric layer (numba kernels: equivariance errors, covering numbers, compiled bounds) is
+imported on first use of one of its names, so that ``import symbound`` for symbolic work does not
+load numba (module ``__getattr__``, PEP 562).
+
 Examples
 --------
 >>> import symbound as sb
 >>> sb.quotient(sb.Annulus(1, 2), sb.groups.SO(2)).covering_number(0.1)
 5
 """
+
+import importlib
 
 from . import groups, latex, symbols
 from .bounds import (
@@ -27,29 +33,42 @@ from .bounds import (
     tradeoff,
 )
 from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
-from .numeric.compile import CompiledBound, compile_bound
-from .numeric.covering import EmpiricalCovering, empirical_covering_number
-from .numeric.asymmetry import DistributionalAsymmetry, distributional_asymmetry
-from .numeric.certified_sup import certified_data_sup_error, certified_sup_error
-from .numeric.data_symmetry import (DataEquivarianceError, DataEquivarianceEstimate,
-                                    data_equivariance_error)
-from .numeric.orbit import (
-    EquivarianceErrorCurve,
-    EquivarianceErrorEstimate,
-    LieDerivativeEstimate,
-    assert_equivariant,
-    equivariance_error,
-    equivariance_error_curve,
-    lie_derivative,
-)
-from .numeric.reynolds import SymmetrizedModel, symmetrize
-from .numeric.symmetry_tests import SymmetryTestResult, equivariance_test, invariance_test
 from .quotient import QuotientSpace, quotient
 from . import reference
 from .spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus
 from .symbols import symbol
 
 __version__ = "0.1.0"
+
+#: the names of the numeric layer, imported on first access: name -> module (a name equal to the
+#: module's own last component, as "numeric", is the module itself)
+_LAZY = {
+    "numeric": "symbound.numeric",
+    "equivariance_error": "symbound.numeric.orbit",
+    "EquivarianceErrorEstimate": "symbound.numeric.orbit",
+    "equivariance_error_curve": "symbound.numeric.orbit",
+    "EquivarianceErrorCurve": "symbound.numeric.orbit",
+    "lie_derivative": "symbound.numeric.orbit",
+    "LieDerivativeEstimate": "symbound.numeric.orbit",
+    "assert_equivariant": "symbound.numeric.orbit",
+    "symmetrize": "symbound.numeric.reynolds",
+    "SymmetrizedModel": "symbound.numeric.reynolds",
+    "data_equivariance_error": "symbound.numeric.data_symmetry",
+    "DataEquivarianceEstimate": "symbound.numeric.data_symmetry",
+    "DataEquivarianceError": "symbound.numeric.data_symmetry",
+    "certified_sup_error": "symbound.numeric.certified_sup",
+    "certified_data_sup_error": "symbound.numeric.certified_sup",
+    "empirical_covering_number": "symbound.numeric.covering",
+    "EmpiricalCovering": "symbound.numeric.covering",
+    "compile_bound": "symbound.numeric.compile",
+    "CompiledBound": "symbound.numeric.compile",
+    "TorchModel": "symbound.numeric.frameworks",
+    "invariance_test": "symbound.numeric.symmetry_tests",
+    "equivariance_test": "symbound.numeric.symmetry_tests",
+    "SymmetryTestResult": "symbound.numeric.symmetry_tests",
+    "distributional_asymmetry": "symbound.numeric.asymmetry",
+    "DistributionalAsymmetry": "symbound.numeric.asymmetry",
+}
 
 __all__ = [
     # symbolic layer
@@ -60,7 +79,8 @@ __all__ = [
     "lipschitz_class_log_covering", "compare", "Comparison",
     "tradeoff", "TradeOff", "LevelOptimum", "Threshold", "PhaseDiagram",
     "partial_tradeoff", "PartialTradeOff", "PartialOptimum",
-    # numeric layer
+    # numeric layer (imported lazily)
+    "numeric",
     "equivariance_error", "EquivarianceErrorEstimate", "equivariance_error_curve",
     "EquivarianceErrorCurve", "lie_derivative", "LieDerivativeEstimate", "assert_equivariant",
     "symmetrize", "SymmetrizedModel",
@@ -69,7 +89,23 @@ __all__ = [
     "invariance_test", "equivariance_test", "SymmetryTestResult",
     "distributional_asymmetry", "DistributionalAsymmetry",
     "empirical_covering_number", "EmpiricalCovering",
-    "compile_bound", "CompiledBound",
+    "compile_bound", "CompiledBound", "TorchModel",
     # errors
     "SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
 ]
+
+
+def __getattr__(name: str):
+    """Import a name of the numeric layer on first access (PEP 562) and cache it."""
+    try:
+        path = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    module = importlib.import_module(path)
+    value = module if path == f"{__name__}.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

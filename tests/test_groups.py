@@ -23,6 +23,7 @@ from symbound.errors import InvalidTypeError, InvalidValueError
 from symbound.groups import (
     O,
     SO,
+    Action,
     Cyclic,
     Dihedral,
     PartialRotations,
@@ -97,6 +98,28 @@ def axis_so3(m: np.ndarray) -> np.ndarray:
     return a / np.linalg.norm(a, axis=1, keepdims=True)
 
 
+def shift_action(n: int, **kw) -> Action:
+    """Cyclic shifts of the last axis (length n) by np.roll: the group Z_n, composing by addition."""
+    return Action(lambda g, x: np.roll(x, int(g), axis=-1), elements=np.arange(n),
+                  compose=lambda a, b: (a + b) % n, name=f"Z_{n} shifts", isometric=True, **kw)
+
+
+def _rot_pair(t, x):
+    """The rotation by angle t of the last axis (pairs (x, y)), written out by hand."""
+    c, s = math.cos(t), math.sin(t)
+    return np.stack([c * x[..., 0] - s * x[..., 1], s * x[..., 0] + c * x[..., 1]], axis=-1)
+
+
+def angle_action() -> Action:
+    """SO(2) as a callable action on R^2 with angles in [0, 2 pi) as elements (an infinite group)."""
+    two_pi = 2 * math.pi
+    return Action(lambda t, x: _rot_pair(float(t), x),
+                  sample=lambda size, r: r.uniform(0, two_pi, size),
+                  compose=lambda a, b: np.mod(a + b, two_pi), inverse=lambda a: np.mod(-a, two_pi),
+                  identity=0.0, contains=lambda t: bool(0 <= float(t) < two_pi), is_group=True,
+                  isometric=True, dim=1, name="angles")
+
+
 def chi2_critical(dof: int, z: float = 3.719) -> float:
     """Wilson-Hilferty approximation of the chi-square quantile (z = 3.719: level 0.9999)."""
     c = 2.0 / (9.0 * dof)
@@ -148,6 +171,19 @@ CASES = {
                        dict(order=2, dim=0, n=2, group=False)),
     "TS_scalings": (lambda: TransformationSet([np.eye(2), 2 * np.eye(2), np.diag([1.0, 3.0])]),
                     dict(order=3, dim=0, n=2, group=False)),
+    # symmetries of the pixel grid (the last two axes)
+    "C4_image": (lambda: Cyclic(4, action="image"), dict(order=4, dim=0, n=2, group=True)),
+    "C2_image": (lambda: Cyclic(2, action="image"), dict(order=2, dim=0, n=2, group=True)),
+    "D4_image": (lambda: Dihedral(4, action="image"), dict(order=8, dim=0, n=2, group=True)),
+    "D2_image": (lambda: Dihedral(2, action="image"), dict(order=4, dim=0, n=2, group=True)),
+    "D1_image": (lambda: Dihedral(1, action="image"), dict(order=2, dim=0, n=2, group=True)),
+    # callable actions
+    "Action_Z6": (lambda: shift_action(6), dict(order=6, dim=0, n=None, group=True)),
+    "Action_shifts_1_2": (lambda: Action(lambda g, x: np.roll(x, int(g), axis=-1),
+                                         elements=[1, 2], compose=lambda a, b: (a + b) % 6,
+                                         identity=0, isometric=True),
+                          dict(order=2, dim=0, n=None, group=False)),
+    "Action_angles": (angle_action, dict(order=None, dim=1, n=None, group=True)),
 }
 IDS = list(CASES)
 GROUP_IDS = [i for i in IDS if CASES[i][1]["group"]]
@@ -176,11 +212,20 @@ def same(G, a, b, atol=1e-9) -> bool:
     if G.action == "translation":
         d = np.mod(a - b, G.period)
         return bool(np.all(np.minimum(d, G.period - d) <= atol))
+    if G.action == "callable" and G.name == "angles":  # elements live on the circle
+        d = np.mod(a - b, 2 * math.pi)
+        return bool(np.all(np.minimum(d, 2 * math.pi - d) <= atol))
     return bool(np.allclose(a, b, rtol=0, atol=atol))
 
 
 def data(G, rng, batch=(5,)) -> np.ndarray:
-    """An input of the right shape: points of R^n, or n points of R^2 for permutations of axis -2."""
+    """An input of the right shape: points of R^n, or n points of R^2 for permutations of axis -2;
+    images (2 channels, square for quarter turns); vectors of R^6 or R^2 for the callable
+    actions."""
+    if G.action == "image":
+        return rng.normal(size=batch + ((2, 5, 5) if G.k == 4 else (2, 4, 5)))
+    if G.action == "callable":
+        return rng.normal(size=batch + ((2, 2) if G.name == "angles" else (6,)))
     if G.action == "permutation" and G.axis == -2:
         return rng.normal(size=batch + (G.n, 2))
     if G.action == "translation":
@@ -190,6 +235,10 @@ def data(G, rng, batch=(5,)) -> np.ndarray:
 
 def distance(G, x, y) -> np.ndarray:
     """Per-sample distance over the acted-on axes (periodic for the torus)."""
+    if G.action == "image":
+        return np.sqrt(np.sum((x - y) ** 2, axis=(-3, -2, -1)))
+    if G.action == "callable" and G.name == "angles":
+        return np.sqrt(np.sum((x - y) ** 2, axis=(-2, -1)))
     if G.action == "permutation" and G.axis == -2:
         return np.sqrt(np.sum((x - y) ** 2, axis=(-2, -1)))
     d = x - y
@@ -207,7 +256,7 @@ def distance(G, x, y) -> np.ndarray:
 def test_facts(case):
     cid, G, facts = case
     assert isinstance(G, TransformationSetBase)
-    assert G.action in ("linear", "permutation", "translation")
+    assert G.action in ("linear", "permutation", "translation", "image", "callable")
     assert G.is_group is facts["group"]
     assert G.is_finite is (facts["order"] is not None)
     assert G.order == facts["order"]
@@ -260,7 +309,7 @@ def test_closure(cid, rng):
 def test_inverses(case, rng):
     _, G, _ = case
     elems = G.elements() if G.is_finite else G.sample(100, rng)
-    if G.is_finite and G.action == "linear":
+    if G.is_finite and G.action in ("linear", "image"):
         # independent decision of symmetry: every inverse matrix equals some element
         expected = all(
             abs(np.linalg.det(a)) > 1e-12
@@ -416,7 +465,13 @@ def test_finite_non_groups_fail_an_axiom(cid):
     el = G.elements()
     has_identity = any(same(G, g, G.identity()) for g in el)
     closed = all(G.contains(G.compose(a, b)) for a in el for b in el)
-    has_inverses = all(abs(np.linalg.det(a)) > 1e-12 and G.contains(np.linalg.inv(a)) for a in el)
+    if G.action == "linear":
+        has_inverses = all(abs(np.linalg.det(a)) > 1e-12 and G.contains(np.linalg.inv(a))
+                           for a in el)
+    else:  # an inverse of a is an element b with a b = b a = id
+        e = G.identity()
+        has_inverses = all(any(same(G, G.compose(a, b), e) and same(G, G.compose(b, a), e)
+                               for b in el) for a in el)
     assert not (has_identity and closed and has_inverses)
     assert has_identity is G.contains_identity
 
@@ -751,6 +806,109 @@ def test_partial_rotations_degenerate():
 
 
 # ----------------------------------------------------------------------------------------------
+# image groups and callable actions
+# ----------------------------------------------------------------------------------------------
+
+
+def _d4_reference(x, r: int, flip: bool):
+    """np.rot90 by r quarter turns (counter-clockwise), after numpy.flipud when ``flip``."""
+    y = np.flip(x, axis=-2) if flip else x
+    return np.rot90(y, r, axes=(-2, -1))
+
+
+def test_image_groups_match_rot90_and_flips(rng):
+    """Element j of Cyclic(4, image) is np.rot90 by j quarter turns; element 4 + j of Dihedral(4,
+    image) is rot90 by j after a flip of the rows (its matrix R(j pi/2) diag(1, -1)); the matrices
+    are those of the linear groups, exactly."""
+    x = rng.normal(size=(3, 2, 6, 6))
+    C, D = Cyclic(4, action="image"), Dihedral(4, action="image")
+    np.testing.assert_array_equal(C.elements(), np.rint(Cyclic(4).elements()))
+    np.testing.assert_array_equal(D.elements(), np.rint(Dihedral(4).elements()))
+    out = C.apply(C.elements(), x)
+    for j in range(4):
+        np.testing.assert_array_equal(out[j], _d4_reference(x, j, False))
+    out = D.apply(D.elements(), x)
+    for j in range(8):
+        np.testing.assert_array_equal(out[j], _d4_reference(x, j % 4, j >= 4))
+    # one element per sample
+    idx = rng.integers(0, 8, size=3)
+    each = D.apply_each(D.elements()[idx], x)
+    for i in range(3):
+        np.testing.assert_array_equal(each[i], _d4_reference(x[i], idx[i] % 4, idx[i] >= 4))
+
+
+def test_image_groups_of_order_two_act_on_rectangles(rng):
+    x = rng.normal(size=(2, 3, 5))
+    C2, D2 = Cyclic(2, action="image"), Dihedral(2, action="image")
+    np.testing.assert_array_equal(C2.apply(C2.elements(), x)[1], x[:, ::-1, ::-1])
+    out = D2.apply(D2.elements(), x)
+    refs = [x, x[:, ::-1, ::-1], x[:, ::-1, :], x[:, :, ::-1]]  # id, rot 180, flipud, fliplr
+    for j, ref in enumerate(refs):
+        np.testing.assert_array_equal(out[j], ref)
+    with pytest.raises(InvalidValueError, match="square"):
+        Cyclic(4, action="image").apply(Cyclic(4, action="image").elements(), x)
+    with pytest.raises(InvalidValueError, match="H, W"):
+        Cyclic(2, action="image").apply(C2.elements(), np.ones(4))
+
+
+def test_image_group_facts():
+    G = Dihedral(4, action="image")
+    assert G.action == "image" and G.is_isometric and not G.is_orthogonal
+    assert not G.permutes_coordinates and G.matrix_tolerance == 0.0
+    assert repr(G) == "Dihedral(4, action='image')" and G.name == "D_4"
+    np.testing.assert_array_equal(G.inverse(G.elements()[1]), G.elements()[3])
+    np.testing.assert_array_equal(G.element_index(G.elements()[::-1]), np.arange(8)[::-1])
+
+
+def test_action_decides_group_by_search():
+    Z = shift_action(5)
+    assert Z.is_group and Z.group_verified and Z.order == 5 and int(Z.identity()) == 0
+    assert int(Z.inverse(2)) == 3 and Z.contains(4) and not Z.contains(7)
+    # a subset without the identity: not a group, and is_group=True is refused
+    sub = Action(lambda g, x: np.roll(x, int(g), -1), elements=[1, 2],
+                 compose=lambda a, b: (a + b) % 5)
+    assert not sub.is_group and not sub.contains_identity
+    with pytest.raises(InvalidValueError, match="is_group"):
+        Action(lambda g, x: np.roll(x, int(g), -1), elements=[1, 2],
+               compose=lambda a, b: (a + b) % 5, is_group=True)
+    # without compose: a declaration, not verified
+    decl = Action(lambda g, x: np.roll(x, int(g), -1), elements=[0, 1, 2], is_group=True)
+    assert decl.is_group and not decl.group_verified
+    with pytest.raises(InvalidValueError, match="compose"):
+        decl.compose(1, 2)
+    # equal elements count once (the measure is uniform on the distinct elements)
+    assert Action(lambda g, x: x, elements=[0.0, 1.0, 1.0 + 1e-12]).order == 2
+
+
+def test_action_vectorized_matches_loop(rng):
+    angles = rng.uniform(0, 2 * math.pi, 7)
+    x = rng.normal(size=(7, 4, 2))
+    loop = Action(lambda t, xx: _rot_pair(float(t), xx), sample=lambda n, r: r.uniform(0, 1, n))
+    vec = Action(lambda T, xx: np.stack([np.cos(T)[:, None] * xx[..., 0] - np.sin(T)[:, None] * xx[..., 1],
+                                         np.sin(T)[:, None] * xx[..., 0] + np.cos(T)[:, None] * xx[..., 1]], -1),
+                 sample=lambda n, r: r.uniform(0, 1, n), vectorized=True)
+    np.testing.assert_allclose(vec.apply_each(angles, x), loop.apply_each(angles, x), atol=1e-14)
+    np.testing.assert_allclose(vec.apply(angles[:3], x), loop.apply(angles[:3], x), atol=1e-14)
+    ref = np.stack([x[i] @ rot2(angles[i]).T for i in range(7)])
+    np.testing.assert_allclose(loop.apply_each(angles, x), ref, atol=1e-14)
+
+
+def test_action_checks_what_fn_returns():
+    x = np.ones((3, 4))
+    bad_shape = Action(lambda g, xx: xx[:, :2], elements=[0])
+    with pytest.raises(InvalidValueError, match="shape"):
+        bad_shape.apply(np.array([0]), x)
+    nan = Action(lambda g, xx: xx * np.nan, elements=[0])
+    with pytest.raises(InvalidValueError, match="NaN"):
+        nan.apply(np.array([0]), x)
+    sampler = Action(lambda g, xx: xx, sample=lambda n, r: r.normal(size=(n + 1,)))
+    with pytest.raises(InvalidValueError, match="sample"):
+        sampler.sample(3, np.random.default_rng(0))
+    with pytest.raises(InvalidValueError, match="contains"):
+        sampler.contains(0.0)
+
+
+# ----------------------------------------------------------------------------------------------
 # bad input: the error names the argument
 # ----------------------------------------------------------------------------------------------
 
@@ -807,6 +965,22 @@ BAD = [
     (lambda: SO(3).sample(2.5, np.random.default_rng(0)), InvalidTypeError, "size"),
     (lambda: Symmetric(12).elements(), InvalidValueError, "n"),
     (lambda: SO(3).apply(np.eye(3)[None], np.ones(2)), InvalidValueError, "x"),
+    (lambda: Cyclic(3, action="image"), InvalidValueError, "k"),
+    (lambda: Dihedral(8, action="image"), InvalidValueError, "k"),
+    (lambda: Cyclic(4, action="pixels"), InvalidValueError, "action"),
+    (lambda: Cyclic(4, dim=3, action="image"), InvalidValueError, "dim"),
+    (lambda: Action("roll", elements=[0]), InvalidTypeError, "fn"),
+    (lambda: Action(np.roll), InvalidValueError, "elements"),
+    (lambda: Action(np.roll, elements=[0], sample=lambda n, r: r.random(n)), InvalidValueError,
+     "elements"),
+    (lambda: Action(np.roll, elements=["a", "b"]), InvalidTypeError, "elements"),
+    (lambda: Action(np.roll, elements=[]), InvalidValueError, "elements"),
+    (lambda: Action(np.roll, elements=[np.nan]), InvalidValueError, "elements"),
+    (lambda: Action(np.roll, elements=[0], compose=3), InvalidTypeError, "compose"),
+    (lambda: Action(np.roll, elements=[0], isometric="yes"), InvalidTypeError, "isometric"),
+    (lambda: Action(np.roll, elements=[0], is_group=1), InvalidTypeError, "is_group"),
+    (lambda: Action(np.roll, elements=[0], name=5), InvalidTypeError, "name"),
+    (lambda: Action(np.roll, sample=lambda n, r: r.random(n), dim=-1), InvalidValueError, "dim"),
 ]
 
 

@@ -1,5 +1,6 @@
 """Transformation sets acting on inputs (THEORY.md §2): finite groups, compact Lie groups, partial
-subsets of groups and arbitrary finite sets of matrices.
+subsets of groups, arbitrary finite sets of matrices, symmetries of images
+(``Cyclic(4, action="image")``) and callable actions (:class:`Action`).
 
 Examples
 --------
@@ -9,6 +10,7 @@ Examples
 """
 
 from ._base import TransformationSetBase
+from .action import Action
 from .finite import Cyclic, Dihedral, Symmetric, TransformationSet
 from .lie import O, SO, Translations
 from .partial import PartialRotations
@@ -25,4 +27,5 @@ __all__ = [
     "Translations",
     "PartialRotations",
     "DirectProduct",
+    "Action",
 ]

@@ -8,13 +8,16 @@ finite sets of matrices are transformation sets too. Each set carries
   lambda used to average over it), ``is_symmetric`` (closed under inversion), ``is_isometric``
   (every element an isometry), ``contains_identity`` and ``order_plus`` = |S ∪ {id}|;
 * its numeric description, read by the numeric layer (``symbound.numeric``): ``action`` (one of
-  ``"linear"``, ``"permutation"``, ``"translation"``), ``n`` (the length of the acted-upon axis),
-  ``elements()`` for finite sets, ``sample(size, rng)`` (a slow NumPy reference sampler; the numeric
-  layer has compiled samplers), ``apply(elements, x)`` (the reference action).
+  ``"linear"``, ``"permutation"``, ``"translation"``, ``"image"``, ``"callable"``), ``n`` (the
+  length of the acted-upon axis), ``elements()`` for finite sets, ``sample(size, rng)`` (a slow
+  NumPy reference sampler; the numeric layer has compiled samplers), ``apply(elements, x)`` (the
+  reference action: every element on x) and ``apply_each(elements, x)`` (one element per sample).
 
 Convention for data (issue #2): a linear or translation action transforms the last axis of an input;
 other non-sample axes (points of a cloud) are transformed alike; a permutation action (``Symmetric``)
-permutes axis -2 (or the last axis for ``Symmetric(n, axis=-1)``).
+permutes axis -2 (or the last axis for ``Symmetric(n, axis=-1)``); an image action
+(``Cyclic(4, action="image")``) rotates and flips the last two axes (:mod:`.image`); a callable
+action (:class:`~symbound.groups.Action`) is whatever its function does to an input.
 """
 
 from __future__ import annotations
@@ -29,13 +32,16 @@ from ..errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["TransformationSetBase", "ACTIONS"]
 
-ACTIONS = ("linear", "permutation", "translation")
+ACTIONS = ("linear", "permutation", "translation", "image", "callable")
+#: actions whose elements are square matrices composed by matrix products
+_MATRIX_ACTIONS = ("linear", "image")
 
 
 class TransformationSetBase(ABC):
     """Abstract transformation set acting on inputs (THEORY.md §2)."""
 
-    #: "linear" (matrices on the last axis), "permutation" (of axis -2 or -1), "translation" (mod period)
+    #: "linear" (matrices on the last axis), "permutation" (of axis -2 or -1), "translation" (mod
+    #: period), "image" (symmetries of the pixel grid on the last two axes), "callable" (Action)
     action: str = "linear"
     #: length of the acted-upon axis (matrix size, number of permuted items, torus dimension)
     n: int
@@ -147,12 +153,30 @@ class TransformationSetBase(ABC):
                 )
             return np.mod(x[None, ...] + e.reshape((e.shape[0],) + (1,) * (x.ndim - 1) + (self.n,)),
                           self.period)
-        raise InvalidValueError(  # Symmetric overrides apply(); no other action exists
+        raise InvalidValueError(  # the other actions override apply()
             f"apply() of the base class handles linear and translation actions, got {self.action!r}")
+
+    def apply_each(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Reference action with one element per sample: ``out[i] = elements[i] . x[i]`` (x has
+        the sample axis first; the result has the shape of x)."""
+        e, x = _each_args(elements, x)
+        if self.action == "linear":
+            return np.einsum("nij,n...j->n...i", e, x, optimize=True)
+        if self.action == "translation":
+            shift = e.reshape((e.shape[0],) + (1,) * (x.ndim - 2) + (self.n,))
+            return np.mod(x + shift, self.period)
+        if self.action == "permutation":
+            ax = x.ndim + self.axis
+            idx = e.astype(np.int64).reshape((e.shape[0],) + (1,) * (ax - 1) + (self.n,)
+                                              + (1,) * (x.ndim - ax - 1))
+            return np.take_along_axis(x, np.broadcast_to(idx, x.shape), axis=ax)
+        raise InvalidValueError(  # the other actions override apply_each()
+            f"apply_each() of the base class handles linear, translation and permutation actions, "
+            f"got {self.action!r}")
 
     def identity(self) -> np.ndarray:
         """The identity element in this set's numeric representation."""
-        if self.action == "linear":
+        if self.action in _MATRIX_ACTIONS:
             return np.eye(self.n)
         if self.action == "permutation":
             return np.arange(self.n, dtype=np.int64)
@@ -162,7 +186,7 @@ class TransformationSetBase(ABC):
         """The element ``a ∘ b`` (apply b first), so that ``apply([compose(a, b)], x)`` equals
         ``apply([a], apply([b], x)[0])``.  ``a`` and ``b`` may be single elements or batches
         (leading axes broadcast)."""
-        if self.action == "linear":
+        if self.action in _MATRIX_ACTIONS:
             return np.asarray(a) @ np.asarray(b)
         if self.action == "permutation":
             # p acts by x -> x[p]; applying b then a gives x[b][a] = x[b[a]], i.e. c[i] = b[a[i]]
@@ -172,6 +196,8 @@ class TransformationSetBase(ABC):
 
     def inverse(self, a: np.ndarray) -> np.ndarray:
         """The inverse element (single element or batch)."""
+        if self.action == "image":  # exact orthogonal integer matrices
+            return np.swapaxes(np.asarray(a, dtype=np.float64), -1, -2).copy()
         if self.action == "linear":
             return np.linalg.inv(a)
         if self.action == "permutation":
@@ -181,6 +207,17 @@ class TransformationSetBase(ABC):
     @abstractmethod
     def contains(self, element: np.ndarray, atol: float = 1e-9) -> bool:
         """Whether ``element`` (numeric representation) belongs to the set."""
+
+
+def _each_args(elements, x) -> tuple[np.ndarray, np.ndarray]:
+    """The arguments of ``apply_each`` as arrays, one element per sample (checked)."""
+    e = np.asarray(elements)
+    x = np.asarray(x, dtype=np.float64)
+    if e.shape[0] != x.shape[0]:
+        raise InvalidValueError(
+            f"apply_each needs one element per sample: {e.shape[0]} elements for "
+            f"{x.shape[0]} samples")
+    return e, x
 
 
 def _are_permutation_matrices(m: np.ndarray) -> bool:

@@ -10,9 +10,11 @@ import math
 import numpy as np
 import sympy as sp
 
-from .._validation import check_integer, check_real
+from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ._base import TransformationSetBase, _check_plane, _is_orthogonal, _plane_rotations
+from .image import (IMAGE_ORDERS, apply_maps, apply_maps_each, check_image_shape,
+                    image_index_maps)
 
 __all__ = ["Cyclic", "Dihedral", "Symmetric", "TransformationSet"]
 
@@ -50,20 +52,48 @@ class _FiniteMatrixSet(TransformationSetBase):
 
 
 class _PlaneFiniteGroup(_FiniteMatrixSet):
-    """A finite group of isometries of a coordinate plane, generated from the angles 2 pi j / k."""
+    """A finite group of isometries of a coordinate plane, generated from the angles 2 pi j / k.
+
+    ``action="image"``: the same group acting on images (the last two axes of an array) by
+    rotating and flipping the pixel grid (:mod:`symbound.groups.image`); k in 1, 2, 4, and the
+    elements are the exact integer matrices of the symmetries of the square."""
 
     is_group = True
-    is_orthogonal = True
     #: cos and sin of 2 pi j / k are rounded once each (and 2 pi j / k itself): a few units of the
     #: last place, bounded generously
-    matrix_tolerance = 8 * 2.0**-52
+    _ROUNDING = 8 * 2.0**-52
     _letter = ""
 
-    def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1)):
+    def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1),
+                 action: str = "linear"):
         self.k = check_integer("k", k, 1)
+        self.action = check_choice("action", action, ("linear", "image"))
+        if self.action == "image":
+            if self.k not in IMAGE_ORDERS:
+                raise InvalidValueError(
+                    f"k must be 1, 2 or 4 for action='image' (rotations of the pixel grid by "
+                    f"quarter turns), got k={k!r}; wrap other rotations (with interpolation) in "
+                    "symbound.groups.Action")
+            if isinstance(dim, bool) or dim != 2 or tuple(plane) != (0, 1):
+                raise InvalidValueError(
+                    f"dim and plane belong to the linear action; action='image' acts on the last "
+                    f"two axes of an array, got dim={dim!r}, plane={plane!r}")
         self.n = check_integer("dim", dim, 2)
         self.plane = _check_plane(plane, self.n)
-        self._matrices = self._build(2.0 * np.pi * np.arange(self.k) / self.k)
+        mats = self._build(2.0 * np.pi * np.arange(self.k) / self.k)
+        # the symmetries of the square are exact integer matrices
+        self._matrices = np.rint(mats) + 0.0 if self.action == "image" else mats  # no -0.0
+        self._map_cache: dict = {}
+
+    @property
+    def matrix_tolerance(self) -> float:
+        return 0.0 if self.action == "image" else self._ROUNDING
+
+    @property
+    def is_orthogonal(self) -> bool:
+        """Orthogonal matrices on the last axis (linear action); an image group does not act on
+        the last axis by a matrix."""
+        return self.action == "linear"
 
     @abstractmethod
     def _build(self, angles: np.ndarray) -> np.ndarray:
@@ -77,7 +107,50 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
         return f"{self._letter}_{{{self.k}}}"
 
     def _repr_args(self) -> str:
+        if self.action == "image":
+            return f"{self.k}, action='image'"
         return f"{self.k}, dim={self.n}, plane={self.plane}"
+
+    # ----- the image action --------------------------------------------------------------------
+    def check_image(self, name: str, shape) -> None:
+        """Raise unless ``shape`` ends in images this group acts on (``H == W`` for quarter
+        turns)."""
+        check_image_shape(name, tuple(shape), self._matrices, self.name)
+
+    def index_maps(self, H: int, W: int, elements=None) -> np.ndarray:
+        """The pixel index maps (K, H W) of ``elements`` (default: every element) on H x W images:
+        ``(g . u).ravel() = u.ravel()[maps[k]]`` (:func:`~symbound.groups.image.image_index_maps`)."""
+        if elements is None:
+            key = (int(H), int(W))
+            if key not in self._map_cache:
+                self._map_cache[key] = image_index_maps(self._matrices, int(H), int(W))
+            return self._map_cache[key]
+        return image_index_maps(np.asarray(elements).reshape(-1, 2, 2), int(H), int(W))
+
+    def element_index(self, elements) -> np.ndarray:
+        """The index in :meth:`elements` of each given element (exact integer matrices)."""
+        e = np.rint(np.asarray(elements, dtype=np.float64)).reshape(-1, 4)
+        t = self._matrices.reshape(-1, 4)
+        hit = np.all(e[:, None, :] == t[None, :, :], axis=2)
+        if not np.all(hit.any(axis=1)):
+            raise InvalidValueError(f"elements must belong to {self.name}, got {elements!r}")
+        return np.argmax(hit, axis=1)
+
+    def apply(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
+        if self.action != "image":
+            return super().apply(elements, x)
+        x = np.asarray(x, dtype=np.float64)
+        self.check_image("x", x.shape)
+        H, W = x.shape[-2:]
+        return apply_maps(self.index_maps(H, W, elements), x)
+
+    def apply_each(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
+        if self.action != "image":
+            return super().apply_each(elements, x)
+        x = np.asarray(x, dtype=np.float64)
+        self.check_image("x", x.shape[1:])
+        H, W = x.shape[-2:]
+        return apply_maps_each(self.index_maps(H, W), self.element_index(elements), x)
 
 
 class Cyclic(_PlaneFiniteGroup):
@@ -88,13 +161,22 @@ class Cyclic(_PlaneFiniteGroup):
     k : order of the group, an integer >= 1.
     dim : dimension of the space acted upon (the last axis of the data), >= 2.
     plane : the two coordinates rotated (default the first two).
+    action : ``"linear"`` (matrices on the last axis of the data) or ``"image"``: rotations of
+        images (the last two axes, ``(..., H, W)``) by quarter turns, k in 1, 2, 4, computed as
+        pixel index maps (:mod:`symbound.groups.image`; ``numpy.rot90`` on the last two axes
+        for the generator of ``Cyclic(4, action="image")``).
 
     Examples
     --------
+    >>> import numpy as np
     >>> from symbound.groups import Cyclic
     >>> G = Cyclic(4)
     >>> G.order, G.is_group
     (4, True)
+    >>> img = np.arange(9.0).reshape(1, 3, 3)
+    >>> R = Cyclic(4, action="image")
+    >>> bool(np.array_equal(R.apply(R.elements()[1:2], img)[0], np.rot90(img, 1, axes=(-2, -1))))
+    True
     """
 
     _letter = "C"
@@ -105,7 +187,9 @@ class Cyclic(_PlaneFiniteGroup):
 
 class Dihedral(_PlaneFiniteGroup):
     r"""The dihedral group :math:`D_k` (order 2k): rotations by :math:`2\pi j/k` and the reflections
-    of a coordinate plane.
+    of a coordinate plane; with ``action="image"`` (k in 1, 2, 4) the rotations by quarter turns
+    and the flips of images (the last two axes), as for :class:`Cyclic`.  The reflection
+    ``diag(1, -1)`` flips the rows (``numpy.flipud`` on the last two axes).
 
     Examples
     --------

@@ -48,7 +48,18 @@ def _is_ragged(x) -> bool:
 
 
 def check_group_matches(name: str, x: np.ndarray, group) -> None:
-    """Raise when the acted-upon axis of ``x`` does not have the group's length ``group.n``."""
+    """Raise when the acted-upon axis of ``x`` does not have the group's length ``group.n`` (image
+    groups: when ``x`` does not end in images they act on; callable actions: never, the action is
+    checked where it is applied)."""
+    if group.action == "image":
+        if x.ndim < 3:
+            raise InvalidValueError(
+                f"{name} must have shape (N, H, W) or (N, ..., H, W) for {group!r} (the sample axis, "
+                f"then images in the last two axes), got shape {x.shape}")
+        group.check_image(name, x.shape[1:])
+        return
+    if group.action == "callable":
+        return
     if group.action == "permutation":
         ax = getattr(group, "axis", -2)
         if x.ndim < 1 - ax or x.shape[ax] != group.n:

@@ -6,10 +6,14 @@ statistics (:class:`_OrbitStats`) and knows nothing about intervals.
 Two paths evaluate the orbit integral:
 
 * **batched** — any callable ``model(xs)`` taking a batch ``(batch, *input_shape)`` and returning
-  ``(batch, k)`` or ``(batch,)`` (numpy, a wrapped torch model, ...).  A kernel draws the group
-  samples of a block of points and writes the transformed inputs into one reused buffer of
-  ``batch_size`` inputs; the model runs on that buffer; a kernel reduces.  Extra memory:
-  ``batch_size * (input size + element size)`` floats, whatever N x K.
+  ``(batch,)`` or ``(batch, *out_shape)`` (numpy; a ``torch.nn.Module`` or a
+  :class:`~symbound.numeric.frameworks.TorchModel`, converted once per batch each way; functions
+  returning torch or JAX arrays).  A kernel draws the group samples of a block of points and writes
+  the transformed inputs into one reused buffer of ``batch_size`` inputs; the model runs on that
+  buffer; a kernel reduces.  Extra memory: ``batch_size * (input size + element size)`` floats,
+  whatever N x K.  Image groups act by pixel index maps in the kernels; a callable
+  :class:`~symbound.groups.Action` is applied from Python between the kernels
+  (:mod:`.group_samples`).
 * **fused** — a numba ``@njit`` model of ONE input returning a 1-D array: one parallel kernel over
   the points draws, transforms, calls the model and accumulates, with per-thread buffers only.
 
@@ -17,7 +21,7 @@ A numba dispatcher is always taken as a function of one input (the fused convent
 path it is evaluated row by row by a parallel kernel.  To use an njit *batch* function, pass
 ``lambda xs: f(xs)``.
 
-Model failures.  Every output is checked: its shape (a fixed ``k >= 1``), and NaN/inf.  An njit
+Model failures.  Every output is checked: its shape (fixed, at least one value), and NaN/inf.  An njit
 model is called inside the kernels through ``kernels.call_model``, which catches its exceptions and
 compares each output's size with k (one integer compare per call); the Python layer then raises an
 :class:`~symbound.errors.InvalidValueError` naming the input (``X[i]`` or group sample k of ``X[i]``)
@@ -44,6 +48,7 @@ from __future__ import annotations
 import contextlib
 import math
 import queue
+import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -53,10 +58,11 @@ from .._validation import check_choice, check_integer, check_probability, check_
 from ..errors import InvalidTypeError, InvalidValueError
 from . import kernels as K
 from ._checks import as_float_array, check_group_matches, check_rng_seed
+from .frameworks import NUMPY_BATCH_SIZE, adapt_model
 from .group_samples import _GroupSpec, seed_key
 
 #: default number of transformed inputs per model call on the batched path
-DEFAULT_BATCH_SIZE = 2048  # measured fastest for a numpy model on 2 cores (benchmarks/README.md, orbit)
+DEFAULT_BATCH_SIZE = NUMPY_BATCH_SIZE  # measured fastest for a numpy model on 2 cores (benchmarks/README.md, orbit)
 
 
 # ----- the model ----------------------------------------------------------------------------------
@@ -69,7 +75,13 @@ def _is_njit(model) -> bool:
 
 
 class _Model:
-    """The user's model with its batch convention checked once and every output validated."""
+    """The user's model with its batch convention checked once and every output validated.
+
+    Batch models may return ``(batch,)`` or ``(batch, *out_shape)`` (e.g. ``(batch, k)``, or maps
+    ``(batch, H, W)`` acted on by an image group); the engine works on the flattened outputs
+    ``(batch, q)``, ``q = prod(out_shape)``.  Models of other frameworks (a ``torch.nn.Module``, a
+    :class:`~symbound.numeric.frameworks.TorchModel`, functions returning torch or JAX arrays) are
+    converted once per batch (:mod:`symbound.numeric.frameworks`)."""
 
     def __init__(self, model, X: np.ndarray):
         if not callable(model):
@@ -78,6 +90,7 @@ class _Model:
         self.is_njit = _is_njit(model)
         self.serial = False  # njit models: evaluate rows without numba's thread pool
         self.input_shape = X.shape[1:]
+        self.framework = "numba" if self.is_njit else None
         if self.is_njit:
             try:
                 y = model(X[0])
@@ -93,40 +106,66 @@ class _Model:
                     f"{getattr(y, 'shape', None)} on X[0]"
                 )
             self.q = int(y.size)
+            self.out_shape = (self.q,)
             self.dtype = y.dtype
             self.squeeze = False
             self._check_finite(y[None, :], "X[:1]")
         else:
-            y = self._raw(X[:1])
-            if y.ndim not in (1, 2) or y.shape[0] != 1:
+            self.call = adapt_model(model)
+            self.framework = self.call.framework
+            try:
+                y = self._raw(X[:1])
+            except Exception as exc:
+                if self.framework != "numpy" or "torch" not in sys.modules:
+                    raise
+                raise InvalidTypeError(
+                    f"model failed on X[:1], a NumPy array of shape {X[:1].shape}: "
+                    f"{type(exc).__name__}: {exc}; if it takes torch tensors, pass a "
+                    "torch.nn.Module or wrap it: symbound.TorchModel(model, dtype=...)") from exc
+            if y.ndim < 1 or y.shape[0] != 1:
                 raise InvalidValueError(
-                    "model must return shape (batch,) or (batch, k); for a batch of 1 input of shape "
-                    f"{X.shape[1:]} (X[:1]) it returned shape {y.shape}")
-            if y.ndim == 2 and y.shape[1] == 0:
+                    "model must return shape (batch,) or (batch, ...); for a batch of 1 input of "
+                    f"shape {X.shape[1:]} (X[:1]) it returned shape {y.shape}")
+            if y.size == 0:
                 raise InvalidValueError(
                     "model must return at least one output (k >= 1); for a batch of 1 input of shape "
                     f"{X.shape[1:]} (X[:1]) it returned shape {y.shape}, i.e. k = 0")
             self.dtype = y.dtype
-            self.q = 1 if y.ndim == 1 else int(y.shape[1])
+            self.out_shape = tuple(int(v) for v in y.shape[1:]) or (1,)
+            self.q = int(np.prod(self.out_shape))
             self.squeeze = y.ndim == 1
             self._check(y, 1, "X[:1]")
 
+    def default_batch_size(self) -> int:
+        """Transformed inputs per model call when the caller gives none: 2048 for NumPy and numba
+        models, more for torch models (:func:`~symbound.numeric.frameworks.torch_batch_size`)."""
+        if self.is_njit:
+            return DEFAULT_BATCH_SIZE
+        return self.call.batch_size(int(np.prod(self.input_shape)))
+
+    def batch_size(self, batch_size) -> int:
+        return self.default_batch_size() if batch_size is None else int(batch_size)
+
+    @property
+    def pipelined(self) -> bool:
+        """Whether a producer thread may prepare the next batch while the model runs: not for
+        torch models, whose own threads need the cores (measured, benchmarks/bench_torch.py)."""
+        return self.framework != "torch"
+
     def _raw(self, xs):
-        out = self.model(xs)
-        try:
-            return np.asarray(out)
-        except Exception as exc:
-            raise InvalidTypeError(
-                f"model must return an array-like, got {type(out).__name__}"
-            ) from exc
+        return self.call(xs)
 
     def _check(self, y: np.ndarray, batch: int, what: str) -> np.ndarray:
-        ok = (y.ndim == 1 and y.shape[0] == batch) or (y.ndim == 2 and y.shape[0] == batch)
-        if not ok or (hasattr(self, "q") and (1 if y.ndim == 1 else y.shape[1]) != self.q):
+        ok = y.ndim >= 1 and y.shape[0] == batch
+        if ok and hasattr(self, "q"):
+            ok = (y.ndim == 1) if self.squeeze else tuple(y.shape[1:]) == self.out_shape
+        if not ok:
+            expected = ((batch,) if getattr(self, "squeeze", False) else
+                        (batch,) + tuple(getattr(self, "out_shape", ())))
             raise InvalidValueError(
-                f"model must return shape (batch,) or (batch, k) with a fixed k; for a batch of "
-                f"{batch} inputs of shape {self.input_shape} ({what}) it returned shape {y.shape}"
-                + (f", expected k={self.q}" if hasattr(self, "q") else "")
+                f"model must return shape (batch,) or (batch, ...) with a fixed output shape; for a "
+                f"batch of {batch} inputs of shape {self.input_shape} ({what}) it returned shape "
+                f"{y.shape}" + (f", expected {expected}" if hasattr(self, "q") else "")
             )
         if not np.issubdtype(y.dtype, np.number) or np.iscomplexobj(y):
             raise InvalidTypeError(f"model must return real numbers, got dtype {y.dtype}")
@@ -198,13 +237,18 @@ def _perm_m(X: np.ndarray, group) -> int:
     return 1
 
 
-def _rho_mode(rho, spec: _GroupSpec, q: int):
-    """0: invariance, 1: output matrices (``"same"`` or a callable)."""
+def _rho_mode(rho, spec: _GroupSpec, q: int, out_shape: tuple | None = None) -> int:
+    """0: invariance, 1: output matrices (``"same"`` on a linear or permutation action, or a
+    callable), 2: ``"same"`` on an output action without matrices (images, callable Actions: the
+    targets ``rho(g) f(x)`` are computed by :meth:`_GroupSpec.apply_output`)."""
     if rho is None:
         return 0
     if isinstance(rho, str):
         if rho != "same":
             raise InvalidValueError(f"rho must be None, 'same' or a callable, got {rho!r}")
+        if spec.output_action:
+            spec.check_output(tuple(out_shape) if out_shape is not None else (q,))
+            return 2
         n = int(spec.iparams[0])
         if spec.action == K.ACTION_TRANSLATION:
             raise InvalidValueError("rho='same' needs a linear or permutation action; translations "
@@ -239,6 +283,22 @@ def _rho_matrices(rho, spec: _GroupSpec, rows: np.ndarray, q: int) -> np.ndarray
     return np.ascontiguousarray(R)
 
 
+_R_EMPTY = np.zeros((1, 1, 1))
+_T_EMPTY = np.zeros((1, 1))
+
+
+def _rho_arrays(rho, mode: int, spec: _GroupSpec, rows: np.ndarray, F0: np.ndarray, mdl):
+    """``(R, T)`` of the reduction kernel: output matrices (mode 1) or target rows ``rho(g) f(x)``
+    (mode 2) for the element rows of a block whose points have outputs ``F0``."""
+    if mode == 1:
+        return _rho_matrices(rho, spec, rows, mdl.q), _T_EMPTY
+    if mode == 2:
+        Kk = rows.shape[0] // F0.shape[0]
+        T = spec.apply_output(rows, np.repeat(F0, Kk, axis=0), mdl.out_shape)
+        return _R_EMPTY, np.ascontiguousarray(T, dtype=np.float64)
+    return _R_EMPTY, _T_EMPTY
+
+
 # ----- the engine ---------------------------------------------------------------------------------
 @dataclass
 class _OrbitStats:
@@ -269,21 +329,19 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
     L = int(np.prod(X.shape[1:]))
     Kk = spec.K
     q = mdl.q
-    mode = _rho_mode(rho, spec, q)
-    pts = min(max(1, batch_size // Kk), N)
+    mode = _rho_mode(rho, spec, q, mdl.out_shape)
+    pts = min(max(1, mdl.batch_size(batch_size) // Kk), N)
     starts = list(range(0, N, pts))
-    pipeline = pipeline and len(starts) > 1
+    pipeline = pipeline and mdl.pipelined and not spec.python_transform and len(starts) > 1
     Xf = X.reshape(N, L)
     st = _OrbitStats(np.empty(N), np.empty(N), np.empty(N, dtype=np.int64), np.empty(N))
-    args = (spec.action, spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table, spec.alpha,
-            key)
     bar = _progress(N, progress, "orbit integral")
     if serial:
         return _check_overflow(
-            _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, 1, st, bar), p, i0)
+            _threaded_pass(mdl, X, spec, key, i0, rho, mode, p, starts, pts, 1, st, bar), p, i0)
     if model_threads > 1 and len(starts) > 1 and not mdl.is_njit and per_k is None:
         return _check_overflow(
-            _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, model_threads, st, bar),
+            _threaded_pass(mdl, X, spec, key, i0, rho, mode, p, starts, pts, model_threads, st, bar),
             p, i0)
     n_buf = 2 if pipeline else 1
     buf_e = [np.empty((pts * Kk, spec.esize)) for _ in range(n_buf)]
@@ -291,14 +349,13 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
     # model call gives both (measured: 0.02 s less of the engine's own time at N K = 1.28 M)
     buf_x = [np.empty((pts * (Kk + 1), L)) for _ in range(n_buf)]
     e2 = np.empty(pts * Kk)
-    R_empty = np.zeros((1, 1, 1))
 
     def produce(c):
         s = starts[c]
         b = min(pts, N - s)
-        kern = K.transform_block_serial if pipeline else K.transform_block
         copies = _points_then_copies(buf_x[c % n_buf][:b * (Kk + 1)], Xf[s:s + b])
-        kern(*args, i0 + s, Kk, Xf[s:s + b], buf_e[c % n_buf][:b * Kk], copies)
+        spec.transform(key, i0 + s, Xf[s:s + b], buf_e[c % n_buf][:b * Kk], copies,
+                       serial=pipeline)
 
     pool = ThreadPoolExecutor(1) if pipeline else None
     # with the producer thread busy, a serial reduction avoids waking numba's pool (measured faster)
@@ -316,8 +373,8 @@ def _batched_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, batch_size,
                 produce(c)
             bx, be = buf_x[c % n_buf], buf_e[c % n_buf]
             F0, FG = _block_outputs(mdl, X[s:s + b], bx[:b * (Kk + 1)], i0 + s, Kk)
-            R = _rho_matrices(rho, spec, be[rows], q) if mode == 1 else R_empty
-            reduce(F0, FG, R, mode, float(p), e2[rows], st.m[s:s + b], st.mx[s:s + b],
+            R, T = _rho_arrays(rho, mode, spec, be[rows], F0, mdl)
+            reduce(F0, FG, R, T, mode, float(p), e2[rows], st.m[s:s + b], st.mx[s:s + b],
                    st.arg[s:s + b])
             st.norms[s:s + b] = _row_norms(F0)
             if per_k is not None:
@@ -382,7 +439,7 @@ def _check_overflow(st: _OrbitStats, p, i0) -> _OrbitStats:
     return st
 
 
-def _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, T, st, bar):
+def _threaded_pass(mdl, X, spec, key, i0, rho, mode, p, starts, pts, T, st, bar):
     N = X.shape[0]
     L = int(np.prod(X.shape[1:]))
     Kk = spec.K
@@ -392,7 +449,6 @@ def _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, T, st, bar
     for _ in range(T):
         free.put((np.empty((pts * Kk, spec.esize)), np.empty((pts * (Kk + 1), L)),
                   np.empty(pts * Kk)))
-    R_empty = np.zeros((1, 1, 1))
 
     def work(s):
         b = min(pts, N - s)
@@ -400,10 +456,10 @@ def _threaded_pass(mdl, X, spec, args, i0, rho, mode, p, starts, pts, T, st, bar
         be, bx, e2 = free.get()
         try:
             copies = _points_then_copies(bx[:b * (Kk + 1)], Xf[s:s + b])
-            K.transform_block_serial(*args, i0 + s, Kk, Xf[s:s + b], be[rows], copies)
+            spec.transform(key, i0 + s, Xf[s:s + b], be[rows], copies, serial=True)
             F0, FG = _block_outputs(mdl, X[s:s + b], bx[:b * (Kk + 1)], i0 + s, Kk)
-            R = _rho_matrices(rho, spec, be[rows], q) if mode == 1 else R_empty
-            K.orbit_errors_serial(F0, FG, R, mode, float(p), e2[rows], st.m[s:s + b],
+            R, Tg = _rho_arrays(rho, mode, spec, be[rows], F0, mdl)
+            K.orbit_errors_serial(F0, FG, R, Tg, mode, float(p), e2[rows], st.m[s:s + b],
                                   st.mx[s:s + b], st.arg[s:s + b])
             st.norms[s:s + b] = _row_norms(F0)
         finally:
@@ -443,14 +499,18 @@ def _set_chunksize(n):
 
 def _fused_pass(mdl: _Model, X, spec: _GroupSpec, key, i0, rho, p, chunk, progress) -> _OrbitStats:
     N = X.shape[0]
-    mode = _rho_mode(rho, spec, mdl.q)
-    if mode == 1 and (callable(rho) and not isinstance(rho, str) or spec.action != K.ACTION_LINEAR):
+    mode = _rho_mode(rho, spec, mdl.q, mdl.out_shape)
+    if spec.python_transform:
+        raise InvalidValueError(f"the fused path needs an action the kernels know; {spec.group.name} "
+                                "is applied from Python: use method='batched'")
+    if mode == 2 or mode == 1 and (callable(rho) and not isinstance(rho, str)
+                                   or spec.action != K.ACTION_LINEAR):
         raise InvalidValueError("the fused path supports rho=None and rho='same' with a linear action; "
                                 "use method='batched' for other output actions")
     st = _OrbitStats(np.empty(N), np.empty(N), np.empty(N, dtype=np.int64), np.empty(N))
     status = np.zeros((N, 3), dtype=np.int64)
     bar = _progress(N, progress, "orbit integral (fused)")
-    step = N if not progress else max(1, chunk)
+    step = N if not progress else max(1, chunk or DEFAULT_BATCH_SIZE)
     # dynamic scheduling in chunks of points: on a shared machine a thread whose core is also
     # used by another process no longer holds up the whole pass (static halves: measured best
     # 0.27 s vs 0.21 s with one foreign busy process on 2 cores; no cost on a free machine)
@@ -496,8 +556,7 @@ def _point_orbit(spec: _GroupSpec, key, gi, xi):
     L = xi.size
     rows = np.empty((spec.K, spec.esize))
     xt = np.empty((spec.K, L))
-    K.transform_block(spec.action, spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table,
-                      spec.alpha, key, gi, spec.K, np.ascontiguousarray(xi).reshape(1, L), rows, xt)
+    spec.transform(key, gi, np.ascontiguousarray(xi).reshape(1, L), rows, xt)
     return rows, xt.reshape((spec.K,) + xi.shape)
 
 
@@ -531,7 +590,8 @@ def _choose_path(method, mdl: _Model, rho, spec) -> str:
         return "fused"
     if method == "batched":
         return "batched"
-    fusable = mdl.is_njit and (rho is None or (isinstance(rho, str) and spec.action == K.ACTION_LINEAR))
+    fusable = mdl.is_njit and not spec.python_transform and (
+        rho is None or (isinstance(rho, str) and spec.action == K.ACTION_LINEAR))
     return "fused" if fusable else "batched"
 
 
@@ -541,7 +601,8 @@ def _check_common(p, n_group_samples, batch_size, confidence, quantiles):
         raise InvalidValueError("p must be a finite real number in [1, inf); the sup error is "
                                 "max_observed")
     check_integer("n_group_samples", n_group_samples, 1)
-    check_integer("batch_size", batch_size, 1)
+    if batch_size is not None:
+        check_integer("batch_size", batch_size, 1)
     check_probability("confidence", confidence, allow_symbolic=False)
     qs = tuple(float(check_real("quantiles", t, 0, 1, allow_symbolic=False)) for t in quantiles)
     return float(p), qs
@@ -552,6 +613,21 @@ def _seeds(seed):
     return seed_key(gen), np.random.default_rng(int(gen.integers(0, 2**63)))
 
 
+#: threadpoolctl's controller, cached with the number of loaded modules it was built for (building
+#: one scans the process's shared libraries: 2-12 ms per call, measured; a new import may load a
+#: new BLAS, so a changed module count rebuilds it)
+_CONTROLLER: list = [None, -1]
+
+
+def _controller():
+    from threadpoolctl import ThreadpoolController
+
+    if _CONTROLLER[1] != len(sys.modules):
+        _CONTROLLER[0] = ThreadpoolController()
+        _CONTROLLER[1] = len(sys.modules)
+    return _CONTROLLER[0]
+
+
 def _blas_limit(blas_threads):
     """Context manager limiting the BLAS thread pools ("auto" = 1; None = untouched)."""
     if blas_threads is None:
@@ -560,14 +636,12 @@ def _blas_limit(blas_threads):
         if blas_threads != "auto":
             raise InvalidValueError(f"blas_threads must be 'auto', None or an int >= 1, got {blas_threads!r}")
         try:
-            from threadpoolctl import threadpool_limits
+            ctl = _controller()
         except ImportError:  # pragma: no cover - optional: without it BLAS is left alone
             return contextlib.nullcontext()
-        return threadpool_limits(1, user_api="blas")
+        return ctl.limit(limits=1, user_api="blas")
     check_integer("blas_threads", blas_threads, 1)
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(blas_threads, user_api="blas")
+    return _controller().limit(limits=blas_threads, user_api="blas")
 
 
 def _run(client, model, mdl, X, spec, key, rho, p, path, batch_size, progress, n_chunks,

@@ -77,10 +77,10 @@ from ..groups._base import TransformationSetBase
 from ..seam import SupErrorUpperBound
 from . import kernels as K
 from ._checks import as_float_array, check_group_matches
-from ._orbit_engine import (DEFAULT_BATCH_SIZE, _batched_pass, _blas_limit, _check_X, _choose_path,
+from ._orbit_engine import (_batched_pass, _blas_limit, _check_X, _choose_path,
                             _fused_pass, _Model, _perm_m, _rho_matrices, _rho_mode)
 from .group_nets import GroupNet, group_net, moved_norms, realised_radii
-from .group_samples import _GroupSpec
+from .group_samples import _GroupSpec, group_spec
 from .region_nets import cover_bound, default_resolution, region_net, region_of
 
 __all__ = ["certified_sup_error", "certified_data_sup_error"]
@@ -117,6 +117,8 @@ def _op_norm_max(mats: np.ndarray) -> float:
 def _net_spec(net: GroupNet, X: np.ndarray) -> _GroupSpec:
     """The orbit engine's description of 'every element of the net, for every point'."""
     group = net.group
+    if group.action in ("image", "callable"):  # finite: every element, rows = indices
+        return group_spec(group, "exact").for_input(X.shape[1:])
     action = {"linear": K.ACTION_LINEAR, "translation": K.ACTION_TRANSLATION,
               "permutation": K.ACTION_PERMUTATION}[group.action]
     ip = np.array([group.n, 0, 1, 0, _perm_m(X, group)], dtype=np.int64)
@@ -129,6 +131,12 @@ def _rho_terms(rho, group, spec, rows, q, lipschitz_rho, radius_positive):
     """(L_rho, b = sup ||rho(s)||_op, assumption text) for the rho of the theorem."""
     if rho is None:
         return 0.0, 1.0, "invariance (rho = identity)"
+    if isinstance(rho, str) and spec.output_action:  # finite (group_net), no matrices
+        if group.action == "image":
+            return 0.0, 1.0, "rho = the set's own action on output maps (a pixel permutation)"
+        b = 1.0 if group.is_isometric else math.nan
+        return 0.0, b, ("rho = the Action on the outputs" + (" (declared isometric)"
+                                                             if group.is_isometric else ""))
     if isinstance(rho, str):  # "same" (validated by _rho_mode)
         if group.is_finite:
             return 0.0, _op_norm_max(_rho_matrices(rho, spec, rows, q)), "rho = the set's own action"
@@ -151,6 +159,9 @@ def _rho_terms(rho, group, spec, rows, q, lipschitz_rho, radius_positive):
 
 def _action_norm(group, elements: np.ndarray) -> tuple[float, str]:
     """a = sup_s ||s||_op (1 for isometric sets; the largest over the elements of a finite set)."""
+    if group.action == "callable":  # only a scope-"sample" bound (no x-step) needs no a
+        return ((1.0, "declared isometric") if group.is_isometric else
+                (math.nan, "a callable action (not declared isometric: no region bound)"))
     if group.is_finite and group.action == "linear" and not getattr(group, "is_isometric", True):
         mats = np.asarray(elements, dtype=np.float64).reshape(-1, group.n, group.n)
         return _op_norm_max(mats), "finite set of matrices"
@@ -207,6 +218,11 @@ def _region_and_points(region, points, group):
             "region is certified)")
     reg = region_of(region) if region is not None else None
     if reg is not None:
+        if group.action in ("image", "callable"):
+            raise InvalidValueError(
+                f"{group!r} acts on arrays, not on the vectors of a region: pass points= (the sup "
+                "over them, scope 'sample'; with a finite set every element is enumerated, so the "
+                "bound is the largest measured error, exact over the points)")
         if group.action == "permutation":
             raise InvalidValueError(
                 "a region of vectors cannot hold point clouds permuted by "
@@ -223,7 +239,7 @@ def _region_and_points(region, points, group):
 def certified_sup_error(model, group, region=None, *, lipschitz: float, points=None, rho=None,
                         lipschitz_rho: float | None = None, resolution: int | None = None,
                         group_resolution: int | None = None,
-                        batch_size: int = DEFAULT_BATCH_SIZE,
+                        batch_size: int | None = None,
                         progress: bool = False) -> SupErrorUpperBound:
     r"""A certified upper bound of ``ee_inf(f; S) = sup_{x in A, s in S} |f(s x) - rho(s) f(x)|``.
 
@@ -282,7 +298,8 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
             f"group must be a transformation set of symbound.groups, got {type(group).__name__}")
     L = _check_lipschitz("lipschitz", lipschitz)
     L_rho_given = _check_lipschitz("lipschitz_rho", lipschitz_rho, required=False)
-    check_integer("batch_size", batch_size, 1)
+    if batch_size is not None:
+        check_integer("batch_size", batch_size, 1)
     check_bool("progress", progress)
     reg = _region_and_points(region, points, group)
     net = group_net(group, group_resolution)
@@ -299,7 +316,7 @@ def certified_sup_error(model, group, region=None, *, lipschitz: float, points=N
     check_group_matches("points", X, group)
     spec = _net_spec(net, X)
     mdl = _Model(model, X)
-    _rho_mode(rho, spec, mdl.q)
+    _rho_mode(rho, spec, mdl.q, mdl.out_shape)
     L_rho, b_rho, rho_text = _rho_terms(rho, group, spec, net.rows, mdl.q, L_rho_given,
                                         net.radius > 0)
     a, act_text = _action_norm(group, net.elements)
@@ -340,9 +357,13 @@ def _from_estimate(est, lipschitz, region, lipschitz_rho) -> SupErrorUpperBound:
         reg.check_points(X)
     r_g = realised_radii(spec, est._key, X.shape[0])
     q = int(est._q)
-    L_rho, b_rho, rho_text = _rho_terms(est._rho, group, spec, spec.table, q, L_rho_given,
+    # the rows of the set's elements (indices for image groups and Actions, whose table holds
+    # index maps or nothing)
+    table_rows = (np.arange(spec.table.shape[0], dtype=np.float64)[:, None]
+                  if spec.ecode == K.E_INDEX else spec.table)
+    L_rho, b_rho, rho_text = _rho_terms(est._rho, group, spec, table_rows, q, L_rho_given,
                                         bool(np.any(r_g > 0)))
-    a, act_text = _action_norm(group, spec.table)
+    a, act_text = _action_norm(group, table_rows)
     c = moved_norms(group, X)
     g_terms = (L * c + L_rho * est.per_point_output_norm) * r_g
     b = est.per_point_max + g_terms
@@ -431,10 +452,10 @@ def certified_data_sup_error(X, y, group, radius: float, *, lipschitz: float, no
     if rho == "same":
         check_group_matches("y", yy, group)
     if rho is not None:
-        _rho_mode(rho, spec, q)
+        _rho_mode(rho, spec, q, yy.shape[1:])
     L_rho, b_rho, rho_text = _rho_terms(rho, group, spec, net.rows, q, L_rho_given,
                                         net.radius > 0)
-    if b_rho > 1 + 1e-9:
+    if not b_rho <= 1 + 1e-9:  # also refuses nan: an output action not declared isometric
         raise InvalidValueError("rho(g) must be orthogonal for the data certificate")
     flat = np.ascontiguousarray(x.reshape(n, -1))
     axes, origin, cell, ncell, bstart, perm, pvec = _grid(flat, r)

@@ -21,11 +21,16 @@ SO(2), O(2) on a plane        closed form over the angle (clouds rotated jointly
 PartialRotations (plane)      closed form, angle difference clipped to [-theta, theta]  yes
 SO(n), O(n) on R^n (points)   ``| |x| - |c| |``                                        yes
 O(1)                          minimum over {+1, -1}                                    yes
+Cyclic / Dihedral on images   minimum over the elements (pixel index maps: a gather    yes
+(``action="image"``)          per copy, no matrices)
+Action, finite                minimum over fn(g, c) for g in S and c itself (the      yes
+                              copies of every point are stored: N (|S| + 1) inputs)
 Symmetric, scalar items       distance of the sorted vectors (rearrangement)           yes
 Symmetric, items in R^p       assignment problem, Hungarian algorithm, O(n^3)          yes
 Translations (points)         the quotient of the torus is a point: d = 0              yes
 PartialRotations SO(3) ball,  minimum over ``n_group_samples`` sampled elements and    upper
-SO(n)/O(n) on point clouds    the identity                                             estimate
+SO(n)/O(n) on point clouds,   the identity                                             estimate
+Action with a sampler
 ============================  ======================================================  ==========
 
 With an upper estimate ``d_est >= d_S``, a point within eps of a centre under ``d_est`` is within eps
@@ -135,6 +140,12 @@ class EmpiricalCovering:
         return "\n".join(lines)
 
 
+#: largest memory of the stored orbit copies of a callable action (bytes)
+MAX_COPY_BYTES = 2 ** 30
+_NO_MAPS = np.zeros((0, 1), dtype=np.int64)
+_NO_COPIES = np.zeros((0, 1, 1))
+
+
 @dataclass
 class _MetricSpec:
     """Arrays and flags that describe a metric to the kernels (internal)."""
@@ -152,6 +163,8 @@ class _MetricSpec:
     exact: bool
     separated: bool  # whether eps-separation of the centres is a packing (group, isometric, exact)
     trivial: bool = False  # the quotient is a point (every distance is 0)
+    maps: np.ndarray = field(default_factory=lambda: _NO_MAPS)        # (|S+|, dim) index maps
+    copies: np.ndarray = field(default_factory=lambda: _NO_COPIES)    # (N, |S+|, dim) orbits
 
 
 def _identity_spec(x2: np.ndarray, method: str = "Euclidean distance") -> _MetricSpec:
@@ -201,8 +214,12 @@ def _metric_spec(x: np.ndarray, group, metric: str, n_group_samples: int,
                               "sup distance" if metric == "sup" else "Euclidean distance")
     check_group_matches("points", x, group)
     name = group.name
-    euclid_only = f"metric='sup' is supported only with group=None, finite linear sets and " \
-                  f"Symmetric on scalar items; got group {name}"
+    euclid_only = f"metric='sup' is supported only with group=None, finite linear sets, image " \
+                  f"groups, Actions and Symmetric on scalar items; got group {name}"
+    if group.action == "image":
+        return _image_spec(x, group)
+    if group.action == "callable":
+        return _action_spec(x, group, n_group_samples, rng, metric)
 
     if isinstance(group, Symmetric):
         items = np.moveaxis(x, x.ndim + group.axis, 1).reshape(nsamp, group.n, -1)
@@ -289,6 +306,54 @@ def _metric_spec(x: np.ndarray, group, metric: str, n_group_samples: int,
     raise InvalidTypeError(  # pragma: no cover - every set of symbound.groups is handled
         f"group {name} ({type(group).__name__}) is not supported by empirical_covering_number"
     )
+
+
+def _image_spec(x: np.ndarray, group) -> _MetricSpec:
+    """An image group: the orbit copies of a centre by index maps of its flattened features (every
+    channel's pixels permuted alike); a group of isometries of both metrics (permutations)."""
+    nsamp = x.shape[0]
+    H, W = x.shape[-2:]
+    P = H * W
+    pix = group.index_maps(H, W)  # the group contains the identity: S+ = S
+    C = int(np.prod(x.shape[1:-2], dtype=np.int64))
+    maps = (pix[:, None, :] + (P * np.arange(C))[None, :, None]).reshape(pix.shape[0], C * P)
+    spec = _identity_spec(np.ascontiguousarray(x.reshape(nsamp, -1)),
+                          "minimum over the elements (pixel index maps)")
+    spec.maps = np.ascontiguousarray(maps, dtype=np.int64)
+    spec.separated = True
+    return spec
+
+
+def _action_spec(x: np.ndarray, group, n_group_samples: int, rng, metric: str) -> _MetricSpec:
+    """A callable Action: the orbit copies ``fn(g, x_i)`` of every point (and the point itself, the
+    identity of S+) are computed once and stored; a sampled set uses ``n_group_samples`` elements
+    (an upper estimate of the metric)."""
+    nsamp = x.shape[0]
+    if group.is_finite:
+        elems = group.elements()
+        method, exact = "minimum over fn(g, c) for every element and c itself (stored copies)", True
+    else:
+        elems = group.sample(n_group_samples, rng)
+        method = (f"minimum over {n_group_samples} sampled elements and the identity (stored "
+                  "copies; an upper estimate of the quotient metric)")
+        exact = False
+    L = int(np.prod(x.shape[1:], dtype=np.int64))
+    need = nsamp * (elems.shape[0] + 1) * L * 8
+    if need > MAX_COPY_BYTES:
+        raise InvalidValueError(
+            f"the orbit copies of {nsamp} points under {elems.shape[0]} elements of {group.name} "
+            f"need {need / 2**30:.2f} GiB (at most {MAX_COPY_BYTES / 2**30:.0f} GiB): use fewer "
+            "points" + ("" if group.is_finite else " or a smaller n_group_samples"))
+    copies = np.empty((nsamp, elems.shape[0] + 1, L))
+    copies[:, 0] = x.reshape(nsamp, L)
+    copies[:, 1:] = np.moveaxis(group.apply(elems, x).reshape(elems.shape[0], nsamp, L), 0, 1)
+    if not group.is_isometric:
+        check_magnitude("the transformed points g X", copies.reshape(-1, L))
+    spec = _identity_spec(np.ascontiguousarray(x.reshape(nsamp, L)), method)
+    spec.copies = copies
+    spec.exact = exact
+    spec.separated = bool(exact and group.is_group and group.is_isometric and metric == "euclidean")
+    return spec
 
 
 def check_magnitude(name: str, arr: np.ndarray, factor: float = 1.0) -> None:
@@ -378,9 +443,9 @@ def _greedy(spec: _MetricSpec, order: np.ndarray, eps: float, sup: bool, assign:
     for pos in range(0, nsamp, chunk):
         stop = min(nsamp, pos + chunk)
         n_centres = _k.greedy_net_chunk(
-            feat, spec.aux, order, pos, stop, spec.mats, spec.blk, axes, origin, cell, ncell,
-            reach, eps, spec.mode, sup, spec.theta, spec.reflect, spec.npts, spec.pdim, bstart,
-            perm, pvec, where, covered, centres, n_centres)
+            feat, spec.aux, order, pos, stop, spec.mats, spec.blk, spec.maps, spec.copies, axes,
+            origin, cell, ncell, reach, eps, spec.mode, sup, spec.theta, spec.reflect, spec.npts,
+            spec.pdim, bstart, perm, pvec, where, covered, centres, n_centres)
         if bar is not None:
             bar.update(stop - pos)
     centres = centres[:n_centres].copy()
@@ -388,9 +453,9 @@ def _greedy(spec: _MetricSpec, order: np.ndarray, eps: float, sup: bool, assign:
         return centres, None, None
     owner = np.empty(nsamp, np.int64)
     d2 = np.empty(nsamp)
-    _k.nearest_centre(feat, spec.aux, centres, spec.mats, spec.blk, axes, origin, cell, ncell,
-                      reach, spec.mode, sup, spec.theta, spec.reflect, spec.npts, spec.pdim,
-                      bstart, perm, pvec, owner, d2)
+    _k.nearest_centre(feat, spec.aux, centres, spec.mats, spec.blk, spec.maps, spec.copies, axes,
+                      origin, cell, ncell, reach, spec.mode, sup, spec.theta, spec.reflect,
+                      spec.npts, spec.pdim, bstart, perm, pvec, owner, d2)
     if bar is not None:
         bar.update(nsamp)
     return centres, owner, np.sqrt(d2)
@@ -416,7 +481,9 @@ def empirical_covering_number(points, eps: float, group=None, metric: str = "euc
     Parameters
     ----------
     points : array of shape ``(n_points, ...)``: one sample per row, shaped as the group's action
-        expects (``(n, d)`` points, ``(n, k, d)`` point clouds; ``Symmetric`` permutes axis -2 or -1).
+        expects (``(n, d)`` points, ``(n, k, d)`` point clouds; ``Symmetric`` permutes axis -2 or -1;
+        ``(n, H, W)`` or ``(n, C, H, W)`` images for an image group; anything an
+        :class:`~symbound.groups.Action` takes).
         A 1-D array is read as ``n`` scalars. Finite, with ``max|entry| * sqrt(entries per
         sample) <= 3.35e153`` (a quarter of the square root of the largest float64, times the
         operator norm of the set's matrices if it exceeds 1), so that squared distances cannot

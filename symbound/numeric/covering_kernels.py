@@ -22,8 +22,10 @@ when an earlier centre covers it, so the net is the one-pass greedy net of the g
 Metric modes (``mode``):
 
 * ``0`` — distance between feature vectors (``sup=True``: the sup norm). Used for the Euclidean net,
-  for finite transformation sets (the copies are ``s(c)`` for every ``s`` in S+) and for closed forms
-  that are Euclidean in invariant features (``|x|`` for SO(n), sorted values for S_n on scalars).
+  for finite transformation sets (the copies are ``s(c)`` for every ``s`` in S+: matrices acting
+  block-wise, pixel index maps of image groups, or copies precomputed from a callable action) and
+  for closed forms that are Euclidean in invariant features (``|x|`` for SO(n), sorted values for
+  S_n on scalars).
 * ``1`` — rotation of a coordinate plane by angles in ``[-theta, theta]`` (SO(2): theta = pi), jointly
   for every point of a cloud, optionally with the reflections (O(2)). Features: the plane radii of
   every point, then the untouched coordinates (a 1-Lipschitz lower bound of the quotient metric);
@@ -329,8 +331,30 @@ def _scratch(m, nmats, dim, npts):
 
 
 @njit(cache=True, error_model="numpy")
-def _fill_orbit(feat, i, mats, blk, nblk, orbit):
-    """orbit[g] = mats[g] acting block-wise on the feature vector of point i."""
+def _n_copies(mats, maps, copies):
+    """The number of orbit copies of a centre: from precomputed copies, index maps or matrices."""
+    if copies.shape[0] > 0:
+        return copies.shape[1]
+    if maps.shape[0] > 0:
+        return maps.shape[0]
+    return mats.shape[0]
+
+
+@njit(cache=True, error_model="numpy")
+def _fill_orbit(feat, i, mats, blk, nblk, maps, copies, orbit):
+    """The orbit copies of point i: ``copies[i, g]`` when precomputed (callable actions), else
+    the gather ``feat[i, maps[g]]`` (index maps: permutations of pixels), else ``mats[g]`` acting
+    block-wise on the feature vector."""
+    if copies.shape[0] > 0:
+        for g in range(copies.shape[1]):
+            for a in range(copies.shape[2]):
+                orbit[g, a] = copies[i, g, a]
+        return
+    if maps.shape[0] > 0:
+        for g in range(maps.shape[0]):
+            for a in range(maps.shape[1]):
+                orbit[g, a] = feat[i, maps[g, a]]
+        return
     for g in range(mats.shape[0]):
         for b in range(nblk):
             for r in range(blk):
@@ -341,21 +365,22 @@ def _fill_orbit(feat, i, mats, blk, nblk, orbit):
 
 
 @njit(cache=True, error_model="numpy")
-def greedy_net_chunk(feat, aux, order, start, stop, mats, blk, axes, origin, cell, ncell, reach,
-                     eps, mode, sup, theta, reflect, npts, pdim, bstart, perm, pvec, where,
-                     covered, centres, n_centres):
+def greedy_net_chunk(feat, aux, order, start, stop, mats, blk, maps, copies, axes, origin, cell,
+                     ncell, reach, eps, mode, sup, theta, reflect, npts, pdim, bstart, perm, pvec,
+                     where, covered, centres, n_centres):
     """Positions ``start..stop-1`` of ``order`` in the one-pass greedy net (THEORY.md §2,
     (eps, S)-cover); resumable (``covered``, ``centres`` carry the state). Returns ``n_centres``.
 
     A visited point not yet covered becomes a centre ``c``; then every point ``x`` with
-    ``d(x, s(c)) <= eps`` for some ``s`` in S+ is marked (mode 0: ``s`` ranges over ``mats``, which
-    contain the identity, acting block-wise on the feature vector; modes 1-2: ``mats`` is the
-    identity, the features give a lower bound and the closed form / the assignment decides).
+    ``d(x, s(c)) <= eps`` for some ``s`` in S+ is marked (mode 0: ``s`` ranges over the orbit
+    copies of :func:`_fill_orbit` -- ``mats`` acting block-wise, index ``maps`` or precomputed
+    ``copies`` -- which include the identity; modes 1-2: ``mats`` is the identity, the features
+    give a lower bound and the closed form / the assignment decides).
     ``covered`` is indexed in grid order (``where[i]`` is the grid position of point ``i``);
     ``reach`` >= eps is the radius of the ball queries on the grid.
     """
     dim = feat.shape[1]
-    nmats = mats.shape[0]
+    nmats = _n_copies(mats, maps, copies)
     nblk = dim // blk
     m = axes.shape[0]
     lo, hi, cur, orbit, cost, u, v, minv, pp, way, used = _scratch(m, nmats, dim, npts)
@@ -369,7 +394,7 @@ def greedy_net_chunk(feat, aux, order, start, stop, mats, blk, axes, origin, cel
         centres[n_centres] = i
         n_centres += 1
         covered[where[i]] = True
-        _fill_orbit(feat, i, mats, blk, nblk, orbit)
+        _fill_orbit(feat, i, mats, blk, nblk, maps, copies, orbit)
         for g in range(nmats):
             if not _box(orbit, g, axes, origin, inv_cell, ncell, reach, lo, hi, cur):
                 continue
@@ -391,13 +416,13 @@ def greedy_net_chunk(feat, aux, order, start, stop, mats, blk, axes, origin, cel
 
 
 @njit(cache=True, error_model="numpy")
-def nearest_centre(feat, aux, centres, mats, blk, axes, origin, cell, ncell, reach, mode, sup,
-                   theta, reflect, npts, pdim, bstart, perm, pvec, best_owner, best_d2):
+def nearest_centre(feat, aux, centres, mats, blk, maps, copies, axes, origin, cell, ncell, reach,
+                   mode, sup, theta, reflect, npts, pdim, bstart, perm, pvec, best_owner, best_d2):
     """For every point, the nearest centre (the smallest ``d(x, s(c))`` over ``s`` in S+) among the
     centres within ``reach``: ``best_owner`` (a point index; -1 if none) and the squared distance
     ``best_d2`` (inf if none), both indexed by point. Ties go to the centre chosen first."""
     dim = feat.shape[1]
-    nmats = mats.shape[0]
+    nmats = _n_copies(mats, maps, copies)
     nblk = dim // blk
     m = axes.shape[0]
     lo, hi, cur, orbit, cost, u, v, minv, pp, way, used = _scratch(m, nmats, dim, npts)
@@ -408,7 +433,7 @@ def nearest_centre(feat, aux, centres, mats, blk, axes, origin, cell, ncell, rea
         best_d2[j] = np.inf
     for ci in range(centres.shape[0]):
         i = centres[ci]
-        _fill_orbit(feat, i, mats, blk, nblk, orbit)
+        _fill_orbit(feat, i, mats, blk, nblk, maps, copies, orbit)
         for g in range(nmats):
             if not _box(orbit, g, axes, origin, inv_cell, ncell, reach, lo, hi, cur):
                 continue

@@ -14,7 +14,7 @@ from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Cyclic, PartialRotations, Translations
 from . import kernels as K
 from ._checks import as_float_array
-from ._orbit_engine import (DEFAULT_BATCH_SIZE, _batched_pass, _blas_limit, _check_common, _check_X,
+from ._orbit_engine import (_batched_pass, _blas_limit, _check_common, _check_X,
                             _Model, _overflow_error, _rho_mode)
 from .group_samples import _GroupSpec
 
@@ -136,7 +136,7 @@ def _family_elements(group_family, parameters, direction):
 
 
 def equivariance_error_curve(model, group_family, X, parameters, rho=None, p: float = 2,
-                             direction=None, batch_size: int = DEFAULT_BATCH_SIZE,
+                             direction=None, batch_size: int | None = None,
                              progress: bool = False) -> EquivarianceErrorCurve:
     r"""The equivariance error along a one-parameter family g_t: rotation by angle t (SO(2), O(2),
     Cyclic or PartialRotations with a plane) or shift by t along ``direction`` (Translations).
@@ -161,6 +161,11 @@ def equivariance_error_curve(model, group_family, X, parameters, rho=None, p: fl
     """
     p, _ = _check_common(p, 1, batch_size, 0.5, ())
     check_bool("progress", progress)
+    if getattr(group_family, "action", None) in ("image", "callable"):
+        raise InvalidValueError(
+            f"equivariance_error_curve needs a one-parameter family of linear maps or shifts; "
+            f"{group_family!r} acts on images or through a callable: use equivariance_error with "
+            "sampling='exact' (every element)")
     X = _check_X(X, group_family)
     t = as_float_array("parameters", parameters, min_ndim=1).ravel()
     rows, action, n, dist, fam = _family_elements(group_family, t, direction)
@@ -170,7 +175,7 @@ def equivariance_error_curve(model, group_family, X, parameters, rho=None, p: fl
     spec = _GroupSpec(action, K.E_TABLE, K.M_EXACT, "exact", ip, fp, np.ascontiguousarray(rows),
                       np.zeros(1), T, fam, group_family)
     mdl = _Model(model, X)
-    _rho_mode(rho, spec, mdl.q)
+    _rho_mode(rho, spec, mdl.q, mdl.out_shape)
     # streaming sums of e^p / c and (e^p / c)^2 with c the running max of e^p per parameter (the
     # sums are rescaled when c grows): no overflow of the squares e^(2p)
     c = np.zeros(T)

@@ -194,18 +194,6 @@ class DataEquivarianceEstimate:
         return "\n".join(lines)
 
 
-def _apply_each(group, elems: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """``out[i] = elems[i] . x[i]`` (one element per sample)."""
-    if group.action == "linear":
-        return np.einsum("nij,n...j->n...i", elems, x, optimize=True)
-    if group.action == "translation":
-        shift = elems.reshape((elems.shape[0],) + (1,) * (x.ndim - 2) + (group.n,))
-        return np.mod(x + shift, group.period)
-    ax = x.ndim + group.axis
-    idx = elems.reshape((elems.shape[0],) + (1,) * (ax - 1) + (group.n,) + (1,) * (x.ndim - ax - 1))
-    return np.take_along_axis(x, np.broadcast_to(idx, x.shape), axis=ax)
-
-
 def _rho_outputs(rho, group, elems: np.ndarray, y: np.ndarray):
     """``rho(g) y_i`` for a chunk of elements: array (K, N, k) flattened outputs, or None (identity)."""
     if rho is None:
@@ -228,7 +216,7 @@ def _rho_each(rho, group, g: np.ndarray, y: np.ndarray) -> np.ndarray:
     if rho is None:
         return yf
     if isinstance(rho, str):  # "same"
-        return _apply_each(group, g, y).reshape(y.shape[0], -1)
+        return group.apply_each(g, y).reshape(y.shape[0], -1)
     mats = np.asarray(rho(g), dtype=np.float64)
     k = yf.shape[1]
     if mats.shape != (g.shape[0], k, k) or not np.all(np.isfinite(mats)):
@@ -275,7 +263,8 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     Parameters
     ----------
     X : inputs, shape ``(n, ...)`` as the group's action expects (``(n, d)`` points, ``(n, k, d)``
-        point clouds); ``n >= 2`` (the standard error, the interval and the MMD test need two
+        point clouds, ``(n, H, W)`` or ``(n, C, H, W)`` images for ``Cyclic(4, action="image")``,
+        anything an :class:`~symbound.groups.Action` takes); ``n >= 2`` (the standard error, the interval and the MMD test need two
         samples). Finite, with ``max|entry| * sqrt(entries per sample) <= 3.35e153`` (also after
         the action of a non-isometric set), so that squared distances cannot overflow; rescale
         larger data (and the radius) by a common factor.
@@ -285,7 +274,7 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
         (Euclidean distance of the flattened inputs; for ``Translations`` the ambient distance of
         the wrapped points, so matches across the seam of the torus are missed).
     rho : action on outputs: ``None`` (invariance), ``"same"`` (the group's own action applied to
-        ``y``), or a callable mapping the element array to ``(K, k, k)`` matrices acting on the
+        ``y``: e.g. rotated label maps for an image group), or a callable mapping the element array to ``(K, k, k)`` matrices acting on the
         flattened outputs.
     p : exponent, >= 1.
     n_group_samples : number of elements drawn from the set's measure; a finite set with at most
@@ -361,10 +350,11 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     rng = check_rng_seed(seed)
 
     n = x.shape[0]
-    # permutations and orthogonal matrices keep the magnitude checked above; other linear maps and
-    # translations (wrapped into [0, period), period unbounded) are checked after the action
-    isometric = group.action == "permutation" or (
-        group.action == "linear" and bool(getattr(group, "is_isometric", True)))
+    # permutations (of points or of pixels) and orthogonal matrices keep the magnitude checked
+    # above; other linear maps, callable actions not declared isometric and translations (wrapped
+    # into [0, period), period unbounded) are checked after the action
+    isometric = group.action in ("permutation", "image") or (
+        group.action in ("linear", "callable") and bool(getattr(group, "is_isometric", True)))
     flat = np.ascontiguousarray(x.reshape(n, -1))
     yflat = yy.reshape(n, -1)
     exhaustive = bool(group.is_finite and group.order is not None and group.order <= n_group_samples)
@@ -401,7 +391,7 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
                 target = yflat if ry is None else ry[0]
             else:
                 g = group.sample(n, rng)
-                gx = _apply_each(group, g, x)
+                gx = group.apply_each(g, x)
                 target = _rho_each(rho, group, g, yy)
             q = np.ascontiguousarray(gx.reshape(n, -1))
             if not isometric:
@@ -477,7 +467,7 @@ def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
     sub = np.sort(rng.choice(n, size=m_pts, replace=False)) if m_pts < n else np.arange(n)
     g_fresh = group.sample(m_pts, rng)
     xs = x[sub]
-    txs = _apply_each(group, g_fresh, xs)
+    txs = group.apply_each(g_fresh, xs)
     if not isometric:
         check_magnitude("the transformed inputs g X", txs)
     mmd2, pval, sigma = _mmd_test(xs.reshape(m_pts, -1), txs.reshape(m_pts, -1), mmd_bandwidth,

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InvalidValueError
-from . import kernels as K
 from ._orbit_engine import _OrbitStats, _overflow_error
 from .intervals import mean_intervals
 
@@ -222,8 +221,7 @@ def _summarise(st: _OrbitStats, spec, key, p, relative, qs, conf, n_boot, boot_r
     i_worst = int(np.argmax(st.mx))
     k_worst = int(st.arg[i_worst])
     rows = np.empty((spec.K, spec.esize))
-    K.sample_elements(spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table, spec.alpha,
-                      key, i_worst, spec.K, rows)
+    spec.sample_rows(key, i_worst, rows)
     worst = spec.to_group_repr(rows[k_worst:k_worst + 1])[0]
     return EquivarianceErrorEstimate(
         value=float(value), stderr=float(stderr), ci=ci, ci_bootstrap=boot,

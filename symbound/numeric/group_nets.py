@@ -42,8 +42,9 @@ The families and their radii (each ``r`` an exact rational upper bound, then rou
   is at most 2.  Every rotation is ``R(v)`` for some ``|v| <= pi``.
 * **Translations(n, P)**: the shifts ``(j + 1/2) P / m`` per axis: torus covering radius
   ``sqrt(n) P / (2m)``.
-* **Finite sets** (Cyclic, Dihedral, Symmetric(n <= 8), TransformationSet, SO(1), O(1)): all
-  elements, ``r_g = 0``.
+* **Finite sets** (Cyclic, Dihedral, Symmetric(n <= 8), TransformationSet, SO(1), O(1), image
+  groups, finite callable Actions): all elements, ``r_g = 0`` (for image groups and Actions the
+  rows are the elements' indices).
 
 Floating point: the elements are float matrices computed with a few correctly rounded operations
 and libm's cos/sin (error below 1 ulp); each entry is then within ``2^-50`` of the exact element
@@ -195,6 +196,16 @@ def group_net(group, resolution: int | None = None) -> GroupNet:
     if not isinstance(group, TransformationSetBase):
         raise InvalidTypeError(
             f"group must be a transformation set of symbound.groups, got {type(group).__name__}")
+    if group.action in ("image", "callable"):
+        if not group.is_finite:
+            raise InvalidValueError(
+                f"no certified net of {group.name}: a sampled Action has no covering radius; a "
+                "certified sup needs a finite set (every element is enumerated)")
+        el = group.elements()
+        rows = np.arange(el.shape[0], dtype=np.float64)[:, None]  # element indices
+        return GroupNet(group, rows, el, 0.0, "exact enumeration",
+                        f"all {el.shape[0]} elements of {group.name} (exact enumeration, r_g = 0)",
+                        None)
     n = int(group.n)
     if group.is_finite:
         try:

@@ -6,10 +6,19 @@ continuous sets.  O(2) is stratified by one equispaced angle grid shared by both
 The compiled samplers are in :mod:`symbound.numeric.kernels`; this module maps a transformation set
 of :mod:`symbound.groups` to the kernel's codes (:class:`_GroupSpec`) and offers the public
 :func:`group_samples`.
+
+Images and callable actions.  An image group (``Cyclic(4, action="image")``) is enumerated (or
+drawn) as element indices (``E_INDEX``) and acts through pixel index maps built for the shape of
+the inputs (:meth:`_GroupSpec.for_input`; kernel action ``ACTION_INDEXED``: a gather, no matrix).
+A callable :class:`~symbound.groups.Action` is applied from Python (:class:`_ActionSpec`): a finite
+one is enumerated or drawn as indices by the kernels and applied once per element and batch; a
+sampled one draws its K elements per data point from a generator seeded by ``(key, point index)``
+(the same numbers for any batching).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -48,33 +57,168 @@ class _GroupSpec:
     method_name: str
     iparams: np.ndarray          # (n, plane_i, plane_j, special, m)
     fparams: np.ndarray          # (lo, hi, theta, period)
-    table: np.ndarray            # (order, esize) rows of a finite set, or (1, esize) zeros
+    table: np.ndarray            # (order, esize) rows of a finite set, or (1, esize) zeros;
+    #                              E_INDEX: (order, P) pixel index maps (after for_input)
     alpha: np.ndarray            # lattice constants of the stratified method
     K: int                       # samples per data point
     description: str
     group: TransformationSetBase = field(repr=False)
     measure: str = ""            # the measure sampled ("Haar SO(3): ...")
     scheme: str = ""             # how a set of K samples is laid out ("one randomly shifted ...")
+    elements: np.ndarray | None = field(default=None, repr=False)  # E_INDEX: indexed by the rows
 
     @property
     def esize(self) -> int:
-        return int(self.table.shape[1])
+        return 1 if self.ecode == K.E_INDEX else int(self.table.shape[1])
+
+    @property
+    def python_transform(self) -> bool:
+        """Whether the action runs in Python (a callable Action): no fused path, no producer
+        thread."""
+        return False
+
+    @property
+    def output_action(self) -> bool:
+        """Whether ``rho="same"`` acts on the outputs without matrices (images, callables)."""
+        return self.action == K.ACTION_INDEXED
+
+    def _replace(self, **kw) -> "_GroupSpec":
+        return dataclasses.replace(self, **kw)
 
     def with_m(self, m: int) -> "_GroupSpec":
         ip = self.iparams.copy()
         ip[4] = m
-        return _GroupSpec(self.action, self.ecode, self.method, self.method_name, ip, self.fparams,
-                          self.table, self.alpha, self.K, self.description, self.group, self.measure,
-                          self.scheme)
+        return self._replace(iparams=ip)
+
+    def for_input(self, shape: tuple) -> "_GroupSpec":
+        """The spec for inputs of ``shape`` (one input): the block length m of a permutation of
+        points, the pixel index maps of an image group."""
+        shape = tuple(int(v) for v in shape)
+        g = self.group
+        if g.action == "permutation" and getattr(g, "axis", -2) == -2:
+            return self.with_m(int(shape[-1]) if shape else 1)
+        if g.action == "image":
+            g.check_image("X", (0,) + shape)
+            H, W = shape[-2:]
+            ip = self.iparams.copy()
+            ip[0] = H * W
+            return self._replace(iparams=ip, table=np.ascontiguousarray(
+                g.index_maps(H, W, self.elements), dtype=np.float64))
+        return self
 
     def to_group_repr(self, rows: np.ndarray) -> np.ndarray:
         """Flat element rows -> the group's numeric representation (matrices, shifts, int perms)."""
         n = int(self.iparams[0])
+        if self.ecode == K.E_INDEX:
+            return self.elements[np.rint(rows[:, 0]).astype(np.int64)]
         if self.action == K.ACTION_LINEAR:
             return rows.reshape(-1, n, n)
         if self.action == K.ACTION_PERMUTATION:
             return np.rint(rows).astype(np.int64).reshape(-1, n)
         return rows.reshape(-1, n)
+
+    # ----- the kernels' sampling and action -------------------------------------------------------
+    def kernel_args(self):
+        return (self.action, self.ecode, self.method, self.iparams, self.fparams, self.table,
+                self.alpha)
+
+    def sample_rows(self, key, i: int, out: np.ndarray) -> None:
+        """The K group samples of data point ``i`` (rows of ``out``), as the orbit integrals draw
+        them."""
+        K.sample_elements(self.ecode, self.method, self.iparams, self.fparams, self.table,
+                          self.alpha, key, i, self.K, out)
+
+    def transform(self, key, i0: int, Xf: np.ndarray, out_e: np.ndarray, out_x: np.ndarray,
+                  serial: bool = False) -> None:
+        """Group samples and transformed inputs of the flat points ``Xf`` (global indices i0, ...):
+        row ``(i - i0) K + k`` of ``out_e`` and ``out_x`` receives sample k of point i and its
+        action on ``x_i``.  ``serial``: one thread, without the GIL."""
+        kern = K.transform_block_serial if serial else K.transform_block
+        kern(*self.kernel_args(), key, i0, self.K, Xf, out_e, out_x)
+
+    def apply_output(self, rows: np.ndarray, F: np.ndarray, out_shape: tuple,
+                     inverse: bool = False) -> np.ndarray:
+        """``rho(g_r) F[r]`` (``rho(g_r)^{-1} F[r]`` with ``inverse``) for ``rho="same"`` on an
+        output action (rows (B, 1) of element indices, flat outputs F (B, q) of shape
+        ``out_shape``): the element's index map on the outputs' last two axes."""
+        idx = np.rint(rows[:, 0]).astype(np.int64)
+        H, W = out_shape[-2:]
+        els = self.group.inverse(self.elements) if inverse else self.elements
+        maps = self.group.index_maps(H, W, els)
+        flat = F.reshape(F.shape[0], -1, H * W)
+        idx_maps = np.broadcast_to(maps[idx][:, None, :], flat.shape)
+        return np.take_along_axis(flat, idx_maps, axis=2).reshape(F.shape[0], -1)
+
+    def check_output(self, out_shape: tuple) -> None:
+        """Raise unless ``rho="same"`` of an output action can act on outputs of ``out_shape``."""
+        g = self.group
+        if len(out_shape) < 2:
+            raise InvalidValueError(
+                f"rho='same' for {g!r} rotates the outputs' last two axes: the model must return "
+                f"maps (batch, ..., H, W), got outputs of shape {tuple(out_shape)} per input")
+        g.check_image("the model's outputs", (0,) + tuple(out_shape))
+
+
+@dataclass
+class _ActionSpec(_GroupSpec):
+    """A callable :class:`~symbound.groups.Action`: sampled by the kernels (finite: indices) or by
+    its own sampler (a generator per data point), applied from Python."""
+
+    input_shape: tuple = ()
+    element_dtype: object = np.float64
+
+    @property
+    def python_transform(self) -> bool:
+        return True
+
+    @property
+    def output_action(self) -> bool:
+        return True
+
+    def for_input(self, shape: tuple) -> "_ActionSpec":
+        return self._replace(input_shape=tuple(int(v) for v in shape))
+
+    def to_group_repr(self, rows: np.ndarray) -> np.ndarray:
+        if self.ecode == K.E_INDEX:
+            return self.elements[np.rint(rows[:, 0]).astype(np.int64)]
+        return rows.reshape((rows.shape[0],) + self.group.element_shape).astype(self.element_dtype)
+
+    def sample_rows(self, key, i: int, out: np.ndarray) -> None:
+        if self.ecode == K.E_INDEX:
+            super().sample_rows(key, i, out)
+            return
+        rng = np.random.default_rng([int(key), int(i)])
+        out[:] = self.group.sample(self.K, rng).reshape(self.K, -1)
+
+    def transform(self, key, i0, Xf, out_e, out_x, serial=False) -> None:
+        b = Xf.shape[0]
+        Kk = self.K
+        for ii in range(b):
+            self.sample_rows(key, i0 + ii, out_e[ii * Kk:(ii + 1) * Kk])
+        X = Xf.reshape((b,) + self.input_shape)
+        out_x[:b * Kk] = self._act(out_e[:b * Kk], np.repeat(X, Kk, axis=0)).reshape(b * Kk, -1)
+
+    def _act(self, rows: np.ndarray, Y: np.ndarray, inverse: bool = False) -> np.ndarray:
+        """``out[r] = g_r . Y[r]`` (Y: one input or output per row; ``g_r^{-1}`` with
+        ``inverse``): one call of fn per distinct element of a finite set."""
+        g = self.group
+        if self.ecode == K.E_INDEX and not g.vectorized:
+            els = g.inverse(self.elements) if inverse else self.elements
+            idx = np.rint(rows[:, 0]).astype(np.int64)
+            out = np.empty(Y.shape)
+            for j in np.unique(idx):
+                r = np.flatnonzero(idx == j)
+                out[r] = g._checked(g.fn(els[j], Y[r]), Y[r], f"element {j}")
+            return out
+        els = self.to_group_repr(rows)
+        return g.apply_each(g.inverse(els) if inverse else els, Y)
+
+    def apply_output(self, rows, F, out_shape, inverse=False):
+        Y = F.reshape((F.shape[0],) + tuple(out_shape))
+        return self._act(rows, Y, inverse).reshape(F.shape[0], -1)
+
+    def check_output(self, out_shape: tuple) -> None:
+        return None  # fn is checked on the outputs when applied (same shape, finite)
 
 
 def _stratified_dim_ok(ecode: int) -> bool:
@@ -91,6 +235,8 @@ def group_spec(group, method: str = "auto", n_group_samples: int = 64) -> _Group
         )
     method = check_choice("method", method, METHODS)
     n_group_samples = check_integer("n_group_samples", n_group_samples, 1)
+    if group.action in ("image", "callable"):
+        return _indexed_spec(group, method, n_group_samples)
     n = int(group.n)
     iparams = np.array([n, 0, 1, 0, 1], dtype=np.int64)
     fparams = np.array([0.0, 2.0 * math.pi, 0.0, 1.0], dtype=np.float64)
@@ -210,6 +356,47 @@ def group_spec(group, method: str = "auto", n_group_samples: int = 64) -> _Group
                       alpha, kk, desc, group, desc_measure, scheme)
 
 
+def _indexed_spec(group, method: str, kk: int) -> _GroupSpec:
+    """Image groups and callable actions: element indices (finite sets) or the Action's own
+    sampler (infinite), see the module docstring."""
+    name = group.name
+    ip = np.array([1, 0, 1, 0, 1], dtype=np.int64)
+    fp = np.array([0.0, 0.0, 0.0, 1.0])
+    is_action = group.action == "callable"
+    cls = _ActionSpec if is_action else _GroupSpec
+    action = K.ACTION_INDEXED  # the kernels' code; an _ActionSpec never reaches the kernels' action
+    if group.is_finite:
+        order = int(group.order)
+        if method == "auto":
+            method = "exact" if order <= MAX_EXACT_ORDER else "iid"
+        if method == "stratified":
+            raise InvalidValueError(
+                f"method='stratified' is available for SO(2), O(2), SO(3), partial rotations and "
+                f"translations, got {name}; use 'iid' or 'exact'")
+        measure = f"uniform on the {order} elements of {name}"
+        table = np.zeros((order, 1))
+        if method == "exact":
+            mcode, kk = K.M_EXACT, order
+            scheme = "every element"
+            desc = f"exact enumeration of the {order} elements of {name} (no sampling noise over the set)"
+        else:
+            mcode = K.M_IID
+            scheme = "iid"
+            desc = f"{kk} iid samples per data point of {measure}"
+        return cls(action, K.E_INDEX, mcode, method, ip, fp, table, np.zeros(1), kk, desc, group,
+                   measure, scheme, elements=group.elements())
+    if method in ("exact", "stratified"):
+        raise InvalidValueError(
+            f"method={method!r} is not available for {name} (a sampled Action): use 'iid'")
+    probe = group.sample(1, np.random.default_rng(0))
+    measure = group.haar
+    desc = (f"{kk} iid samples per data point of {measure} (the Action's sampler, a generator "
+            "seeded by the key and the point's index)")
+    return cls(action, -1, K.M_IID, "iid", ip, fp, np.zeros((1, int(np.prod(probe.shape[1:],
+               dtype=np.int64)))), np.zeros(1), kk, desc, group, measure, "iid",
+               element_dtype=probe.dtype)
+
+
 def seed_key(rng: np.random.Generator) -> np.uint64:
     """A 64-bit key of the counter-based generator, drawn from ``rng``."""
     return np.uint64(int(rng.integers(0, 2**63, dtype=np.int64)))
@@ -266,7 +453,6 @@ def group_samples(group, n: int = 64, rng=None, method: str = "auto") -> GroupSa
     gen = check_rng_seed(rng)
     key = seed_key(gen)
     rows = np.empty((spec.K, spec.esize))
-    K.sample_elements(spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table, spec.alpha,
-                      key, 0, spec.K, rows)
+    spec.sample_rows(key, 0, rows)
     return GroupSamples(spec.to_group_repr(rows), np.full(spec.K, 1.0 / spec.K), spec.method_name,
                         spec.description)

@@ -42,6 +42,7 @@ from numba import njit, prange
 ACTION_LINEAR = 0
 ACTION_TRANSLATION = 1
 ACTION_PERMUTATION = 2
+ACTION_INDEXED = 3   # gather by an index map: the element is a row index of ``table`` (images)
 
 E_TABLE = 0          # element = table[index]                (finite sets)
 E_PLANE = 1          # rotation of plane (i, j) by an angle uniform in [lo, hi)
@@ -51,6 +52,7 @@ E_SO3_BALL = 4       # SO(3) conditioned on angle <= theta (angle density ~ 1 - 
 E_QR = 5             # Haar O(n) / SO(n): Gram-Schmidt of a Gaussian matrix (QR with sign fix)
 E_TRANSLATION = 6    # uniform shift in [0, period)^n
 E_SHUFFLE = 7        # uniform permutation of range(n) (Fisher-Yates)
+E_INDEX = 8          # element = its index into ``table`` (rows: index maps of ACTION_INDEXED)
 
 M_IID = 0
 M_STRATIFIED = 1
@@ -202,16 +204,70 @@ def _disc_point(zk, j, nonzero):
 
 
 @njit(cache=True)
-def _so3_marsaglia(base, k, out, n):
+def _marsaglia_quaternion(base, k):
     """Haar SO(3) without trigonometric calls (iid method): Marsaglia's (1972) uniform point of S^3
-    from two uniform points of the unit disc (rejection), read as a unit quaternion.  The uniforms
-    are the counter stream of sample k (index j = 0, 1, ...); at most 64 tries per disc (failure
-    probability (1 - pi/4)^64 < 1e-42)."""
+    from two uniform points of the unit disc (rejection), read as a unit quaternion (w, x, y, z).
+    The uniforms are the counter stream of sample k (index j = 0, 1, ...); at most 64 tries per
+    disc (failure probability (1 - pi/4)^64 < 1e-42)."""
     zk = splitmix64(base + np.uint64(k + 1) * _GOLDEN)
     x1, y1, s1, j = _disc_point(zk, 0, False)
     x2, y2, s2, j = _disc_point(zk, j, True)
     r = np.sqrt((1.0 - s1) / s2)
-    quaternion_to_rotation(x1, y1, x2 * r, y2 * r, out, n)
+    return x1, y1, x2 * r, y2 * r
+
+
+@njit(cache=True)
+def _so3_marsaglia(base, k, out, n):
+    """The rotation of :func:`_marsaglia_quaternion` into the flat n x n row ``out``."""
+    w, x, y, z = _marsaglia_quaternion(base, k)
+    quaternion_to_rotation(w, x, y, z, out, n)
+
+
+# Taylor coefficients of sin (x^1 .. x^17) and cos (x^0 .. x^16), for |x| <= pi/4
+_S3, _S5, _S7 = -1.0 / 6.0, 1.0 / 120.0, -1.0 / 5040.0
+_S9, _S11C, _S13 = 1.0 / 362880.0, -1.0 / 39916800.0, 1.0 / 6227020800.0
+_S15, _S17 = -1.0 / 1307674368000.0, 1.0 / 355687428096000.0
+_C2, _C4, _C6 = -0.5, 1.0 / 24.0, -1.0 / 720.0
+_C8, _C10, _C12 = 1.0 / 40320.0, -1.0 / 3628800.0, 1.0 / 479001600.0
+_C14, _C16 = -1.0 / 87178291200.0, 1.0 / 20922789888000.0
+
+
+@njit("UniTuple(float64, 2)(float64)", cache=True, error_model="numpy")
+def sincos_turn(u):
+    """``(sin 2 pi u, cos 2 pi u)`` for ``u`` in [0, 1) without libm calls (they do not vectorise
+    in numba: measured 50 ns for the four calls of a Shoemake rotation, half the cost of drawing
+    it).  Exact range reduction in turns: ``q = round(4 u)``, ``r = u - q/4`` in [-1/8, 1/8] (exact:
+    a multiple of ulp(u) below 1/8), ``x = 2 pi r`` in [-pi/4, pi/4]; sin x and cos x by their
+    Taylor polynomials to degree 17 and 16 (truncation below 1e-17), then the quadrant q.  Error:
+    a few ulp (the test compares with mpmath at the exact angle to 3e-16 absolute)."""
+    q = np.floor(4.0 * u + 0.5)
+    r = u - 0.25 * q
+    x = _TWO_PI * r
+    x2 = x * x
+    sn = x + x * x2 * (_S3 + x2 * (_S5 + x2 * (_S7 + x2 * (_S9 + x2 * (_S11C + x2 * (
+        _S13 + x2 * (_S15 + x2 * _S17)))))))
+    cs = 1.0 + x2 * (_C2 + x2 * (_C4 + x2 * (_C6 + x2 * (_C8 + x2 * (_C10 + x2 * (
+        _C12 + x2 * (_C14 + x2 * _C16)))))))
+    qi = np.int64(q) & 3
+    if qi == 0:
+        return sn, cs
+    if qi == 1:
+        return cs, -sn
+    if qi == 2:
+        return -sn, -cs
+    return -cs, sn
+
+
+@njit(cache=True, error_model="numpy")
+def _shoemake_quaternion(u0, u1, u2):
+    """Shoemake's measure-preserving map of [0, 1)^3 onto the unit quaternions (Haar SO(3)):
+    ``(sqrt(u0) cos 2 pi u2, sqrt(1 - u0) sin 2 pi u1, sqrt(1 - u0) cos 2 pi u1, sqrt(u0)
+    sin 2 pi u2)``."""
+    r1 = np.sqrt(1.0 - u0)
+    r2 = np.sqrt(u0)
+    s1, c1 = sincos_turn(u1)
+    s2, c2 = sincos_turn(u2)
+    return r2 * c2, r1 * s1, r1 * c1, r2 * s2
 
 
 @njit(cache=True)
@@ -305,7 +361,7 @@ def _plane_element(pi, pj, n, ang, reflect, out):
 @njit(cache=True)
 def element_dim(ecode, n):
     """Number D of uniforms one element of code ``ecode`` consumes."""
-    if ecode == E_TABLE or ecode == E_PLANE:
+    if ecode == E_TABLE or ecode == E_PLANE or ecode == E_INDEX:
         return 1
     if ecode == E_PLANE_REFLECT:
         return 2
@@ -327,6 +383,9 @@ def fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, w
     """
     n = iparams[0]
     if method == M_EXACT:
+        if ecode == E_INDEX:
+            out[0] = k
+            return
         for a in range(out.size):
             out[a] = table[k, a]
         return
@@ -351,17 +410,16 @@ def fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, w
         idx = min(np.int64(u[0] * table.shape[0]), table.shape[0] - 1)
         for a in range(out.size):
             out[a] = table[idx, a]
+    elif ecode == E_INDEX:
+        out[0] = min(np.int64(u[0] * table.shape[0]), table.shape[0] - 1)
     elif ecode == E_PLANE:
         _plane_element(iparams[1], iparams[2], n, fparams[0] + (fparams[1] - fparams[0]) * u[0],
                        False, out)
     elif ecode == E_PLANE_REFLECT:  # iid: uniform angle, reflection with probability 1/2
         _plane_element(iparams[1], iparams[2], n, _TWO_PI * u[0], u[1] < 0.5, out)
     elif ecode == E_SO3:
-        r1 = np.sqrt(1.0 - u[0])
-        r2 = np.sqrt(u[0])
-        t1 = _TWO_PI * u[1]
-        t2 = _TWO_PI * u[2]
-        quaternion_to_rotation(r2 * np.cos(t2), r1 * np.sin(t1), r1 * np.cos(t1), r2 * np.sin(t2), out, n)
+        w, x, y, z = _shoemake_quaternion(u[0], u[1], u[2])
+        quaternion_to_rotation(w, x, y, z, out, n)
     elif ecode == E_SO3_BALL:
         w = so3_ball_angle(u[0], fparams[2])
         z = 2.0 * u[1] - 1.0
@@ -385,11 +443,12 @@ def fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, w
 
 
 @njit(cache=True)
-def apply_element(action, n, m, period, e, x, out):
+def apply_element(action, n, m, period, table, e, x, out):
     """``out = e . x`` for one flat input ``x``.
 
     linear: ``x`` is (P, n), ``out[p] = E x[p]``; translation: ``out = (x + t) mod period``;
-    permutation: ``x`` is (A, n, m), ``out[a, j, :] = x[a, perm[j], :]``.
+    permutation: ``x`` is (A, n, m), ``out[a, j, :] = x[a, perm[j], :]``; indexed: ``x`` is
+    (A, n) blocks (images of n pixels), ``out[a, j] = x[a, table[e[0], j]]``.
     """
     L = x.size
     if action == ACTION_LINEAR and n == 3:  # unrolled: the common case of points in R^3
@@ -412,6 +471,12 @@ def apply_element(action, n, m, period, e, x, out):
         for t in range(L):
             v = x[t] + e[t % n]
             out[t] = v - period * np.floor(v / period)
+    elif action == ACTION_INDEXED:
+        idx = np.int64(e[0])
+        for a in range(L // n):
+            o = a * n
+            for j in range(n):
+                out[o + j] = x[o + np.int64(table[idx, j])]
     else:
         blk = n * m
         for a in range(L // blk):
@@ -438,25 +503,73 @@ def _rotate3(e0, e1, e2, e3, e4, e5, e6, e7, e8, x, out):
 
 
 @njit(cache=True, error_model="numpy")
+def _write_rotation3(w, x, y, z, X, ii, out_e, out_x, r):
+    """Row r: the rotation of the unit quaternion (w, x, y, z) into ``out_e[r]`` and its action on
+    the points of ``X[ii]`` (R^3) into ``out_x[r]``, by scalar indexing (no array views: their
+    reference counts cost about 30 ns per sample, measured)."""
+    e0 = 1.0 - 2.0 * (y * y + z * z)
+    e1 = 2.0 * (x * y - z * w)
+    e2 = 2.0 * (x * z + y * w)
+    e3 = 2.0 * (x * y + z * w)
+    e4 = 1.0 - 2.0 * (x * x + z * z)
+    e5 = 2.0 * (y * z - x * w)
+    e6 = 2.0 * (x * z - y * w)
+    e7 = 2.0 * (y * z + x * w)
+    e8 = 1.0 - 2.0 * (x * x + y * y)
+    out_e[r, 0] = e0
+    out_e[r, 1] = e1
+    out_e[r, 2] = e2
+    out_e[r, 3] = e3
+    out_e[r, 4] = e4
+    out_e[r, 5] = e5
+    out_e[r, 6] = e6
+    out_e[r, 7] = e7
+    out_e[r, 8] = e8
+    for p in range(X.shape[1] // 3):
+        o = 3 * p
+        a0 = X[ii, o]
+        a1 = X[ii, o + 1]
+        a2 = X[ii, o + 2]
+        out_x[r, o] = e0 * a0 + e1 * a1 + e2 * a2
+        out_x[r, o + 1] = e3 * a0 + e4 * a1 + e5 * a2
+        out_x[r, o + 2] = e6 * a0 + e7 * a1 + e8 * a2
+
+
+@njit(cache=True, error_model="numpy")
 def _transform_point(action, ecode, method, iparams, fparams, table, alpha, key, i0, K, X, out_e,
                      out_x, ii, u, work):
     base = point_base(key, i0 + ii)
     n = iparams[0]
     m = iparams[4]
-    so3_iid = ecode == E_SO3 and method == M_IID
+    if ecode == E_SO3 and action == ACTION_LINEAR and n == 3 and method != M_EXACT:
+        # Haar SO(3) on R^3, the common case: the same numbers as fill_element / apply_element,
+        # with the lattice shifts of the point drawn once, and scalar writes
+        if method == M_IID:
+            for k in range(K):
+                w, x, y, z = _marsaglia_quaternion(base, k)
+                _write_rotation3(w, x, y, z, X, ii, out_e, out_x, ii * K + k)
+        else:
+            s0 = shift_uniform(base, 0)
+            s1 = shift_uniform(base, 1)
+            s2 = shift_uniform(base, 2)
+            for k in range(K):
+                v0 = s0 + (k + 1) * alpha[0]
+                v1 = s1 + (k + 1) * alpha[1]
+                v2 = s2 + (k + 1) * alpha[2]
+                w, x, y, z = _shoemake_quaternion(v0 - np.floor(v0), v1 - np.floor(v1),
+                                                  v2 - np.floor(v2))
+                _write_rotation3(w, x, y, z, X, ii, out_e, out_x, ii * K + k)
+        return
     rot3 = action == ACTION_LINEAR and n == 3
     xi = X[ii]
     for k in range(K):
         r = ii * K + k
         e = out_e[r]
-        if so3_iid:  # the common case without the generic dispatch (same numbers)
-            _so3_marsaglia(base, k, e, n)
-        else:
-            fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, work, e)
+        fill_element(ecode, method, iparams, fparams, table, base, k, K, alpha, u, work, e)
         if rot3:
             _rotate3(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], xi, out_x[r])
         else:
-            apply_element(action, n, m, fparams[3], e, xi, out_x[r])
+            apply_element(action, n, m, fparams[3], table, e, xi, out_x[r])
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
@@ -511,7 +624,7 @@ def _power_half(e2, p):
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K):
+def _orbit_errors_point(F0, FG, R, T, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K):
     q = F0.shape[1]
     acc = 0.0
     best = -1.0
@@ -519,7 +632,11 @@ def _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg,
     for k in range(K):
         r = ii * K + k
         e2 = 0.0
-        if rho_mode == 1:
+        if rho_mode == 2:
+            for a in range(q):
+                d = FG[r, a] - T[r, a]
+                e2 += d * d
+        elif rho_mode == 1:
             for a in range(q):
                 t = 0.0
                 for c in range(q):
@@ -541,27 +658,30 @@ def _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg,
 
 
 @njit(parallel=True, cache=True, error_model="numpy", fastmath=_FAST)
-def orbit_errors(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg):
+def orbit_errors(F0, FG, R, T, rho_mode, p, out_e2, out_m, out_max, out_arg):
     """Pointwise errors ``e(x_i, g_k) = ||f(g_k x_i) - rho_k f(x_i)||`` of a block and their orbit
     statistics.
 
-    ``F0`` (b, q) outputs on the points, ``FG`` (b K, q) on the transformed points, ``R`` (b K, q, q)
-    output matrices when ``rho_mode == 1`` (ignored for 0: invariance).  Writes ``out_e2[r] = e^2``,
-    ``out_m[i] = mean_k e^p``, ``out_max[i] = max_k e`` and ``out_arg[i] = argmax_k``.
+    ``F0`` (b, q) outputs on the points, ``FG`` (b K, q) on the transformed points; the targets
+    ``rho_k f(x_i)``: ``F0`` itself (``rho_mode`` 0: invariance), ``R[r] F0[i]`` with ``R``
+    (b K, q, q) output matrices (mode 1), or the rows ``T`` (b K, q) computed by the caller
+    (mode 2: an output action without matrices, e.g. rotated output maps).  Writes
+    ``out_e2[r] = e^2``, ``out_m[i] = mean_k e^p``, ``out_max[i] = max_k e`` and
+    ``out_arg[i] = argmax_k``.
     """
     b = F0.shape[0]
     K = FG.shape[0] // b
     for ii in prange(b):
-        _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K)
+        _orbit_errors_point(F0, FG, R, T, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K)
 
 
 @njit(nogil=True, cache=True, error_model="numpy", fastmath=_FAST)
-def orbit_errors_serial(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg):
+def orbit_errors_serial(F0, FG, R, T, rho_mode, p, out_e2, out_m, out_max, out_arg):
     """:func:`orbit_errors` on one thread without the GIL (for concurrent model threads)."""
     b = F0.shape[0]
     K = FG.shape[0] // b
     for ii in range(b):
-        _orbit_errors_point(F0, FG, R, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K)
+        _orbit_errors_point(F0, FG, R, T, rho_mode, p, out_e2, out_m, out_max, out_arg, ii, K)
 
 
 @njit(nogil=True, cache=True, error_model="numpy", fastmath=_FAST)
@@ -745,7 +865,7 @@ def fused_orbit_errors(model, X, action, ecode, method, iparams, fparams, table,
     n = iparams[0]
     m = iparams[4]
     D = element_dim(ecode, n)
-    esize = table.shape[1]
+    esize = 1 if ecode == E_INDEX else table.shape[1]
     so3_iid = ecode == E_SO3 and method == M_IID
     rot3 = action == ACTION_LINEAR and n == 3
     exact = method == M_EXACT
@@ -777,6 +897,9 @@ def fused_orbit_errors(model, X, action, ecode, method, iparams, fparams, table,
             if so3_iid:
                 for j in range(kb):
                     _so3_marsaglia(base, k0 + j, E[j], n)
+            elif exact and ecode == E_INDEX:
+                for j in range(kb):
+                    E[j, 0] = k0 + j
             elif exact:
                 for j in range(kb):
                     for a in range(esize):
@@ -790,7 +913,7 @@ def fused_orbit_errors(model, X, action, ecode, method, iparams, fparams, table,
                     _rotate3(E[j, 0], E[j, 1], E[j, 2], E[j, 3], E[j, 4], E[j, 5], E[j, 6], E[j, 7],
                              E[j, 8], xf, xbf)
                 else:
-                    apply_element(action, n, m, fparams[3], E[j], xf, xbf)
+                    apply_element(action, n, m, fparams[3], table, E[j], xf, xbf)
                 status, size = call_model(model, xb, fy)
                 if status != MODEL_OK:
                     out_status[ii, 0] = status

@@ -13,7 +13,7 @@ from .._validation import check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Cyclic, PartialRotations, Translations
 from ._checks import as_float_array
-from ._orbit_engine import DEFAULT_BATCH_SIZE, _check_common, _Model, _row_norms
+from ._orbit_engine import _check_common, _Model, _row_norms
 
 __all__ = ["LieDerivativeEstimate", "lie_derivative"]
 
@@ -63,7 +63,7 @@ def _expm(A):
 
 
 def lie_derivative(model, generator, X, rho=None, h: float = 1e-2, p: float = 2,
-                   batch_size: int = DEFAULT_BATCH_SIZE) -> LieDerivativeEstimate:
+                   batch_size: int | None = None) -> LieDerivativeEstimate:
     r"""Infinitesimal (Lie-derivative) equivariance error along a one-parameter subgroup.
 
     .. math:: (L_A f)(x) = \frac{d}{dt}\Big|_{t=0} \rho(g_t)^{-1} f(g_t x)
@@ -89,6 +89,10 @@ def lie_derivative(model, generator, X, rho=None, h: float = 1e-2, p: float = 2,
     check_real("h", h, 0, None, low_closed=False, allow_symbolic=False)
     p, _ = _check_common(p, 1, batch_size, 0.5, ())
     X = as_float_array("X", X, min_ndim=2)
+    if getattr(generator, "action", None) in ("image", "callable"):
+        raise InvalidValueError(
+            f"the Lie derivative needs a one-parameter subgroup of linear maps or shifts; "
+            f"{generator!r} is finite (pixel symmetries) or a callable action")
     if isinstance(generator, (SO, O, PartialRotations, Cyclic)) and getattr(generator, "plane", None) is not None:
         n = generator.n
         A = np.zeros((n, n))
@@ -124,7 +128,7 @@ def lie_derivative(model, generator, X, rho=None, h: float = 1e-2, p: float = 2,
     if linear:
         mats = np.stack([_expm(t * gen) for t in ts])
     N = X.shape[0]
-    per = max(1, batch_size // 4)
+    per = max(1, mdl.batch_size(batch_size) // 4)
     out = np.empty((N, mdl.q))
     err = np.empty(N)
     for s in range(0, N, per):

@@ -23,9 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_bool, check_integer, check_real
-from . import kernels as K
 from ._orbit_engine import (DEFAULT_BATCH_SIZE, _batched_pass, _blas_limit, _check_common, _check_X,
-                            _choose_path, _fused_pass, _Model, _perm_m, _rho_mode, _run, _seeds)
+                            _choose_path, _fused_pass, _Model, _rho_mode, _run, _seeds)
 from .curve import EquivarianceErrorCurve, equivariance_error_curve
 from .estimate import EquivarianceErrorEstimate, _summarise
 from .group_samples import group_spec
@@ -48,7 +47,7 @@ DEFAULT_QUANTILES = (0.5, 0.9, 0.99)
 def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples: int = 64,
                        seed=None, relative: bool = False,
                        quantiles: tuple = DEFAULT_QUANTILES, method: str = "auto",
-                       sampling: str = "auto", batch_size: int = DEFAULT_BATCH_SIZE,
+                       sampling: str = "auto", batch_size: int | None = None,
                        confidence: float = 0.95, n_bootstrap: int = 1000, progress: bool = False,
                        client=None, n_chunks: int | None = None,
                        blas_threads: int | str | None = "auto",
@@ -60,13 +59,19 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
 
     Parameters
     ----------
-    model : a callable on batches ``(batch, *input_shape) -> (batch, k) | (batch,)``, or a numba
-        ``@njit`` function of one input returning a 1-D array (fused path).
-    group : a transformation set of :mod:`symbound.groups` (its measure lambda is used).
+    model : a callable on batches ``(batch, *input_shape) -> (batch,) | (batch, *out_shape)``
+        (NumPy; a ``torch.nn.Module``, evaluated under ``torch.no_grad()`` on its own device and
+        dtype, or any function of tensors wrapped in :class:`~symbound.TorchModel`; functions
+        returning torch or JAX arrays), or a numba ``@njit`` function of one input returning a 1-D
+        array (fused path).
+    group : a transformation set of :mod:`symbound.groups` (its measure lambda is used), an image
+        group (``Dihedral(4, action="image")``) or an :class:`~symbound.groups.Action`.
     X : (N, *input_shape) samples of mu_X; the group acts on the last axis (axis -2 for points of
-        ``Symmetric``).
-    rho : ``None`` (invariance), ``"same"`` (the group's matrices act on the outputs) or a callable
-        ``rho(elements) -> (K, k, k)`` output matrices.
+        ``Symmetric``; the last two axes, the image, for image groups).
+    rho : ``None`` (invariance), ``"same"`` (the group's own action on the outputs: its matrices,
+        or for an image group the same rotation/flip of output maps ``(..., H, W)``, for an Action
+        its function applied to the outputs) or a callable ``rho(elements) -> (K, k, k)`` output
+        matrices.
     p : exponent, 1 <= p < inf.
     n_group_samples : K, group samples per data point (finite sets are enumerated exactly).
     seed : int, ``numpy.random.Generator`` or None.  Same seed, same result for any batch size,
@@ -79,6 +84,8 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     sampling : ``"auto"``, ``"iid"``, ``"stratified"``, ``"exact"`` (see :func:`group_samples`).
     batch_size : transformed inputs per model call (bounds the memory of the batched path): each
         call gets ``b = max(1, batch_size // K)`` points and their ``b K`` transformed copies.
+        Default (``None``): 2048 for NumPy and numba models; for torch models 16 MiB of float64
+        inputs per call, clipped to [2048, 65536] (:mod:`symbound.numeric.frameworks`).
     confidence : level of the intervals (``ci``, ``ci_normal``, ``ci_bootstrap``,
         ``ci_studentized``; :mod:`symbound.numeric.intervals`: ``ci`` holds under heavy tails and
         ``ci_diagnostic`` says which interval to trust).
@@ -126,9 +133,9 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     check_bool("relative", relative)
     check_bool("progress", progress)
     X = _check_X(X, group)
-    spec = group_spec(group, sampling, n_group_samples).with_m(_perm_m(X, group))
+    spec = group_spec(group, sampling, n_group_samples).for_input(X.shape[1:])
     mdl = _Model(model, X)
-    _rho_mode(rho, spec, mdl.q)
+    _rho_mode(rho, spec, mdl.q, mdl.out_shape)
     path = _choose_path(method, mdl, rho, spec)
     if client is not None:
         path = "batched"  # Dask tasks run the batched path with serial kernels
@@ -167,9 +174,9 @@ def assert_equivariant(model, group, X, rho=None, atol: float | None = None,
     >>> _ = assert_equivariant(lambda xs: xs, SO(3), X, rho="same")
     """
     X = _check_X(X, group)
-    spec = group_spec(group, sampling, n_group_samples).with_m(_perm_m(X, group))
+    spec = group_spec(group, sampling, n_group_samples).for_input(X.shape[1:])
     mdl = _Model(model, X)
-    _rho_mode(rho, spec, mdl.q)
+    _rho_mode(rho, spec, mdl.q, mdl.out_shape)
     path = _choose_path(method, mdl, rho, spec)
     d_rtol, d_atol = _TOLERANCES.get(np.dtype(mdl.dtype), _TOLERANCES[np.dtype(np.float64)])
     rtol = d_rtol if rtol is None else float(check_real("rtol", rtol, 0, None, allow_symbolic=False))
@@ -177,17 +184,16 @@ def assert_equivariant(model, group, X, rho=None, atol: float | None = None,
     key, boot_rng = _seeds(seed)
     with _blas_limit("auto"):
         if path == "fused":
-            st = _fused_pass(mdl, X, spec, key, 0, rho, 2.0, DEFAULT_BATCH_SIZE, False)
+            st = _fused_pass(mdl, X, spec, key, 0, rho, 2.0, None, False)
         else:
-            st = _batched_pass(mdl, X, spec, key, 0, rho, 2.0, DEFAULT_BATCH_SIZE, False)
+            st = _batched_pass(mdl, X, spec, key, 0, rho, 2.0, None, False)
     tol = atol + rtol * st.norms
     excess = st.mx - tol
     i = int(np.argmax(excess))
     if excess[i] > 0:
         k = int(st.arg[i])
         rows = np.empty((spec.K, spec.esize))
-        K.sample_elements(spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table,
-                          spec.alpha, key, i, spec.K, rows)
+        spec.sample_rows(key, i, rows)
         g = spec.to_group_repr(rows[k:k + 1])[0]
         n_bad = int(np.count_nonzero(excess > 0))
         raise AssertionError(

@@ -21,8 +21,8 @@ from ..groups import O, SO, Translations
 from ..groups._base import TransformationSetBase
 from . import kernels as K
 from ._checks import as_float_array, check_group_matches, check_rng_seed
-from .group_samples import group_spec, seed_key
-from ._orbit_engine import DEFAULT_BATCH_SIZE, _Model, _perm_m, _rho_matrices, _rho_mode
+from .group_samples import _GroupSpec, group_spec, seed_key
+from ._orbit_engine import _Model, _rho_matrices, _rho_mode
 
 __all__ = ["SymmetrizedModel", "symmetrize"]
 
@@ -76,12 +76,12 @@ class SymmetrizedModel:
         X = as_float_array("xs", xs, min_ndim=2)
         check_group_matches("xs", X, self.group)
         mdl = _Model(self.model, X)
-        spec = self._spec.with_m(_perm_m(X, self.group))
-        mode = _rho_mode(self.rho, spec, mdl.q)
+        spec = self._spec.for_input(X.shape[1:])
+        mode = _rho_mode(self.rho, spec, mdl.q, mdl.out_shape)
         Kk = spec.K
         N = X.shape[0]
         L = int(np.prod(X.shape[1:]))
-        pts = min(N, max(1, self.batch_size // Kk))
+        pts = min(N, max(1, mdl.batch_size(self.batch_size) // Kk))
         Xf = X.reshape(N, L)
         buf_e = np.empty((pts * Kk, spec.esize))
         buf_x = np.empty((pts * Kk, L))
@@ -90,12 +90,13 @@ class SymmetrizedModel:
         for s in range(0, N, pts):
             b = min(pts, N - s)
             r = slice(0, b * Kk)
-            K.transform_block(spec.action, spec.ecode, spec.method, spec.iparams, spec.fparams,
-                              spec.table, spec.alpha, np.uint64(0), s, Kk, Xf[s:s + b], buf_e[r],
-                              buf_x[r])
+            spec.transform(np.uint64(0), s, Xf[s:s + b], buf_e[r], buf_x[r])
             FG = mdl(buf_x[r].reshape((b * Kk,) + X.shape[1:]), "the transformed inputs")
-            K.orbit_average(FG, Rinv, mode, out[s:s + b])
-        return out[:, 0] if mdl.squeeze else out
+            if mode == 2:  # rho(g)^{-1} applied to the outputs by the output action
+                FG = np.ascontiguousarray(spec.apply_output(buf_e[r], FG, mdl.out_shape,
+                                                            inverse=True))
+            K.orbit_average(FG, Rinv, 1 if mode == 1 else 0, out[s:s + b])
+        return out[:, 0] if mdl.squeeze else out.reshape((N,) + mdl.out_shape)
 
 
 _METHODS = ("auto", "exact", "quadrature", "stratified", "monte-carlo")
@@ -138,7 +139,7 @@ def _methods_for(group) -> str:
 
 
 def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
-               method: str = "auto", batch_size: int = DEFAULT_BATCH_SIZE) -> SymmetrizedModel:
+               method: str = "auto", batch_size: int | None = None) -> SymmetrizedModel:
     r"""The Reynolds average ``Q f(x) = mean_g rho(g)^{-1} f(g x)`` of a model (THEORY.md §3).
 
     ``Q f`` is G-equivariant, ``Lip(Q f) <= Lip(f)`` and ``||f - Q f|| <= ee(f)`` (compact group,
@@ -148,8 +149,11 @@ def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
     Parameters
     ----------
     model : batch callable ``(batch, *shape) -> (batch, k) | (batch,)`` or an njit model of one input.
-    group : a transformation set of :mod:`symbound.groups`.
-    rho : None (invariance), ``"same"`` or a callable ``rho(elements) -> (K, k, k)``.
+    group : a transformation set of :mod:`symbound.groups` that is a group (image groups and
+        :class:`~symbound.groups.Action` with ``is_group`` included).
+    rho : None (invariance), ``"same"`` (the group's own action on the outputs; for an image group
+        the inverse rotation/flip of output maps, for an Action its ``inverse`` and ``fn``) or a
+        callable ``rho(elements) -> (K, k, k)``.
     n_group_samples : K for quadrature / stratified / Monte Carlo (finite sets use every element).
     seed : seed of the random elements (the shift of the stratified lattice, the Monte Carlo draws).
     method : how the integral over the group is computed:
@@ -190,7 +194,8 @@ def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
             f"Haar measure (THEORY.md §3); {group.name} is not a group (use a subgroup, e.g. "
             "Cyclic(k), or the full group it lies in)")
     Kq = check_integer("n_group_samples", n_group_samples, 1)
-    check_integer("batch_size", batch_size, 1)
+    if batch_size is not None:
+        check_integer("batch_size", batch_size, 1)
     method = check_choice("method", method, _METHODS)
     if rho is not None and not (rho == "same" if isinstance(rho, str) else callable(rho)):
         raise InvalidValueError(f"rho must be None, 'same' or a callable, got {rho!r}")
@@ -214,7 +219,8 @@ def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
             raise InvalidValueError(
                 f"method='exact' needs a finite group whose elements can be enumerated, got "
                 f"{group.name}; symmetrize's methods for it are {_methods_for(group)}") from None
-        rows = spec.table.copy()
+        rows = np.empty((spec.K, spec.esize))
+        spec.sample_rows(np.uint64(0), 0, rows)
         desc = spec.description
     elif method == "quadrature" and is_circle:
         n = group.n
@@ -261,16 +267,21 @@ def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
                 f"are {_methods_for(group)}") from None
         gen = check_rng_seed(seed)
         rows = np.empty((spec.K, spec.esize))
-        K.sample_elements(spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table,
-                          spec.alpha, seed_key(gen), 0, spec.K, rows)
+        spec.sample_rows(seed_key(gen), 0, rows)
         if kind == "stratified":
             desc = (f"stratified: {spec.K} elements of {spec.measure}, from {spec.scheme}, drawn "
                     "once and shared by every input")
         else:
             desc = (f"Monte Carlo: {spec.K} elements drawn once, iid from {spec.measure}, shared by "
                     "every input")
-    from .group_samples import _GroupSpec
-
-    tspec = _GroupSpec(spec.action, K.E_TABLE, K.M_EXACT, "exact", spec.iparams, spec.fparams,
-                       np.ascontiguousarray(rows), np.zeros(1), rows.shape[0], desc, group)
+    if group.action in ("image", "callable"):
+        # the chosen elements, enumerated in order (index k = the k-th chosen element)
+        chosen = spec.to_group_repr(rows)
+        tspec = spec._replace(ecode=K.E_INDEX, method=K.M_EXACT, method_name="exact",
+                              table=np.zeros((rows.shape[0], 1)), K=rows.shape[0],
+                              description=desc, elements=chosen)
+        rows = np.arange(rows.shape[0], dtype=np.float64)[:, None]
+    else:
+        tspec = _GroupSpec(spec.action, K.E_TABLE, K.M_EXACT, "exact", spec.iparams, spec.fparams,
+                           np.ascontiguousarray(rows), np.zeros(1), rows.shape[0], desc, group)
     return SymmetrizedModel(model, group, rho, tspec, rows, method, desc, batch_size)

@@ -262,6 +262,13 @@ def quotient(space: Space, group: TransformationSetBase, *, metric: str | None =
             f"group must be a symbound transformation set (symbound.groups), got "
             f"{type(group).__name__} ({group!r})"
         )
+    if group.action in ("image", "callable"):
+        raise InvalidValueError(
+            f"{group!r} acts on images or through a callable, not on the points of {space.name}: "
+            "quotient covering numbers need a linear, permutation or translation action (for "
+            "images, a TransformationSet of the pixel permutation matrices on a Cube); the "
+            "numeric layer (equivariance_error, data_equivariance_error, symmetrize, "
+            "empirical_covering_number) takes image groups and Actions")
     points = isinstance(group, Symmetric) and group.axis == -2
     if metric is not None and not points:
         raise InvalidValueError(

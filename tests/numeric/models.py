@@ -12,3 +12,12 @@ def njit_misbehaves(x):
     if x[1] > 1e5:
         return np.ones(3)  # the output size varies with the input
     return np.array([x[0]])
+
+
+@njit(cache=True)
+def njit_cloud(x):  # (P, 3) -> (2,): not invariant
+    out = np.zeros(2)
+    for p in range(x.shape[0]):
+        out[0] += x[p, 0] * x[p, 0]
+        out[1] += x[p, 1] - 0.5 * x[p, 2]
+    return out

@@ -109,6 +109,69 @@ def test_so3_iid_is_marsaglia_of_the_counter_stream():
     assert np.allclose(out.reshape(3, 3), quaternion_to_matrix(q)[0], atol=1e-14)
 
 
+def test_sincos_turn_matches_numpy():
+    """The polynomial sin/cos of 2 pi u against numpy's libm at random and special turns."""
+    rng = np.random.default_rng(4)
+    us = np.concatenate([rng.random(20000), np.arange(33) / 32, [np.nextafter(1.0, 0.0), 2.0**-60,
+                                                                 0.125 - 2.0**-55, 0.875 + 2.0**-54]])
+    us = us[us < 1.0]
+    got = np.array([K.sincos_turn(u) for u in us])
+    ang = 2 * np.pi * us  # rounded: up to 4.4e-16 off 2 pi u, which numpy's sin then inherits
+    assert np.max(np.abs(got[:, 0] - np.sin(ang))) < 8e-16
+    assert np.max(np.abs(got[:, 1] - np.cos(ang))) < 8e-16
+    # against mpmath at 30 digits with the exact angle 2 pi u: a few ulp
+    for u in np.concatenate([us[:300], us[-40:]]):
+        with mpmath.workdps(30):
+            t = 2 * mpmath.pi * mpmath.mpf(float(u))
+            s_ref, c_ref = float(mpmath.sin(t)), float(mpmath.cos(t))
+        s_, c_ = K.sincos_turn(u)
+        assert abs(s_ - s_ref) < 3e-16 and abs(c_ - c_ref) < 3e-16
+
+
+@pytest.mark.parametrize("method", ["iid", "stratified"])
+def test_so3_fast_transform_path_equals_the_generic_elements(method):
+    """The batched transform's SO(3) path (scalar writes, lattice shifts per point) gives the very
+    numbers of fill_element + apply_element (which sample_elements and the fused path use)."""
+    spec = group_spec(SO(3), method, 12)
+    X = np.random.default_rng(5).normal(size=(6, 5 * 3))
+    Kk, key = spec.K, np.uint64(31)
+    E = np.empty((6 * Kk, 9))
+    XT = np.empty((6 * Kk, 15))
+    K.transform_block(*spec.kernel_args(), key, 10, Kk, X, E, XT)
+    for ii in range(6):
+        rows = np.empty((Kk, 9))
+        K.sample_elements(spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table,
+                          spec.alpha, key, 10 + ii, Kk, rows)
+        assert np.array_equal(rows, E[ii * Kk:(ii + 1) * Kk])
+        for k in range(Kk):
+            out = np.empty(15)
+            K.apply_element(K.ACTION_LINEAR, 3, 1, 1.0, _NO_TABLE, rows[k], X[ii], out)
+            assert np.allclose(out, XT[ii * Kk + k], rtol=0, atol=1e-14)
+
+
+def test_indexed_action_and_index_elements():
+    """ACTION_INDEXED gathers each block by the map of the element's index; E_INDEX enumerates
+    (exact) or draws (iid) indices."""
+    rng = np.random.default_rng(6)
+    maps = np.array([rng.permutation(6) for _ in range(3)])
+    x = rng.normal(size=(4, 6))  # 4 blocks (channels) of 6 pixels
+    out = np.empty(24)
+    K.apply_element(K.ACTION_INDEXED, 6, 1, 1.0, maps.astype(float), np.array([2.0]), x.ravel(), out)
+    assert np.array_equal(out.reshape(4, 6), x[:, maps[2]])
+    ip = np.array([6, 0, 1, 0, 1], dtype=np.int64)
+    fp = np.zeros(4)
+    rows = np.empty((3, 1))
+    K.sample_elements(K.E_INDEX, K.M_EXACT, ip, fp, maps.astype(float), np.zeros(1),
+                      np.uint64(1), 0, 3, rows)
+    assert np.array_equal(rows[:, 0], [0, 1, 2])
+    rows = np.empty((3000, 1))
+    K.sample_elements(K.E_INDEX, K.M_IID, ip, fp, maps.astype(float), np.zeros(1),
+                      np.uint64(1), 0, 3000, rows)
+    counts = np.bincount(rows[:, 0].astype(int), minlength=3)
+    assert set(np.unique(rows[:, 0])) == {0.0, 1.0, 2.0}
+    assert np.sum((counts - 1000.0) ** 2 / 1000.0) < 18.4  # chi2(2) at 1e-4
+
+
 def test_qr_element_matches_numpy_qr_with_sign_fix():
     spec = group_spec(SO(4), "iid")
     base = np.uint64(K.point_base(np.uint64(3), 11))
@@ -136,21 +199,24 @@ def test_shuffle_is_a_permutation_and_translation_in_range():
     assert np.allclose(out, 2.5 * u)
 
 
+_NO_TABLE = np.zeros((1, 1))
+
+
 def test_apply_element_matches_numpy():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(5, 3))
     e = rng.normal(size=(3, 3))
     out = np.empty(15)
-    K.apply_element(K.ACTION_LINEAR, 3, 1, 1.0, e.ravel(), x.ravel(), out)
+    K.apply_element(K.ACTION_LINEAR, 3, 1, 1.0, _NO_TABLE, e.ravel(), x.ravel(), out)
     assert np.allclose(out.reshape(5, 3), x @ e.T)
     t = rng.uniform(0, 2, size=3)
     xx = rng.uniform(-3, 3, size=(5, 3))
-    K.apply_element(K.ACTION_TRANSLATION, 3, 1, 2.0, t, xx.ravel(), out)
+    K.apply_element(K.ACTION_TRANSLATION, 3, 1, 2.0, _NO_TABLE, t, xx.ravel(), out)
     assert np.allclose(out.reshape(5, 3), np.mod(xx + t, 2.0), atol=1e-12)
     perm = np.array([2, 0, 3, 1])
     xp = rng.normal(size=(2, 4, 3))
     out = np.empty(24)
-    K.apply_element(K.ACTION_PERMUTATION, 4, 3, 1.0, perm.astype(float), xp.ravel(), out)
+    K.apply_element(K.ACTION_PERMUTATION, 4, 3, 1.0, _NO_TABLE, perm.astype(float), xp.ravel(), out)
     assert np.allclose(out.reshape(2, 4, 3), np.take(xp, perm, axis=1))
 
 
@@ -186,12 +252,14 @@ def test_orbit_errors_and_average_match_numpy():
     F0 = rng.normal(size=(b, q))
     FG = rng.normal(size=(b * Kk, q))
     R = rng.normal(size=(b * Kk, q, q))
-    for mode in (0, 1):
+    T = rng.normal(size=(b * Kk, q))
+    for mode in (0, 1, 2):
         for p in (1.0, 2.0, 3.5):
             e2 = np.empty(b * Kk)
             m, mx, arg = np.empty(b), np.empty(b), np.empty(b, dtype=np.int64)
-            K.orbit_errors(F0, FG, R, mode, p, e2, m, mx, arg)
-            target = np.einsum("rij,rj->ri", R, np.repeat(F0, Kk, 0)) if mode else np.repeat(F0, Kk, 0)
+            K.orbit_errors(F0, FG, R, T, mode, p, e2, m, mx, arg)
+            target = (np.repeat(F0, Kk, 0), np.einsum("rij,rj->ri", R, np.repeat(F0, Kk, 0)),
+                      T)[mode]
             e = np.linalg.norm(FG - target, axis=1).reshape(b, Kk)
             assert np.allclose(e2, e.ravel() ** 2)
             assert np.allclose(m, (e ** p).mean(1))

@@ -19,22 +19,13 @@ from symbound.numeric.orbit import (
     lie_derivative,
 )
 
-from .models import njit_misbehaves
+from .models import njit_cloud, njit_misbehaves
 
 
 # ----- models (module level: compiled once, cached) -------------------------------------------------
 @njit(cache=True)
 def njit_x0(x):
     return np.array([x[0]])
-
-
-@njit(cache=True)
-def njit_cloud(x):  # (P, 3) -> (2,): not invariant
-    out = np.zeros(2)
-    for p in range(x.shape[0]):
-        out[0] += x[p, 0] * x[p, 0]
-        out[1] += x[p, 1] - 0.5 * x[p, 2]
-    return out
 
 
 @njit(cache=True)
@@ -314,7 +305,9 @@ def test_bad_input_gives_clear_errors():
     with pytest.raises(InvalidTypeError, match="model must be callable"):
         equivariance_error("model", SO(3), X)
     with pytest.raises(InvalidValueError, match="model must return shape"):
-        equivariance_error(lambda xs: xs[:, :, None], SO(3), X)
+        equivariance_error(lambda xs: xs.sum(), SO(3), X)  # one number for the whole batch
+    with pytest.raises(InvalidValueError, match="fixed output shape"):  # the shape varies
+        equivariance_error(lambda xs: xs[:, :1 + (xs.shape[0] > 1)], SO(3), X)
     with pytest.raises(InvalidValueError, match="model must return shape"):
         equivariance_error(lambda xs: xs[:1, 0], SO(3), X)
     with pytest.raises(InvalidValueError, match="NaN/inf"), np.errstate(invalid="ignore"):
