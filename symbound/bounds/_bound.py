@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import mpmath
+import numpy as np
 import sympy as sp
 
-from .._validation import check_real
+from .._validation import check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
 from ..functions import BranchMin, display_expr, latex_of, xreplace_numbers
 from ..symbols import SYMBOLS
@@ -77,23 +78,27 @@ def _resolve_symbol(expr_symbols, key) -> sp.Symbol:
     )
 
 
-def _check_known_domain(sym: sp.Symbol, value: sp.Expr) -> None:
-    """Domain checks for the canonical symbols (delta in (0,1), n >= 1, positives > 0, ...)."""
+def _check_known_domain(sym: sp.Symbol, value: sp.Expr, given: Any = None) -> None:
+    """Domain checks for the canonical symbols (delta in (0,1), n >= 1, positives > 0, ...);
+    ``given`` is the value as the user wrote it (for the message)."""
     if value.free_symbols:
         return
     name = sym.name
+    shown = value if given is None or isinstance(given, MeasuredInput) else given
     if name == "delta":
-        check_real("delta", value, 0, 1, low_closed=False, high_closed=False)
-    elif name == "n" and sym.is_integer:
-        if not (value.is_integer and value >= 1):
-            raise InvalidValueError(f"n must be an integer >= 1, got {value}")
-    elif name in ("C", "G_order", "m", "K", "d") and sym.is_integer:
-        if not (value.is_integer and value >= 1):
-            raise InvalidValueError(f"{name} must be an integer >= 1, got {value}")
+        check_real("delta", shown if _is_plain_number(shown) else value, 0, 1, low_closed=False,
+                   high_closed=False)
+    elif name in ("n", "C", "G_order", "m", "K", "d") and sym.is_integer:
+        check_integer(name, shown if _is_plain_number(shown) else value, 1)
     elif sym.is_positive:
         check_real(name, value, 0, None, low_closed=False)
     elif sym.is_nonnegative:
         check_real(name, value, 0, None)
+
+
+def _is_plain_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) or (
+        isinstance(v, sp.Basic) and v.is_number)
 
 
 def evaluate_expr(expr: sp.Expr, *, what: str = "bound") -> float | mpmath.mpf:
@@ -265,7 +270,7 @@ class Bound:
         for key, val in values.items():
             sym = _resolve_symbol(syms, key)
             v, rec = convert_value(sym.name, val, sym.name)
-            _check_known_domain(sym, v)
+            _check_known_domain(sym, v, val)
             out[sym] = v
             if rec is not None:
                 if sym not in syms:
