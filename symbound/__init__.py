@@ -12,6 +12,7 @@ from . import groups, latex, symbols
 from .bounds import (
     Bound,
     Comparison,
+    Comparisons,
     GeneralizationBound,
     LevelOptimum,
     Optimum,
@@ -26,7 +27,8 @@ from .bounds import (
     partial_tradeoff,
     tradeoff,
 )
-from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
+from .errors import (AmbiguousDimensionError, InvalidTypeError, InvalidValueError, NumericalError,
+                     SymboundError)
 from .numeric.compile import CompiledBound, compile_bound
 from .numeric.covering import EmpiricalCovering, empirical_covering_number
 from .numeric.certified_sup import certified_data_sup_error, certified_sup_error
@@ -44,6 +46,7 @@ from .numeric.orbit import (
 from .numeric.reynolds import SymmetrizedModel, symmetrize
 from .quotient import QuotientSpace, quotient
 from . import reference
+from .plotting import plot_bounds
 from .spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus
 from .symbols import symbol
 
@@ -55,7 +58,7 @@ __all__ = [
     "Space", "Ball", "Cube", "Sphere", "Annulus", "Torus", "Manifold", "FiniteSet", "Product",
     "quotient", "QuotientSpace",
     "Bound", "Optimum", "generalization_bound", "GeneralizationBound",
-    "lipschitz_class_log_covering", "compare", "Comparison",
+    "lipschitz_class_log_covering", "compare", "Comparison", "Comparisons", "plot_bounds",
     "tradeoff", "TradeOff", "LevelOptimum", "Threshold", "PhaseDiagram",
     "partial_tradeoff", "PartialTradeOff", "PartialOptimum",
     # numeric layer
@@ -68,4 +71,5 @@ __all__ = [
     "compile_bound", "CompiledBound",
     # errors
     "SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
+    "AmbiguousDimensionError",
 ]

@@ -16,7 +16,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .errors import InvalidTypeError, InvalidValueError
+from .errors import AmbiguousDimensionError, InvalidTypeError, InvalidValueError
 
 __all__ = [
     "check_real",
@@ -28,6 +28,7 @@ __all__ = [
     "check_choice",
     "check_bool",
     "is_symbolic",
+    "one_dimension",
 ]
 
 
@@ -303,3 +304,14 @@ def suggest_keywords(func: F) -> F:
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def one_dimension(obj: Any, manifold_dim: Any, ambient_dim: Any) -> Any:
+    """``obj.dim``: ``manifold_dim`` when it is the only dimension of ``obj`` (equal to
+    ``ambient_dim``, or no ambient space), else :class:`AmbiguousDimensionError` naming both."""
+    if ambient_dim is None or manifold_dim == ambient_dim:
+        return manifold_dim
+    name = getattr(obj, "name", type(obj).__name__)
+    raise AmbiguousDimensionError(
+        f"{obj!r}.dim is ambiguous: {name} has manifold_dim = {manifold_dim} and acts on or lives "
+        f"in R^{ambient_dim} (ambient_dim = {ambient_dim}); use .manifold_dim or .ambient_dim")
