@@ -18,6 +18,7 @@ from . import groups, latex, symbols
 from .bounds import (
     Bound,
     Comparison,
+    Comparisons,
     GeneralizationBound,
     LevelOptimum,
     Optimum,
@@ -32,9 +33,11 @@ from .bounds import (
     partial_tradeoff,
     tradeoff,
 )
-from .errors import InvalidTypeError, InvalidValueError, NumericalError, SymboundError
+from .errors import (AmbiguousDimensionError, InvalidTypeError, InvalidValueError, NumericalError,
+                     SymboundError)
 from .quotient import QuotientSpace, quotient
 from . import reference
+from .plotting import plot_bounds
 from .spaces import Annulus, Ball, Cube, FiniteSet, Manifold, Product, Space, Sphere, Torus
 from .symbols import symbol
 
@@ -76,7 +79,7 @@ __all__ = [
     "Space", "Ball", "Cube", "Sphere", "Annulus", "Torus", "Manifold", "FiniteSet", "Product",
     "quotient", "QuotientSpace",
     "Bound", "Optimum", "generalization_bound", "GeneralizationBound",
-    "lipschitz_class_log_covering", "compare", "Comparison",
+    "lipschitz_class_log_covering", "compare", "Comparison", "Comparisons", "plot_bounds",
     "tradeoff", "TradeOff", "LevelOptimum", "Threshold", "PhaseDiagram",
     "partial_tradeoff", "PartialTradeOff", "PartialOptimum",
     # numeric layer (imported lazily)
@@ -92,6 +95,7 @@ __all__ = [
     "compile_bound", "CompiledBound", "TorchModel",
     # errors
     "SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
+    "AmbiguousDimensionError",
 ]
 
 

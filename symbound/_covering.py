@@ -94,7 +94,18 @@ class CoveringBound:
         return self.kind in ("upper", "lower", "exact")
 
     def _repr_latex_(self) -> str:
-        return f"$\\displaystyle {sp.latex(self.expr)}$"
+        return f"$\\displaystyle {self._latex()}$"
+
+    def _latex(self, printer=None) -> str:
+        from .functions import latex_of
+
+        return latex_of(self.expr)
+
+    def __str__(self) -> str:
+        from .printing import prettify, text
+
+        what = {"upper": "≤", "lower": "≥", "exact": "=", "asymptotic": "∼"}.get(self.kind, "≈")
+        return f"N {what} {text(self.expr)}  [{self.kind}; {prettify(self.method)}]"
 
 
 def integer_bound(value: sp.Expr, up: bool) -> sp.Integer:

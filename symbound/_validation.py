@@ -7,21 +7,28 @@ a value inside passes, and a SymPy expression whose sign SymPy cannot decide pas
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
-from typing import Any
+from typing import Any, Callable, Iterable, TypeVar
 
+import mpmath
+import numpy as np
 import sympy as sp
 
-from .errors import InvalidTypeError, InvalidValueError
+from .errors import AmbiguousDimensionError, InvalidTypeError, InvalidValueError
 
 __all__ = [
     "check_real",
     "check_integer",
+    "closest_name",
+    "unknown_name_message",
+    "suggest_keywords",
     "check_probability",
     "check_choice",
     "check_bool",
     "is_symbolic",
+    "one_dimension",
 ]
 
 
@@ -50,15 +57,10 @@ def _as_number(name: str, value: Any):
                 raise InvalidValueError(f"{name} must be real, got {value!r}")
             return value
         return value  # symbolic: caller decides
-    try:  # numpy scalars and 0-d arrays
-        import numpy as np
-
-        if isinstance(value, np.ndarray) and value.ndim == 0:
-            return value.item()
-        if isinstance(value, np.generic):
-            return value.item()
-    except Exception:  # pragma: no cover - numpy is a hard dependency
-        pass
+    if isinstance(value, np.ndarray) and value.ndim == 0:  # numpy scalars and 0-d arrays
+        return value.item()
+    if isinstance(value, np.generic):
+        return value.item()
     raise InvalidTypeError(
         f"{name} must be a real number or a SymPy expression, got {type(value).__name__} ({value!r})"
     )
@@ -106,43 +108,113 @@ def check_real(
         return value
     fv = float(v)
     if math.isnan(fv) or math.isinf(fv):
-        raise InvalidValueError(f"{name} must be a finite real number in {rng}, got {value!r}")
+        raise InvalidValueError(f"{name} must be a finite real number in {rng}, got {_show(value)}")
     # exact comparison for SymPy numbers, float for the rest
     cmp_v = v if isinstance(v, sp.Basic) else fv
     if low is not None and (cmp_v < low or (not low_closed and cmp_v == low)):
-        raise InvalidValueError(f"{name} must lie in {rng}, got {value!r}")
+        raise InvalidValueError(f"{name} must lie in {rng}, got {_show(value)}")
     if high is not None and (cmp_v > high or (not high_closed and cmp_v == high)):
-        raise InvalidValueError(f"{name} must lie in {rng}, got {value!r}")
+        raise InvalidValueError(f"{name} must lie in {rng}, got {_show(value)}")
     return value
 
 
-def check_integer(name: str, value: Any, low: int | None = None, high: int | None = None,
-                  *, allow_symbolic: bool = False):
-    """Validate an integer parameter (Python/NumPy int or integral SymPy Integer) in [low, high].
+def _integral_value(value: Any) -> int | None:
+    """The Python int an integer-valued number stands for, or None when ``value`` is a number with
+    a fractional part.  Accepted: Python and NumPy integers, SymPy Integers, and floats (Python,
+    NumPy, SymPy ``Float``, ``mpmath.mpf``, ``fractions.Fraction``) that are whole numbers
+    (``1e6``); the decision is exact (``1e6 + 0.5`` is not whole, ``1e30`` is the integer it
+    stores).  Raises InvalidTypeError for anything else (bools, strings, complex numbers)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError("bool")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return _integral_value(value.item())
+    if isinstance(value, sp.Basic):
+        if not (value.is_number and value.is_real):
+            raise TypeError("not a real number")
+        if value.is_Float:
+            value = sp.Rational(value)
+        if value.is_Rational:
+            return int(value) if value.q == 1 else None
+        return int(value) if value.is_integer else None
+    if isinstance(value, numbers.Rational):  # fractions.Fraction
+        return int(value) if value.denominator == 1 else None
+    if isinstance(value, (numbers.Real, mpmath.mpf)):
+        f = float(value) if not isinstance(value, mpmath.mpf) else value
+        if isinstance(f, float) and not math.isfinite(f):
+            return None
+        if isinstance(f, mpmath.mpf) and not mpmath.isfinite(f):
+            return None
+        return int(f) if f == int(f) else None
+    raise TypeError(type(value).__name__)
 
-    Floats are refused even when integral (``3.0``): an integer argument must be given as one.
-    Returns the value as a Python ``int`` (or the SymPy expression when symbolic and allowed).
+
+def check_integer(name: str, value: Any, low: int | None = None, high: int | None = None,
+                  *, allow_symbolic: bool = False) -> Any:
+    """Validate an integer parameter in [low, high] and return it as a Python ``int``.
+
+    Integers may be given as Python, NumPy or SymPy integers, or as floats that are whole numbers
+    (``1e6``, ``np.float64(64)``, ``sympy.Float(3)``), decided exactly; a number with a fractional
+    part (``1e6 + 0.5``) is refused.  A SymPy expression with free symbols is returned unchanged
+    when ``allow_symbolic`` (and refused otherwise).
+
+    Examples
+    --------
+    >>> check_integer("n", 1e6, 1)
+    1000000
+    >>> check_integer("n", 1e6 + 0.5, 1)
+    Traceback (most recent call last):
+    ...
+    symbound.errors.InvalidValueError: n must be an integer >= 1, got 1000000.5 (it has a fractional part)
     """
-    rng = _describe_range(low, high, True, True)
+    rng = _describe_int_range(low, high)
     if isinstance(value, sp.Basic) and not value.is_number:
         if not allow_symbolic:
             raise InvalidTypeError(f"{name} must be an integer, got the symbolic expression {value}")
         if value.is_integer is False:
             raise InvalidTypeError(f"{name} must be an integer, got {value}")
         if low is not None and (value >= low) is sp.false:
-            raise InvalidValueError(f"{name} must be an integer in {rng}, got {value}")
+            raise InvalidValueError(f"{name} must be an integer {rng}, got {value}")
         return value
-    if isinstance(value, bool):
-        raise InvalidTypeError(f"{name} must be an integer, got a bool ({value!r})")
-    if isinstance(value, sp.Integer):
-        iv = int(value)
-    elif isinstance(value, numbers.Integral):
-        iv = int(value)
-    else:
-        raise InvalidTypeError(f"{name} must be an integer in {rng}, got {type(value).__name__} ({value!r})")
+    try:
+        iv = _integral_value(value)
+    except TypeError:
+        raise InvalidTypeError(
+            f"{name} must be an integer {rng}, got {type(value).__name__} ({value!r})") from None
+    if iv is None:
+        raise InvalidValueError(
+            f"{name} must be an integer {rng}, got {_show(value)} (it has a fractional part)"
+            if _is_finite(value) else f"{name} must be an integer {rng}, got {_show(value)}")
     if (low is not None and iv < low) or (high is not None and iv > high):
-        raise InvalidValueError(f"{name} must be an integer in {rng}, got {value!r}")
+        raise InvalidValueError(f"{name} must be an integer {rng}, got {_show(value)}")
     return iv
+
+
+def _describe_int_range(low, high) -> str:
+    if low is not None and high is None:
+        return f">= {low}"
+    if low is None and high is not None:
+        return f"<= {high}"
+    if low is None:
+        return "(any)"
+    return f"in [{low}, {high}]"
+
+
+def _is_finite(value) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return True
+
+
+def _show(value) -> str:
+    """A number as the user wrote it: floats in their shortest repr, not their binary expansion."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        value = value.item() if getattr(value, "ndim", 0) == 0 else value
+    if isinstance(value, sp.Float):
+        return repr(float(value))
+    return repr(value) if not isinstance(value, sp.Basic) else str(value)
 
 
 def check_probability(name: str, value: Any, *, allow_symbolic: bool = True):
@@ -162,8 +234,84 @@ def check_bool(name: str, value: Any) -> bool:
     """Validate a flag: ``True`` or ``False`` (a Python or NumPy bool; not 0/1, not a string)."""
     if isinstance(value, bool):
         return value
-    import numpy as np
-
     if isinstance(value, np.bool_):
         return bool(value)
     raise InvalidTypeError(f"{name} must be True or False, got {type(value).__name__} ({value!r})")
+
+
+# ----- misspelt names ------------------------------------------------------------------------------
+
+def closest_name(word: str, names: Iterable[str]) -> str | None:
+    """The name of ``names`` closest to ``word`` (a misspelling, a case slip), or None.
+
+    Examples
+    --------
+    >>> closest_name("lipshitz", ["lipschitz", "loss_lipschitz", "loss_bound"])
+    'lipschitz'
+    """
+    names = list(names)
+    low = {n.lower(): n for n in names}
+    if word.lower() in low:
+        return low[word.lower()]
+    hit = difflib.get_close_matches(word.lower(), list(low), n=1, cutoff=0.6)
+    return low[hit[0]] if hit else None
+
+
+def unknown_name_message(what: str, word: str, names: Iterable[str]) -> str:
+    """One line: ``what`` (e.g. "generalization_bound() has no keyword") ``word``, the closest real
+    name, or the list of names when none is close."""
+    names = sorted(names)
+    near = closest_name(word, names)
+    if near is not None:
+        return f"{what} {word!r}: did you mean {near!r}?"
+    return f"{what} {word!r}; the names are {', '.join(names)}"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def suggest_keywords(func: F) -> F:
+    """Decorator: a misspelt keyword argument raises :class:`InvalidTypeError` naming the closest
+    real parameter (``lipshitz=1`` -> "did you mean 'lipschitz'?") instead of Python's bare
+    "unexpected keyword argument".  Functions that take ``**kwargs`` are left alone (their extra
+    keywords are checked where they are used).
+
+    Examples
+    --------
+    >>> @suggest_keywords
+    ... def f(x, *, lipschitz=1):
+    ...     return x * lipschitz
+    >>> f(2, lipshitz=3)
+    Traceback (most recent call last):
+    ...
+    symbound.errors.InvalidTypeError: f() has no keyword 'lipshitz': did you mean 'lipschitz'?
+    """
+    import functools
+    import inspect
+
+    params = inspect.signature(func).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return func
+    names = frozenset(p.name for p in params if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                           inspect.Parameter.KEYWORD_ONLY))
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        for k in kwargs:
+            if k not in names:
+                raise InvalidTypeError(unknown_name_message(f"{func.__name__}() has no keyword", k,
+                                                            names))
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def one_dimension(obj: Any, manifold_dim: Any, ambient_dim: Any) -> Any:
+    """``obj.dim``: ``manifold_dim`` when it is the only dimension of ``obj`` (equal to
+    ``ambient_dim``, or no ambient space), else :class:`AmbiguousDimensionError` naming both."""
+    if ambient_dim is None or manifold_dim == ambient_dim:
+        return manifold_dim
+    name = getattr(obj, "name", type(obj).__name__)
+    raise AmbiguousDimensionError(
+        f"{obj!r}.dim is ambiguous: {name} has manifold_dim = {manifold_dim} and acts on or lives "
+        f"in R^{ambient_dim} (ambient_dim = {ambient_dim}); use .manifold_dim or .ambient_dim")

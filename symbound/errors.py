@@ -7,7 +7,8 @@ name the argument, the value received and the allowed range (STYLE.md, "Exceptio
 
 from __future__ import annotations
 
-__all__ = ["SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError"]
+__all__ = ["SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
+           "AmbiguousDimensionError", "SlowEvaluationWarning"]
 
 
 class SymboundError(Exception):
@@ -24,3 +25,14 @@ class InvalidTypeError(SymboundError, TypeError):
 
 class NumericalError(SymboundError, ArithmeticError):
     """A computation could not be carried out to the promised precision (never silently)."""
+
+
+class AmbiguousDimensionError(SymboundError, AttributeError):
+    """``.dim`` of an object with two dimensions (the sphere S^2 in R^3, the cyclic group C_8 acting
+    on R^2): the message names both, ``manifold_dim`` and ``ambient_dim``."""
+
+
+class SlowEvaluationWarning(UserWarning):
+    """An evaluation over arrays went entry by entry (a resolution optimised at each point, or a
+    formula the compiled path cannot take): correct, slower.  Silence it with
+    ``warnings.simplefilter("ignore", symbound.errors.SlowEvaluationWarning)``."""

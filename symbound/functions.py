@@ -61,7 +61,27 @@ def latex_of(expr: sp.Basic) -> str:
     return sp.latex(expr, symbol_names=latex_names())
 
 
-class _Positive(sp.Function):
+def _sub(printer, x) -> str:
+    """A subscript: one character as it is, more in braces (``N_S``, ``N_{C_8}``)."""
+    t = printer._print(x)
+    return t if len(t) == 1 else "{" + t + "}"
+
+
+class _Printed:
+    """Mixin: a quantity printed the same way by ``str`` (ASCII names: ``eps``) and by
+    :class:`symbound.printing.TextPrinter` (Unicode: ``ε``), through ``_text(printer, unicode)``."""
+
+    def _text(self, printer, unicode: bool) -> str:  # pragma: no cover - every subclass defines it
+        raise TypeError(type(self).__name__)
+
+    def _sympystr(self, printer):
+        return self._text(printer, False)
+
+    def _textstr(self, printer):
+        return self._text(printer, True)
+
+
+class _Positive(_Printed, sp.Function):
     """Base: a positive unevaluated quantity."""
 
     is_real = True
@@ -82,6 +102,10 @@ class CoveringNumber(_Positive):
         x, eps = self.args
         return rf"\mathcal{{N}}\left({printer._print(x)}, {printer._print(eps)}\right)"
 
+    def _text(self, printer, unicode):
+        x, eps = self.args
+        return f"N({printer._print(x)}, {printer._print(eps)})"
+
 
 class QuotientCoveringNumber(_Positive):
     r"""``N_S(X, eps)``: covering number of X modulo the transformation set S (THEORY.md §2)."""
@@ -93,8 +117,12 @@ class QuotientCoveringNumber(_Positive):
         return (rf"\mathcal{{N}}_{{{printer._print(s)}}}\left({printer._print(x)}, "
                 rf"{printer._print(eps)}\right)")
 
+    def _text(self, printer, unicode):
+        x, s, eps = self.args
+        return f"N_{_sub(printer, s)}({printer._print(x)}, {printer._print(eps)})"
 
-class EquivarianceError(sp.Function):
+
+class EquivarianceError(_Printed, sp.Function):
     r"""``ee(f; S)``: an equivariance error of f over S (THEORY.md §3)."""
 
     nargs = 2
@@ -107,6 +135,10 @@ class EquivarianceError(sp.Function):
         f, s = self.args
         return rf"\operatorname{{ee}}\left({printer._print(f)}; {printer._print(s)}\right)"
 
+    def _text(self, printer, unicode):
+        f, s = self.args
+        return f"ee({printer._print(f)}; {printer._print(s)})"
+
 
 class SupEquivarianceError(EquivarianceError):
     r"""``ee_inf(f; S)``: the sup equivariance error ``sup_{x, s} ||f(s x) - rho(s) f(x)||``
@@ -115,6 +147,10 @@ class SupEquivarianceError(EquivarianceError):
     def _latex(self, printer):
         f, s = self.args
         return rf"\operatorname{{ee}}_{{\infty}}\left({printer._print(f)}; {printer._print(s)}\right)"
+
+    def _text(self, printer, unicode):
+        f, s = self.args
+        return f"ee_{'∞' if unicode else 'inf'}({printer._print(f)}; {printer._print(s)})"
 
 
 class GroupOrder(_Positive):
@@ -126,8 +162,11 @@ class GroupOrder(_Positive):
     def _latex(self, printer):
         return rf"\left|{printer._print(self.args[0])}\right|"
 
+    def _text(self, printer, unicode):
+        return f"|{printer._print(self.args[0])}|"
 
-class BranchMin(sp.Function):
+
+class BranchMin(_Printed, sp.Function):
     r"""``min(b_1, ..., b_k)`` of several bounds of one quantity (e.g. the bound through ``N_S`` and
     the plain bound, THEORY §5), kept unevaluated.
 
@@ -154,7 +193,7 @@ class BranchMin(sp.Function):
     def _latex(self, printer):
         return r"\min\left(" + ", ".join(printer._print(a) for a in self.args) + r"\right)"
 
-    def _sympystr(self, printer):
+    def _text(self, printer, unicode):
         return "min(" + ", ".join(printer._print(a) for a in self.args) + ")"
 
 

@@ -47,15 +47,18 @@ For a convex body ``K`` Steiner's formula gives
 from __future__ import annotations
 
 import copy
+import fractions
 import numbers
 from abc import ABC, abstractmethod
 from typing import Any, Union
 
 import sympy as sp
 
-from ._covering import KINDS, CoveringBound, check_kind, integer_bound, integral
-from ._validation import check_choice, check_integer, check_real
+from ._covering import (KINDS, MAX_RESOLVED_DIGITS, CoveringBound, check_kind, integer_bound,
+                        integral)
+from ._validation import check_choice, check_integer, check_real, one_dimension
 from .errors import InvalidTypeError, InvalidValueError
+from .printing import latex_to_text
 from .symbols import symbol_names
 
 __all__ = [
@@ -148,6 +151,19 @@ def _ceil(x: sp.Expr) -> sp.Expr:
     if not x.free_symbols:
         return integer_bound(x, up=True)
     return sp.ceiling(x)
+
+
+def _fraction(x: sp.Expr) -> fractions.Fraction | None:
+    """An exact rational parameter as a Fraction (a Float as the binary number it stores), or None."""
+    x = _exact(x)
+    return fractions.Fraction(int(x.p), int(x.q)) if x.is_Rational else None
+
+
+def _floor_count(value: fractions.Fraction) -> int | None:
+    """``floor(value)`` of an upper bound on a count (None beyond ``10**MAX_RESOLVED_DIGITS``, where
+    :func:`integer_bound` rounds outwards instead)."""
+    n = value.numerator // value.denominator
+    return n if n < 10**MAX_RESOLVED_DIGITS else None
 
 
 def _decide(rel) -> bool | None:
@@ -252,10 +268,14 @@ class Space(ABC):
 
     Attributes (properties)
     -----------------------
-    dim : int
+    manifold_dim : int
         Intrinsic (covering) dimension: the exponent ``m`` in ``N ~ eps^{-m}``.
     ambient_dim : int or None
-        Dimension of the Euclidean space the set lives in (``None`` when there is none).
+        Dimension of the Euclidean space the set lives in (``None`` when there is none); the
+        constructors' ``dim`` argument is this dimension (``Sphere(dim=3)`` is S^2 in R^3).
+    dim : int
+        The dimension where there is only one (``manifold_dim == ambient_dim``, or no ambient
+        space); raises :class:`~symbound.errors.AmbiguousDimensionError` otherwise.
     diameter : SymPy expression or None
         ``sup d(x, y)``; ``None`` when unknown (:class:`Manifold`, :class:`FiniteSet`).
     volume : SymPy expression or None
@@ -277,13 +297,21 @@ class Space(ABC):
     # -- descriptive properties ------------------------------------------------------------
     @property
     @abstractmethod
-    def dim(self) -> int:
-        """Intrinsic dimension."""
+    def manifold_dim(self) -> int:
+        """Intrinsic dimension (the exponent m in ``N ~ eps^-m``): 2 for the sphere S^2."""
 
     @property
     def ambient_dim(self) -> int | None:
-        """Dimension of the ambient Euclidean space (``None`` when there is none)."""
-        return self.dim
+        """Dimension of the ambient Euclidean space (``None`` when there is none): 3 for S^2."""
+        return self.manifold_dim
+
+    @property
+    def dim(self) -> int:
+        """The dimension, where the space has only one: :attr:`manifold_dim` when it equals
+        :attr:`ambient_dim` or when there is no ambient space.  Where they differ (the sphere
+        ``Sphere(dim=3)``, S^2 in R^3) ``dim`` would be a guess, so it raises
+        :class:`~symbound.errors.AmbiguousDimensionError` naming both."""
+        return one_dimension(self, self.manifold_dim, self.ambient_dim)
 
     @property
     def diameter(self) -> sp.Expr | None:
@@ -292,13 +320,23 @@ class Space(ABC):
 
     @property
     def volume(self) -> sp.Expr | None:
-        """Hausdorff measure of dimension :attr:`dim`, or ``None`` when unknown."""
+        """Hausdorff measure of dimension :attr:`manifold_dim`, or ``None`` when unknown."""
         return None
 
     @property
     def name(self) -> str:
-        """Short plain-text name."""
-        return self.latex().replace("{", "").replace("}", "").replace("\\", "")
+        """Short plain-text name, the LaTeX name as a mathematician types it (``B^3_1``,
+        ``A_{1/2, 1}``, ``S^2``)."""
+        return latex_to_text(self.latex())
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _latex(self, printer=None) -> str:
+        return self.latex()
+
+    def _sympystr(self, printer=None) -> str:
+        return self.name
 
     @abstractmethod
     def latex(self) -> str:
@@ -372,6 +410,14 @@ class Space(ABC):
                 setattr(twin, name, value._exact_twin())
         return twin
 
+    def _upper_count(self, eps: fractions.Fraction) -> int | None:
+        """``covering(eps, "upper").expr`` at a positive rational eps, computed in exact rational
+        arithmetic (``fractions.Fraction``, no SymPy), or None where this space has no such fast
+        path (irrational parameters, counts beyond ``10**MAX_RESOLVED_DIGITS``).  The bounds ask for
+        the count at hundreds of radii (the entropy integral's quadrature); the test suite checks
+        that it equals :meth:`covering`."""
+        return None
+
     def covering_number(self, eps: RealLike, kind: str = "upper") -> sp.Expr:
         """``self.covering(eps, kind).expr``: the covering number (bound) as a SymPy expression."""
         return self.covering(eps, kind).expr
@@ -393,7 +439,7 @@ class Space(ABC):
             f"kind='asymptotic' is not available for {self.name}; available: {self.available_kinds}")
 
     def _asymptotic_volume_ratio(self, eps: sp.Expr, log_volume: sp.Expr) -> CoveringBound:
-        m = self.dim
+        m = self.manifold_dim
         expr, log_expr = _volume_ratio(log_volume, self.volume, m, eps)
         regime = (_ASYMPTOTIC_REGIME,) if m <= 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
         return _bound(expr, log_expr, "asymptotic", "volume ratio vol / (omega_m eps^m)", _REF, regime)
@@ -452,10 +498,10 @@ class Ball(Space):
         return (self._dim, self.radius)
 
     def __repr__(self) -> str:
-        return f"Ball(dim={self._dim}, radius={self.radius})"
+        return f"Ball({self._dim}" + ("" if self.radius == 1 else f", radius={self.radius}") + ")"
 
     @property
-    def dim(self) -> int:
+    def manifold_dim(self) -> int:
         return self._dim
 
     @property
@@ -480,6 +526,16 @@ class Ball(Space):
     def _exact_1d(self, eps):
         n = _ceil(self.radius / eps)
         return _bound(n, sp.log(n), "exact", "exact interval count ceil(R/eps)", _REF)
+
+    def _upper_count(self, eps: fractions.Fraction) -> int | None:
+        R = _fraction(self.radius)
+        if R is None:
+            return None
+        if eps >= R:
+            return 1
+        if self._dim == 1:
+            return -((-R.numerator * eps.denominator) // (R.denominator * eps.numerator))  # ceil
+        return _floor_count((1 + 2 * R / eps) ** self._dim)
 
     def _upper(self, eps):
         if self._dim == 1:
@@ -553,10 +609,11 @@ class Cube(Space):
         return (self._dim, self.side, self.metric)
 
     def __repr__(self) -> str:
-        return f"Cube(dim={self._dim}, side={self.side}, metric={self.metric!r})"
+        return (f"Cube({self._dim}" + ("" if self.side == 1 else f", side={self.side}")
+                + ("" if self.metric == "sup" else f", metric={self.metric!r}") + ")")
 
     @property
-    def dim(self) -> int:
+    def manifold_dim(self) -> int:
         return self._dim
 
     @property
@@ -643,8 +700,8 @@ class Cube(Space):
 class Sphere(Space):
     r"""Unit sphere ``S^{d-1}`` in ``R^d`` with the chordal (Euclidean) metric (THEORY.md §1).
 
-    ``dim`` given to the constructor is the **ambient** dimension ``d``; the attribute :attr:`dim`
-    is the intrinsic dimension ``d - 1`` and :attr:`ambient_dim` is ``d``.
+    ``dim`` given to the constructor is the **ambient** dimension ``d``: :attr:`ambient_dim` is
+    ``d`` and :attr:`manifold_dim` is ``d - 1`` (``S.dim`` raises: two dimensions).
 
     Upper bound (packing in the shell ``1 - eps/2 <= |x| <= 1 + eps/2``, valid for ``eps <= 2``),
     never larger than the classical ``(1 + 2/eps)^d``:
@@ -668,7 +725,7 @@ class Sphere(Space):
     >>> import sympy as sp
     >>> from symbound.spaces import Sphere
     >>> S = Sphere(3)
-    >>> (S.dim, S.ambient_dim, S.latex())
+    >>> (S.manifold_dim, S.ambient_dim, S.latex())
     (2, 3, 'S^{2}')
     >>> Sphere(2).covering_number(1)
     3
@@ -681,10 +738,10 @@ class Sphere(Space):
         return (self._n,)
 
     def __repr__(self) -> str:
-        return f"Sphere(dim={self._n})"
+        return f"Sphere({self._n})"
 
     @property
-    def dim(self) -> int:
+    def manifold_dim(self) -> int:
         return self._n - 1
 
     @property
@@ -798,10 +855,10 @@ class Annulus(Space):
         return (self.r_inner, self.r_outer)
 
     def __repr__(self) -> str:
-        return f"Annulus(r_inner={self.r_inner}, r_outer={self.r_outer})"
+        return f"Annulus({self.r_inner}, {self.r_outer})"
 
     @property
-    def dim(self) -> int:
+    def manifold_dim(self) -> int:
         return 2
 
     @property
@@ -822,6 +879,16 @@ class Annulus(Space):
 
     def _one_ball_radius(self) -> sp.Expr:
         return self.r_inner + self.r_outer
+
+    def _upper_count(self, eps: fractions.Fraction) -> int | None:
+        r1, r2 = _fraction(self.r_inner), _fraction(self.r_outer)
+        if r1 is None or r2 is None:
+            return None
+        if eps >= r1 + r2:
+            return 1
+        if r1 != 0 and 2 * r1 >= eps:
+            return _floor_count(4 * (r1 + r2) * (r2 - r1 + eps) / eps**2)
+        return _floor_count((1 + 2 * r2 / eps) ** 2)
 
     def _upper(self, eps):
         r1, r2 = self.r_inner, self.r_outer
@@ -881,10 +948,10 @@ class Torus(Space):
         return (self._dim, self.period)
 
     def __repr__(self) -> str:
-        return f"Torus(dim={self._dim}, period={self.period})"
+        return f"Torus({self._dim}" + ("" if self.period == 1 else f", period={self.period}") + ")"
 
     @property
-    def dim(self) -> int:
+    def manifold_dim(self) -> int:
         return self._dim
 
     @property
@@ -963,10 +1030,10 @@ class Manifold(Space):
         return (self._dim, self._volume)
 
     def __repr__(self) -> str:
-        return f"Manifold(dim={self._dim}, volume={self._volume})"
+        return f"Manifold({self._dim}, volume={self._volume})"
 
     @property
-    def dim(self) -> int:
+    def manifold_dim(self) -> int:
         return self._dim
 
     @property
@@ -1023,10 +1090,10 @@ class FiniteSet(Space):
         return (self.k,)
 
     def __repr__(self) -> str:
-        return f"FiniteSet(k={self.k})"
+        return f"FiniteSet({self.k})"
 
     @property
-    def dim(self) -> int:
+    def manifold_dim(self) -> int:
         return 0
 
     @property
@@ -1097,7 +1164,8 @@ class Product(Space):
         return (self.A, self.B, self.metric)
 
     def __repr__(self) -> str:
-        return f"Product({self.A!r}, {self.B!r}, metric={self.metric!r})"
+        return (f"Product({self.A!r}, {self.B!r}"
+                + ("" if self.metric == "max" else f", metric={self.metric!r}") + ")")
 
     @property
     def available_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -1110,8 +1178,8 @@ class Product(Space):
         return tuple(kinds)
 
     @property
-    def dim(self) -> int:
-        return self.A.dim + self.B.dim
+    def manifold_dim(self) -> int:
+        return self.A.manifold_dim + self.B.manifold_dim
 
     @property
     def ambient_dim(self) -> int | None:
@@ -1184,7 +1252,7 @@ class Product(Space):
             a, b = self.A.covering(eps, "asymptotic"), self.B.covering(eps, "asymptotic")
             return _bound(a.expr * b.expr, a.log_expr + b.log_expr, "asymptotic",
                           "product of the factors' asymptotic forms", _REF, self._regime(a, b))
-        m = self.dim  # available_kinds guarantees locally Euclidean factors with known volumes
+        m = self.manifold_dim  # available_kinds guarantees locally Euclidean factors with known volumes
         log_vol = sp.log(self.A.volume) + sp.log(self.B.volume)
         expr, log_expr = _volume_ratio(log_vol, self.volume, m, eps)
         regime = (_ASYMPTOTIC_REGIME,) if m <= 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)

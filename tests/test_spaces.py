@@ -882,3 +882,50 @@ def test_manifold_default_kind_is_asymptotic():
     M = Manifold(2, 4 * sp.pi)
     assert M.covering(R3(1, 10)).kind == "asymptotic"
     assert M.covering_number(R3(1, 10)) == 400
+
+
+# ----- the exact-rational fast path of the certified upper count (issue #11, speed) ---------------
+
+
+def _hand_upper(space, eps: Fraction) -> int:
+    """The packing bounds of the docstrings, worked by hand in exact rationals: Ball
+    floor((1 + 2R/eps)^d) (ceil(R/eps) for d = 1), Annulus floor(4 (r1+r2)(r2-r1+eps)/eps^2) for
+    eps <= 2 r1 and floor((1 + 2 r2/eps)^2) beyond; 1 once one ball covers."""
+    if isinstance(space, Ball):
+        R = Fraction(sp.Rational(space.radius).p, sp.Rational(space.radius).q)
+        if eps >= R:
+            return 1
+        if space.ambient_dim == 1:
+            return math.ceil(R / eps)
+        return math.floor((1 + 2 * R / eps) ** space.ambient_dim)
+    r1, r2 = (Fraction(sp.Rational(v).p, sp.Rational(v).q) for v in (space.r_inner, space.r_outer))
+    if eps >= r1 + r2:
+        return 1
+    if r1 > 0 and eps <= 2 * r1:
+        return math.floor(4 * (r1 + r2) * (r2 - r1 + eps) / eps**2)
+    return math.floor((1 + 2 * r2 / eps) ** 2)
+
+
+@HYP
+@given(st.integers(1, 12), st.floats(0.1, 3.0), st.floats(1e-4, 4.0))
+def test_ball_fast_upper_count_equals_covering(d, R, eps):
+    X = Ball(d, R)
+    e = Fraction(eps)
+    fast = X._upper_count(e)
+    assert fast == int(X.covering_number(sp.Rational(eps))) == _hand_upper(X, e)
+
+
+@HYP
+@given(st.floats(0.0, 2.0), st.floats(0.01, 2.0), st.floats(1e-4, 5.0))
+def test_annulus_fast_upper_count_equals_covering(r1, width, eps):
+    X = Annulus(r1, r1 + width)
+    e = Fraction(eps)
+    assert X._upper_count(e) == int(X.covering_number(sp.Rational(eps))) == _hand_upper(X, e)
+
+
+def test_fast_upper_count_at_the_regime_boundary_and_irrational_parameters():
+    X = Annulus(sp.Rational(1, 2), 1)
+    for e in (Fraction(1), Fraction(3, 2), Fraction(1, 10)):  # eps = 2 r1, eps = r1 + r2
+        assert X._upper_count(e) == int(X.covering_number(sp.Rational(e.numerator, e.denominator)))
+    assert Annulus(sp.sqrt(2) / 4, 1)._upper_count(Fraction(1, 10)) is None  # no exact fast path
+    assert Ball(3, sp.pi)._upper_count(Fraction(1, 10)) is None

@@ -85,7 +85,7 @@ def test_check_integer():
     assert check_integer("k", 3, 1) == 3
     assert check_integer("k", np.int64(3), 1) == 3
     assert check_integer("k", sp.Integer(3), 1) == 3
-    for bad, exc in [(0, InvalidValueError), (2.5, InvalidTypeError), (3.0, InvalidTypeError),
+    for bad, exc in [(0, InvalidValueError), (2.5, InvalidValueError), (3.5, InvalidValueError),
                      (True, InvalidTypeError), ("3", InvalidTypeError)]:
         with pytest.raises(exc, match="k must be"):
             check_integer("k", bad, 1)
@@ -99,3 +99,32 @@ def test_check_probability_and_choice():
     with pytest.raises(InvalidValueError, match="method must be one of"):
         check_choice("method", "magic", ("partition", "dudley"))
     assert math.isclose(check_probability("delta", sp.Rational(1, 20)), 0.05)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1e6, 10**6), (3.0, 3), (np.float64(64), 64), (np.int32(5), 5), (np.float32(8), 8),
+    (sp.Integer(7), 7), (sp.Float(9), 9), (sp.Rational(8, 2), 4), (np.array(5.0), 5),
+    # a float that is a whole number is the integer it stores, exactly (not 10**30)
+    (1e30, 1000000000000000019884624838656),
+])
+def test_check_integer_accepts_whole_numbers_as_people_write_them(value, expected):
+    got = check_integer("n", value, 1)
+    assert type(got) is int and got == expected
+
+
+@pytest.mark.parametrize("value", [1e6 + 0.5, 2.5, np.float64(2.25), sp.Rational(1, 2),
+                                   sp.Float("1000000.5"), sp.pi])
+def test_check_integer_refuses_fractional_parts_clearly(value):
+    with pytest.raises(InvalidValueError) as e:
+        check_integer("n", value, 1)
+    msg = str(e.value)
+    assert msg.startswith("n must be an integer >= 1") and "fractional part" in msg
+    assert "\n" not in msg
+
+
+def test_check_integer_shows_the_value_as_written():
+    # a float in its shortest repr, not its binary expansion nor numpy's np.float64(...) wrapper
+    with pytest.raises(InvalidValueError, match=r"got 1000000\.5 \("):
+        check_integer("n", np.float64(1e6 + 0.5), 1)
+    with pytest.raises(InvalidValueError, match=r"got inf$"):
+        check_integer("n", float("inf"), 1)

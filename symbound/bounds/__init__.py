@@ -7,7 +7,7 @@ searches), ``measured`` (the seam: measured inputs), ``covering_models``, ``part
 
 from ._bound import Bound, Optimum
 from .asymptotics import Asymptotics
-from .compare import Comparison, compare
+from .compare import Comparison, Comparisons, compare
 from .generalization import (
     GeneralizationBound,
     certified_entropy_integral,
@@ -31,6 +31,7 @@ __all__ = [
     "resolution_grid",
     "compare",
     "Comparison",
+    "Comparisons",
     "tradeoff",
     "TradeOff",
     "LevelOptimum",

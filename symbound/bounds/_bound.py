@@ -14,15 +14,18 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import mpmath
+import numpy as np
 import sympy as sp
 
-from .._validation import check_real
-from ..errors import InvalidTypeError, InvalidValueError, NumericalError
+from .._validation import check_integer, check_real
+from ..errors import InvalidTypeError, InvalidValueError, NumericalError, SlowEvaluationWarning
 from ..functions import BranchMin, display_expr, latex_of, xreplace_numbers
+from ..printing import latex_to_text, number_text, prettify, text
 from ..symbols import SYMBOLS
 from .asymptotics import Asymptotics, symbolic_asymptotics
 from .measured import MeasuredInput, convert_value
@@ -77,23 +80,27 @@ def _resolve_symbol(expr_symbols, key) -> sp.Symbol:
     )
 
 
-def _check_known_domain(sym: sp.Symbol, value: sp.Expr) -> None:
-    """Domain checks for the canonical symbols (delta in (0,1), n >= 1, positives > 0, ...)."""
+def _check_known_domain(sym: sp.Symbol, value: sp.Expr, given: Any = None) -> None:
+    """Domain checks for the canonical symbols (delta in (0,1), n >= 1, positives > 0, ...);
+    ``given`` is the value as the user wrote it (for the message)."""
     if value.free_symbols:
         return
     name = sym.name
+    shown = value if given is None or isinstance(given, MeasuredInput) else given
     if name == "delta":
-        check_real("delta", value, 0, 1, low_closed=False, high_closed=False)
-    elif name == "n" and sym.is_integer:
-        if not (value.is_integer and value >= 1):
-            raise InvalidValueError(f"n must be an integer >= 1, got {value}")
-    elif name in ("C", "G_order", "m", "K", "d") and sym.is_integer:
-        if not (value.is_integer and value >= 1):
-            raise InvalidValueError(f"{name} must be an integer >= 1, got {value}")
+        check_real("delta", shown if _is_plain_number(shown) else value, 0, 1, low_closed=False,
+                   high_closed=False)
+    elif name in ("n", "C", "G_order", "m", "K", "d") and sym.is_integer:
+        check_integer(name, shown if _is_plain_number(shown) else value, 1)
     elif sym.is_positive:
         check_real(name, value, 0, None, low_closed=False)
     elif sym.is_nonnegative:
         check_real(name, value, 0, None)
+
+
+def _is_plain_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) or (
+        isinstance(v, sp.Basic) and v.is_number)
 
 
 def evaluate_expr(expr: sp.Expr, *, what: str = "bound") -> float | mpmath.mpf:
@@ -164,8 +171,8 @@ class Optimum:
     def __repr__(self) -> str:
         def fmt(v):
             if isinstance(v, sp.Basic) and v.free_symbols:
-                s = str(display_expr(v))
-                return s if len(s) <= 40 else s[:37] + "..."
+                s = text(v)
+                return s if len(s) <= 60 else s[:57] + "..."
             try:
                 return f"{float(v):.6g}"
             except (TypeError, ValueError, OverflowError):
@@ -175,10 +182,21 @@ class Optimum:
         return (f"Optimum(value={fmt(self.value)}, {self.variable}={fmt(self.argmin)}, "
                 f"kind={self.kind!r}{extra})")
 
+    def __str__(self) -> str:
+        v = text(sp.sympify(self.value)) if isinstance(self.value, sp.Basic) else number_text(self.value)
+        a = text(sp.sympify(self.argmin))
+        extra = " (vacuous: at least the loss bound)" if self.vacuous else ""
+        return f"{self.kind} bound {v} at {text(self.variable)}* = {a}{extra}"
+
+    def _latex(self, printer=None) -> str:
+        value = sp.sympify(self.value) if isinstance(self.value, sp.Basic) else \
+            sp.Float(float(self.value_float), 6)
+        return (f"{latex_of(self.variable)}^* = {latex_of(display_expr(sp.sympify(self.argmin)))}"
+                f",\\quad \\text{{value}} = {latex_of(display_expr(value))}"
+                f"\\ \\text{{({self.kind}{', vacuous' if self.vacuous else ''})}}")
+
     def _repr_latex_(self) -> str:
-        return (f"$\\displaystyle {latex_of(self.variable)}^* = "
-                f"{latex_of(display_expr(sp.sympify(self.argmin)))}"
-                f",\\quad \\text{{value}} = {latex_of(display_expr(sp.sympify(self.value)))}$")
+        return f"$\\displaystyle {self._latex()}$"
 
 
 @dataclass(frozen=True, repr=False)
@@ -265,7 +283,7 @@ class Bound:
         for key, val in values.items():
             sym = _resolve_symbol(syms, key)
             v, rec = convert_value(sym.name, val, sym.name)
-            _check_known_domain(sym, v)
+            _check_known_domain(sym, v, val)
             out[sym] = v
             if rec is not None:
                 if sym not in syms:
@@ -305,16 +323,83 @@ class Bound:
         return replace(self, expr=xreplace_numbers(self.expr, m), definitions=defs, resolution=res,
                        **self._with_measured(records))
 
-    def evaluate(self, values: Mapping[Any, Any] | None = None, **kw) -> float | mpmath.mpf:
+    def evaluate(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> Any:
         """The bound's value: a float where float64 holds it, an ``mpmath.mpf`` otherwise.
 
         If the resolution symbol is left free, it is optimised numerically first (the value is then
-        the bound at the returned optimum, itself a valid bound)."""
-        b = self.subs(values, **kw)
+        the bound at the returned optimum, itself a valid bound).
+
+        Values may be arrays (or lists), broadcast together: the result is then a NumPy array of the
+        bound at each point (``b.evaluate(n=np.logspace(3, 9, 25), delta=0.05)``).  An array of n
+        draws the bound as a function of the real number n (at whole numbers it is the bound; in
+        between, the formula's value).  A bound with nothing left to optimise is compiled once
+        (:func:`symbound.compile_bound`) and evaluated on the arrays; one whose resolution is
+        optimised at each n is evaluated entry by entry (the resolution chosen at the nearest
+        whole n), and a :class:`~symbound.errors.SlowEvaluationWarning` says so.
+
+        Examples
+        --------
+        >>> import numpy as np, sympy as sp
+        >>> from symbound.symbols import symbol
+        >>> b = Bound(1 / sp.sqrt(symbol("n")))
+        >>> b.evaluate(n=1e6)
+        0.001
+        >>> b.evaluate(n=[1e2, 1e4])
+        array([0.1 , 0.01])
+        """
+        vals = dict(values or {})
+        vals.update(kw)
+        arrays = {k: v for k, v in vals.items() if _is_array_value(v)}
+        if arrays:
+            return self._evaluate_many({k: v for k, v in vals.items() if k not in arrays}, arrays)
+        b = self.subs(vals)
         if b.resolution is not None and b.resolution in b.free_symbols and \
                 b.free_symbols == {b.resolution}:
             return b.optimize().value_float
         return evaluate_expr(b.formula())
+
+    def _evaluate_many(self, scalars: dict, arrays: dict) -> np.ndarray:
+        """:meth:`evaluate` on arrays (see there)."""
+        b = self.subs(scalars) if scalars else self
+        known = b.free_symbols | set(b.expr.free_symbols)
+        syms = [_resolve_symbol(known, k) for k in arrays]
+        grids = []
+        for sym, v in zip(syms, arrays.values()):
+            a = np.asarray(v, dtype=object if isinstance(v, (list, tuple)) else None)
+            try:
+                a = a.astype(np.float64)
+            except (TypeError, ValueError):
+                raise InvalidTypeError(f"{sym.name} must be an array of real numbers, got {v!r}") from None
+            if not np.all(np.isfinite(a)):
+                raise InvalidValueError(f"{sym.name} must hold finite numbers, got {a[~np.isfinite(a)][0]}")
+            if sym.name == "n" and np.any(a < 1):
+                raise InvalidValueError(f"n must be >= 1, got {a.min():g}")
+            grids.append(a)
+        try:
+            grids = np.broadcast_arrays(*grids)
+        except ValueError:
+            raise InvalidValueError("the arrays must broadcast together, got shapes "
+                                    + ", ".join(f"{s.name}: {np.shape(g)}" for s, g in
+                                                zip(syms, grids))) from None
+        free = b.free_symbols - set(syms)
+        res = b.resolution if (b.resolution is not None and b.resolution in free) else None
+        if free - {res}:
+            raise InvalidValueError(
+                f"cannot evaluate the {b.name}: no value for {sorted(x.name for x in free - {res})}")
+        if res is None:
+            return _compiled_values(b, syms, grids)
+        warnings.warn(f"{b.name}: evaluated entry by entry (the resolution {res.name} is optimised "
+                      "at each point)", SlowEvaluationWarning, stacklevel=3)
+        flat = [g.ravel() for g in grids]
+        out = [_point_value(b, dict(zip(syms, point))) for point in zip(*flat)]
+        if all(isinstance(v, float) for v in out):
+            return np.array(out, dtype=np.float64).reshape(grids[0].shape)
+        return np.array(out, dtype=object).reshape(grids[0].shape)
+
+    def _with_resolution_of(self, opt: "Optimum") -> "Bound":
+        """This bound with its resolution fixed where ``opt`` (of this bound at some values) found
+        it."""
+        return self.subs({opt.variable: opt.argmin})
 
     # ----- optimisation ---------------------------------------------------------------------
     def optimize(self, var: Any = None, *, interval: tuple[float, float] | None = None,
@@ -371,7 +456,7 @@ class Bound:
         >>> n, eta = symbols("n", "eta")
         >>> a = Bound(2 * eta + 1 / n ** sp.Rational(1, 3)).asymptotics("n")
         >>> print(a)
-        2*eta + O(n^(-1/3))
+        2·η + O(n^(-1/3))
         >>> a.exponent
         -1/3
         """
@@ -429,27 +514,42 @@ class Bound:
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
 
+    def _latex(self, printer=None) -> str:
+        """``sympy.latex(bound)``: the inequality."""
+        return self.latex()
+
+    def _sympystr(self, printer=None) -> str:
+        return str(self)
+
+    def statement(self, form: str = "paper") -> str:
+        """The inequality in plain text, e.g. ``|R(f) − R̂_n(f)| ≤ 2·ε + √(...)/√n``
+        (``form="formula"``: with the unevaluated quantities written out)."""
+        if form not in ("paper", "formula"):
+            raise InvalidValueError(f"form must be 'paper' or 'formula', got {form!r}")
+        rhs = self.expr if form == "paper" else self.formula()
+        op = "≤" if self.kind == "certified" else "≲"
+        return f"{latex_to_text(self.lhs)} {op} {text(rhs)}"
+
     def __str__(self) -> str:
-        op = "<=" if self.kind == "certified" else "<~"
-        return f"{self.name}: {self.lhs} {op} {display_expr(self.expr)}   [{self.kind}; {self.reference}]"
+        return f"{self.name}: {self.statement()}   [{self.kind}; {self.reference}]"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self}>"
 
     def describe(self) -> str:
         """Plain-text description: statement, kind, reference, assumptions, regime, notes."""
-        op = {"certified": "<=", "asymptotic": "<~ (leading order)",
-              "empirical": "<~ (estimate from a sample)"}[self.kind]
-        lines = [f"{self.name} ({self.kind})", f"  {self.lhs} {op} {display_expr(self.formula())}"]
+        note = {"certified": "", "asymptotic": " (leading order)",
+                "empirical": " (estimate from a sample)"}[self.kind]
+        lines = [f"{self.name} ({self.kind})", f"  {self.statement('formula')}{note}"]
         if self.probability:
-            lines.append(f"  with probability at least {self.probability}")
+            lines.append(f"  with probability at least {latex_to_text(self.probability)}")
         lines.append(f"  reference: {self.reference}")
         for a in self.assumptions:
-            lines.append(f"  assumption: {a}")
+            lines.append(f"  assumption: {prettify(a)}")
         for r in self.regime:
-            lines.append(f"  regime: {r}")
+            lines.append(f"  regime: {text(r) if isinstance(r, sp.Basic) else prettify(r)}")
         for nt in self.notes:
-            lines.append(f"  note: {nt}")
+            lines.append(f"  note: {prettify(nt)}")
         return "\n".join(lines)
 
 
@@ -485,3 +585,37 @@ def _symbolic_asymptotics_budget(f: sp.Expr, sym: sp.Symbol, limit_hint=None):
     except (TimeoutError, NotImplementedError, ValueError, TypeError, RecursionError,
             AttributeError):
         return None
+
+
+def _is_array_value(v: Any) -> bool:
+    return isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) > 0
+
+
+def _compiled_values(b: Bound, syms: list, grids: list) -> np.ndarray:
+    """The bound (nothing left to optimise) on the arrays, through the compiled path; integer
+    symbols (n) become real ones, so that the curve between whole numbers is the formula's."""
+    from ..errors import SlowEvaluationWarning
+    from ..numeric.compile import compile_bound
+
+    real = {s: sp.Symbol(f"{s.name}_real", positive=True) for s in syms if s.is_integer}
+    f = b.formula().xreplace(real)
+    args = [real.get(s, s) for s in syms]
+    compiled = compile_bound(Bound(f, name=b.name), *args)
+    if compiled.backend != "numba":
+        warnings.warn(f"{b.name}: {compiled.backend}", SlowEvaluationWarning, stacklevel=4)
+    return compiled(**{a.name: g for a, g in zip(args, grids)})
+
+
+def _point_value(b: Bound, point: dict) -> Any:
+    """The bound at one point of an array evaluation (its resolution optimised there); a
+    non-integral n takes the resolution chosen at the nearest whole n and the formula at n."""
+    n_sym = next((s for s in point if s.name == "n" and s.is_integer), None)
+    x = point.get(n_sym)
+    if n_sym is None or float(x).is_integer():
+        return b.evaluate({s: (int(v) if s.is_integer and float(v).is_integer() else float(v))
+                           for s, v in point.items()})
+    others = {s: float(v) for s, v in point.items() if s is not n_sym}
+    k = max(1, int(round(float(x))))
+    opt = b.optimize(**{s.name: v for s, v in others.items()}, n=k)
+    fixed = b.subs(others)._with_resolution_of(opt) if others else b._with_resolution_of(opt)
+    return evaluate_expr(xreplace_numbers(fixed.formula(), {n_sym: float(x)}))

@@ -136,6 +136,12 @@ class GeneralizationBound(Bound):
         am = None if self.argmin is None else xreplace_numbers(self.argmin, m)
         return replace(b, info=info, argmin=am, fixed=self.fixed + ((sym, value),))
 
+    def _with_resolution_of(self, opt: Optimum) -> "GeneralizationBound":
+        fixed = [v for s, v in opt.bound.fixed if s == opt.variable]
+        if not fixed:
+            return Bound._with_resolution_of(self, opt)
+        return self._apply_fixed(opt.variable, fixed[-1])
+
     # ----- optimisation ---------------------------------------------------------------------
     def optimize(self, var: Any = None, *, interval: tuple[float, float] | None = None,
                  closed_form: bool = True, grid: Any = None, **values) -> Optimum:

@@ -22,6 +22,7 @@ import mpmath
 import sympy as sp
 
 from ..functions import display_expr, latex_of
+from ..printing import text
 
 __all__ = ["Asymptotics", "symbolic_asymptotics", "numeric_exponent", "rational_reading"]
 
@@ -59,7 +60,7 @@ class Asymptotics:
         lim = sp.sympify(self.limit)
         if lim == 0:
             return f"O({self.rate_text()})"
-        return f"{display_expr(lim)} + O({self.rate_text()})"
+        return f"{text(lim)} + O({self.rate_text()})"
 
     def latex(self) -> str:
         v = latex_of(self.variable)

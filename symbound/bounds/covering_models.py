@@ -30,6 +30,7 @@ X x Y) as a function of the radius r: its paper form ``N_S(X, r)``, the formula 
 
 from __future__ import annotations
 
+import fractions
 import functools
 import math
 from dataclasses import dataclass, replace
@@ -40,7 +41,9 @@ import sympy as sp
 
 from .._validation import check_real
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
-from ..functions import CoveringNumber, GroupOrder, QuotientCoveringNumber, exact_number, space_symbol
+from ..functions import (CoveringNumber, GroupOrder, QuotientCoveringNumber, _Printed, exact_number,
+                         space_symbol)
+from ..printing import latex_to_text
 from .asymptotics import rational_reading
 
 __all__ = ["make_cover", "empirical_cover", "product_cover", "growth_exponent"]
@@ -104,7 +107,8 @@ def _asymptotic_power_law(target) -> tuple[sp.Expr, sp.Expr] | None:
         cb = target.covering(r, "asymptotic")
     except Exception:  # noqa: BLE001 - a space without an asymptotic form
         return None
-    d0 = sp.Integer(target.dim) if isinstance(target.dim, int) else sp.sympify(target.dim)
+    md = target.manifold_dim
+    d0 = sp.Integer(md) if isinstance(md, int) else sp.sympify(md)
     v0 = sp.simplify(cb.expr * r**d0)
     if v0.has(r):
         return None
@@ -182,9 +186,15 @@ def _certified_cover(paper, target, r1) -> _Cover:
     cb = target.covering(rs, "upper")
     expr_r, regime = cb.expr, tuple(cb.regime)
 
+    fast_count = getattr(target, "_upper_count", None)
+
     @functools.lru_cache(maxsize=65536)
     def exact_log(r: float) -> mpmath.mpf:
-        """ln of the certified count the space computes at numeric r (valid for every r)."""
+        """ln of the certified count the space computes at numeric r (valid for every r); in exact
+        rational arithmetic where the space has that fast path (the same count)."""
+        count = fast_count(fractions.Fraction(r)) if fast_count is not None else None
+        if count is not None:
+            return mpmath.mpf(float(sp.N(sp.log(sp.Integer(count)), 30)))
         return mpmath.mpf(target.covering(sp.Rational(r), "upper").log())
 
     numeric_cover = _numeric_covering_function(target, exact_log)
@@ -220,7 +230,7 @@ def _certified_cover(paper, target, r1) -> _Cover:
             return mpmath.mpf(0)
         return log_closed(r)
 
-    dim = getattr(target, "dim", None)
+    dim = getattr(target, "manifold_dim", None)
     return _Cover(paper, formula, numeric_log, None, "certified", dim, (),
                   f"certified upper bound ({cb.method}; {cb.reference})",
                   lambda r: target.covering(exact_number(r), "upper").expr, one_ball=r1)
@@ -238,14 +248,27 @@ def _radius_below(r) -> float:
     return x
 
 
-class _CertifiedCovering(sp.Function):
-    """Base of the numeric certified covering numbers made by :func:`_numeric_covering_function`."""
+class _CertifiedCovering(_Printed, sp.Function):
+    """Base of the numeric certified covering numbers made by :func:`_numeric_covering_function`;
+    prints as ``N^up(X, r)`` (the certified upper bound the space computes at r)."""
 
     nargs = 1
     is_real = True
+    _space_tex = "X"
 
     def _eval_is_positive(self):
         return True
+
+    def _latex(self, printer):
+        return (r"\mathcal{N}^{\mathrm{up}}\left(" + self._space_tex + ", "
+                + printer._print(self.args[0]) + r"\right)")
+
+    def _text(self, printer, unicode):
+        return f"N^up({latex_to_text(self._space_tex)}, {printer._print(self.args[0])})"
+
+
+#: number of certified-covering classes made (their names: CertifiedCovering1, ...)
+_COVERING_CLASSES = [0]
 
 
 def _numeric_covering_function(target, log_n: Callable[[float], mpmath.mpf]) -> type:
@@ -261,10 +284,6 @@ def _numeric_covering_function(target, log_n: Callable[[float], mpmath.mpf]) -> 
 
     tex = target.latex() if hasattr(target, "latex") else str(target)
 
-    def _latex(self, printer):
-        return (r"\mathcal{N}^{\mathrm{up}}\left(" + tex + ", " + printer._print(self.args[0])
-                + r"\right)")
-
     @functools.lru_cache(maxsize=4096)
     def exact_count(r: sp.Rational) -> sp.Expr:
         return sp.sympify(target.covering(r, "upper").expr)
@@ -275,8 +294,10 @@ def _numeric_covering_function(target, log_n: Callable[[float], mpmath.mpf]) -> 
             return exact_count(r).evalf(prec)
         return None
 
-    return type(f"Nup_{abs(hash((id(target), tex))) % 10**8}", (_CertifiedCovering,),
-                {"_imp_": staticmethod(imp), "_latex": _latex, "_eval_evalf": _eval_evalf})
+    # a class per target (lambdify finds the implementation by the class name, so names differ)
+    _COVERING_CLASSES[0] += 1
+    return type(f"CertifiedCovering{_COVERING_CLASSES[0]}", (_CertifiedCovering,),
+                {"_imp_": staticmethod(imp), "_space_tex": tex, "_eval_evalf": _eval_evalf})
 
 
 def product_cover(cx: _Cover, cy: _Cover) -> _Cover:

@@ -142,7 +142,7 @@ import sympy as sp
 
 from .._validation import check_choice, check_real
 from ..errors import InvalidValueError, NumericalError
-from ..functions import exact_number, latex_of
+from ..functions import _Printed, exact_number, latex_of
 from ..symbols import symbol
 from .covering_models import _Cover, growth_exponent, make_cover, product_cover
 
@@ -324,8 +324,49 @@ def certified_entropy_integral(log_n: Callable[[mpmath.mpf], mpmath.mpf], a: flo
     return total
 
 
+class _AnchoredQuadrature:
+    """:func:`certified_entropy_integral` of one ``ln N`` for many lower limits a and one upper
+    limit b: the terms of the left Riemann sum on the nodes ``b e^{-i/P}`` above a are kept as
+    prefix sums, so that a new a (the optimal alpha at another n) costs only the nodes not yet
+    visited.  The terms are added in the same order as :func:`certified_entropy_integral`, so the
+    value is the same number."""
+
+    def __init__(self, log_n: Callable[[mpmath.mpf], mpmath.mpf], b: mpmath.mpf,
+                 points_per_e: int = QUADRATURE_POINTS_PER_E):
+        self.log_n, self.b = log_n, b
+        self.step = mpmath.mpf(1) / points_per_e
+        self.nodes = [b]
+        self.cum = [mpmath.mpf(0)]  # cum[k]: the sum of the terms of the intervals above node k
+
+    def _node(self, i: int) -> mpmath.mpf:
+        while len(self.nodes) <= i:
+            k = len(self.nodes)
+            lower = self.b * mpmath.exp(-k * self.step)
+            lg = self.log_n(lower)
+            term = mpmath.sqrt(lg) * (self.nodes[-1] - lower) if lg > 0 else mpmath.mpf(0)
+            self.nodes.append(lower)
+            self.cum.append(self.cum[-1] + term)
+        return self.nodes[i]
+
+    def integral(self, a: mpmath.mpf) -> mpmath.mpf:
+        """The certified upper bound on ``int_a^b sqrt(ln N(u)) du`` (``a < b``)."""
+        i = max(1, int(mpmath.floor(mpmath.log(self.b / a) / self.step)))
+        while self._node(i - 1) <= a:  # i: the first node at or below a
+            i -= 1
+        while self._node(i) > a:
+            i += 1
+        lg = self.log_n(a)
+        tail = mpmath.sqrt(lg) * (self.nodes[i - 1] - a) if lg > 0 else mpmath.mpf(0)
+        return self.cum[i - 1] + tail
+
+
+#: (id(cover), id(plain)) -> (cover, plain, {(L, B, eta): _AnchoredQuadrature})
+_QUADRATURES: dict[tuple[int, int], tuple] = {}
+
+
 def _entropy_integral_function(cover: _Cover, plain: _Cover | None, name: str):
-    """A SymPy function J(alpha, L, B, eta) evaluated by :func:`certified_entropy_integral`."""
+    """A SymPy function J(alpha, L, B, eta) evaluated by :func:`certified_entropy_integral` (with
+    its prefix sums kept per (L, B, eta): :class:`_AnchoredQuadrature`)."""
 
     def log_nf(u, L, B, eta):
         u = mpmath.mpf(u)  # not rounded to a float: the count at u must be the count at u
@@ -341,6 +382,16 @@ def _entropy_integral_function(cover: _Cover, plain: _Cover | None, name: str):
         lg = min(cands)
         return mpmath.exp(lg) * vals
 
+    # one set of prefix sums per pair of covering models, shared by the bounds rebuilt from them
+    # (the same bound at another n): the models are cached (covering_models.make_cover)
+    key0 = (id(cover), id(plain))
+    if key0 not in _QUADRATURES or _QUADRATURES[key0][0] is not (cover, plain)[0] or \
+            _QUADRATURES[key0][1] is not plain:
+        if len(_QUADRATURES) >= 256:
+            _QUADRATURES.clear()
+        _QUADRATURES[key0] = (cover, plain, {})
+    quadratures: dict[tuple, _AnchoredQuadrature] = _QUADRATURES[key0][2]
+
     def imp(alpha, L, B, eta):
         with mpmath.workdps(30):
             a, L, B, eta = (mpmath.mpf(str(v)) for v in (alpha, L, B, eta))
@@ -349,28 +400,72 @@ def _entropy_integral_function(cover: _Cover, plain: _Cover | None, name: str):
             lo = max(a, B * QUADRATURE_MIN_RATIO)
             if lo >= B:
                 return mpmath.mpf(0)
-            val = certified_entropy_integral(lambda u: log_nf(u, L, B, eta), lo, B)
+            key = (L, B, eta)
+            if key not in quadratures:
+                quadratures[key] = _AnchoredQuadrature(
+                    lambda u, L=L, B=B, eta=eta: log_nf(u, L, B, eta), B)
+            val = quadratures[key].integral(lo)
             if a < lo:  # u in [a, lo): integrand at a is an upper bound
                 val += mpmath.sqrt(log_nf(a, L, B, eta)) * (lo - a)
             return val
 
-    def _latex(self, printer):
-        return r"\mathcal{J}_{" + name + r"}\left(" + ", ".join(printer._print(x) for x in self.args[:1]) + r"\right)"
-
-    cls = type(f"J_{abs(hash((id(cover), name))) % 10**8}", (sp.Function,),
-               {"nargs": 4, "_imp_": staticmethod(imp), "_latex": _latex, "is_real": True,
-                "_eval_is_nonnegative": lambda self: True})
+    # a class per pair of coverings (lambdify finds the implementation by the class name, so the
+    # names differ); it prints as the integral it bounds
+    _ENTROPY_CLASSES[0] += 1
+    cls = type(f"EntropyIntegral{_ENTROPY_CLASSES[0]}", (_EntropyIntegral,),
+               {"_imp_": staticmethod(imp), "_class_name": name})
     return cls, log_nf
 
 
-def dudley_numeric_argmin(info: dict) -> tuple[float, str] | None:
-    """Exact minimiser of ``4 alpha + (12/sqrt n) J(alpha)`` for numeric parameters (``info`` of
-    a certified-quadrature Dudley bound), or None when a parameter is symbolic.
+#: number of entropy-integral classes made (their names: EntropyIntegral1, EntropyIntegral2, ...)
+_ENTROPY_CLASSES = [0]
 
-    The objective is convex in alpha: its derivative ``4 - (12/sqrt n) sqrt(ln N(F, alpha))`` is
-    nondecreasing because ``ln N(F, u)`` is nonincreasing.  The minimiser is therefore
-    ``inf{alpha : ln N(F, alpha) <= n/9}`` (clamped to ``[B 1e-14, B]``), found by bisection in
-    ``log alpha``; the caller evaluates the bound there (a valid bound at any alpha)."""
+
+class _EntropyIntegral(_Printed, sp.Function):
+    r"""``J(alpha, L, B, eta)``: the certified quadrature of ``int_alpha^B sqrt(ln N(F, u)) du``
+    (F: the L-Lipschitz class with values in [-B, B], eta-approximately invariant); prints as that
+    integral."""
+
+    nargs = 4
+    is_real = True
+    _class_name = "F"
+
+    def _eval_is_nonnegative(self):
+        return True
+
+    def _latex(self, printer):
+        a, _L, B, _eta = self.args
+        return (rf"\int_{{{printer._print(a)}}}^{{{printer._print(B)}}} \sqrt{{\ln "
+                rf"\mathcal{{N}}\left({self._class_name}, u\right)}}\, du")
+
+    def _text(self, printer, unicode):
+        a, _L, B, _eta = (printer._print(x) for x in self.args)
+        if unicode:
+            return f"∫_{_sub_text(a)}^{_sub_text(B)} √(ln N({self._class_name}, u)) du"
+        return f"integral(sqrt(ln N({self._class_name}, u)), u = {a}..{B})"
+
+
+def _sub_text(t: str) -> str:
+    return t if len(t) == 1 else "{" + t + "}"
+
+
+def dudley_numeric_argmin(info: dict) -> tuple[float, str] | None:
+    r"""A minimiser of ``4 alpha + (12/sqrt n) J(alpha)`` on the quadrature's own grid, for numeric
+    parameters (``info`` of a certified-quadrature Dudley bound), or None when a parameter is
+    symbolic.
+
+    The objective h is convex in alpha: its derivative ``4 - (12/sqrt n) sqrt(ln N(F, alpha))`` is
+    nondecreasing because ``ln N(F, u)`` is nonincreasing, so h is minimal at
+    ``alpha* = inf{alpha : ln N(F, alpha) <= n/9}``.  The search returns the smallest node
+    ``u_i = B e^{-i/P}`` of the quadrature grid (:func:`certified_entropy_integral`, P =
+    :data:`QUADRATURE_POINTS_PER_E`) with ``ln N(F, u_i) <= n/9``, found by bisection on i: then
+    ``alpha* <= u_i < alpha* e^{1/P}``, and on ``[alpha*, u_i]`` the derivative lies between 0 and
+    ``h'(u_i) = 4 (1 - sqrt(ln N(F, u_i) / (n/9)))``, so
+    ``h(u_i) - h(alpha*) <= (u_i - alpha*) h'(u_i)``: second order in the grid's spacing unless
+    ``ln N`` jumps inside that one cell.  Every count the search and the quadrature at ``u_i`` need
+    is at a node of the grid, where it is cached: the optimum at another n (``compare``, curves)
+    costs no new covering number.  The caller evaluates the bound at ``u_i`` (a valid bound at any
+    alpha)."""
     Lc, Bc, etac = (sp.sympify(v) for v in info["J_args"])
     n_val = info.get("n")
     if any(v.free_symbols for v in (Lc, Bc, etac)) or n_val is None or sp.sympify(n_val).free_symbols:
@@ -379,23 +474,28 @@ def dudley_numeric_argmin(info: dict) -> tuple[float, str] | None:
     with mpmath.workdps(30):
         L, B, eta = (mpmath.mpf(str(sp.N(v, 30))) for v in (Lc, Bc, etac))
         target = mpmath.mpf(str(sp.N(n_val, 30))) / 9
-        lo, hi = B * QUADRATURE_MIN_RATIO, B
+        step = mpmath.mpf(1) / QUADRATURE_POINTS_PER_E  # the nodes of certified_entropy_integral
+
+        def node(i: int):
+            return B * mpmath.exp(-i * step)
+
+        lo = B * QUADRATURE_MIN_RATIO
         if eta > 0 and info.get("plain_missing"):
             lo = max(lo, 2 * eta * (1 + mpmath.mpf("1e-12")))
-        if log_nf(lo, L, B, eta) <= target:
-            x = lo
-        else:
-            for _ in range(100):
-                mid = mpmath.sqrt(lo * hi)
-                if log_nf(mid, L, B, eta) <= target:
-                    hi = mid
+        i_max = int(mpmath.floor(mpmath.log(B / lo) / step))  # node(i_max) >= lo
+        if log_nf(node(i_max), L, B, eta) <= target:
+            i_ok = i_max
+        else:  # node(i_bad) fails, node(i_ok) passes (or is B, the top)
+            i_ok, i_bad = 0, i_max
+            while i_bad - i_ok > 1:
+                mid = (i_ok + i_bad) // 2
+                if log_nf(node(mid), L, B, eta) <= target:
+                    i_ok = mid
                 else:
-                    lo = mid
-                if hi / lo < 1 + mpmath.mpf("1e-10"):
-                    break
-            x = hi
-    return float(x), ("numeric (convex objective: bisection on ln N(F, alpha) = n/9, certified "
-                      "quadrature)")
+                    i_bad = mid
+        x = node(i_ok)
+    return float(x), ("numeric (convex objective: bisection on the quadrature's grid for "
+                      "ln N(F, alpha) = n/9, certified quadrature)")
 
 
 def eta_level(U: Any, top: Any) -> tuple[sp.Expr, int]:
@@ -417,7 +517,7 @@ def eta_level(U: Any, top: Any) -> tuple[sp.Expr, int]:
     return level, j
 
 
-class _LogCoveringF(sp.Function):
+class _LogCoveringF(_Printed, sp.Function):
     r"""``ln N(F, u)``: log covering number of the hypothesis class (paper form only)."""
 
     nargs = 2
@@ -429,6 +529,10 @@ class _LogCoveringF(sp.Function):
     def _latex(self, printer):
         f, u = self.args
         return rf"\ln \mathcal{{N}}\left({printer._print(f)}, {printer._print(u)}\right)"
+
+    def _text(self, printer, unicode):
+        f, u = self.args
+        return f"ln N({printer._print(f)}, {printer._print(u)})"
 
 
 def _dudley_rate(d) -> tuple[Any, Any]:

@@ -3,8 +3,11 @@
 A transformation set S acts on inputs. It need not be a group: partial rotations and arbitrary
 finite sets of matrices are transformation sets too. Each set carries
 
-* its symbolic facts: ``is_group``, ``is_finite``, ``order`` (|S| for finite sets), ``dim`` (the
-  dimension of the set as a manifold; 0 for finite sets), ``haar`` (the probability measure
+* its symbolic facts: ``is_group``, ``is_finite``, ``order`` (|S| for finite sets),
+  ``manifold_dim`` (the dimension of the set as a manifold; 0 for finite sets), ``ambient_dim``
+  (the dimension of the space it acts on: ``Cyclic(8, dim=5)`` acts on R^5; None for actions on
+  point clouds of any dimension), ``dim`` (the one dimension where they agree, else an error naming
+  both), ``haar`` (the probability measure
   lambda used to average over it), ``is_symmetric`` (closed under inversion), ``is_isometric``
   (every element an isometry), ``contains_identity`` and ``order_plus`` = |S ∪ {id}|;
 * its numeric description, read by the numeric layer (``symbound.numeric``): ``action`` (one of
@@ -28,7 +31,9 @@ from abc import ABC, abstractmethod
 import numpy as np
 import sympy as sp
 
+from .._validation import one_dimension
 from ..errors import InvalidTypeError, InvalidValueError
+from ..printing import latex_to_text
 
 __all__ = ["TransformationSetBase", "ACTIONS"]
 
@@ -48,7 +53,7 @@ class TransformationSetBase(ABC):
     is_group: bool
     is_finite: bool
     #: dimension of the set as a manifold (0 for finite sets)
-    dim: int = 0
+    manifold_dim: int = 0
     #: whether the set is closed under inversion (s in S => s^-1 in S)
     is_symmetric: bool = True
     #: whether every element acts as an isometry (Euclidean metric on the last axis; Frobenius
@@ -107,14 +112,49 @@ class TransformationSetBase(ABC):
     def haar(self) -> str:
         """Description of the probability measure lambda on the set (Haar, uniform, ...)."""
 
+    @property
+    def ambient_dim(self) -> int | None:
+        """Dimension of the space the set acts on (the constructors' ``dim``): ``n`` for actions on
+        the last axis; None for an action on point clouds of any dimension."""
+        return self.n if self.action in ("linear", "translation") else None
+
+    @property
+    def dim(self) -> int:
+        """The dimension where there is only one: :attr:`manifold_dim` when it equals
+        :attr:`ambient_dim` (SO(3), the torus translations) or there is no ambient space; raises
+        :class:`~symbound.errors.AmbiguousDimensionError` naming both otherwise (C_8 is
+        0-dimensional and acts on R^2)."""
+        return one_dimension(self, self.manifold_dim, self.ambient_dim)
+
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
+
+    def _latex(self, printer=None) -> str:
+        return self.latex()
+
+    def _sympystr(self, printer=None) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._repr_args()})"
 
     def _repr_args(self) -> str:
         return ""
+
+    def _key(self) -> tuple:
+        """What identifies the set (``==`` and ``hash``): its type and constructor arguments."""
+        return (type(self).__name__, self._repr_args())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TransformationSetBase):
+            return NotImplemented
+        return type(self) is type(other) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def order_symbol(self) -> sp.Expr:
         """|S| as a SymPy integer (finite sets) or ``oo``."""

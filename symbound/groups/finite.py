@@ -25,7 +25,7 @@ MAX_ENUMERATED_PERMUTATIONS = 8
 class _FiniteMatrixSet(TransformationSetBase):
     action = "linear"
     is_finite = True
-    dim = 0
+    manifold_dim = 0
 
     _matrices: np.ndarray
 
@@ -109,7 +109,8 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
     def _repr_args(self) -> str:
         if self.action == "image":
             return f"{self.k}, action='image'"
-        return f"{self.k}, dim={self.n}, plane={self.plane}"
+        return (f"{self.k}" + ("" if self.n == 2 else f", dim={self.n}")
+                + ("" if self.plane == (0, 1) else f", plane={self.plane}"))
 
     # ----- the image action --------------------------------------------------------------------
     def check_image(self, name: str, shape) -> None:
@@ -223,7 +224,7 @@ class Symmetric(TransformationSetBase):
     action = "permutation"
     is_group = True
     is_finite = True
-    dim = 0
+    manifold_dim = 0
 
     @property
     def is_orthogonal(self) -> bool:
@@ -261,8 +262,18 @@ class Symmetric(TransformationSetBase):
     def haar(self) -> str:
         return f"uniform measure on the {self.n}! permutations"
 
+    @property
+    def ambient_dim(self) -> int | None:
+        """n when permuting coordinates (``axis=-1``, an action on R^n); None when permuting the
+        n points of a cloud (of any point dimension)."""
+        return self.n if self.axis == -1 else None
+
     def _repr_args(self) -> str:
         return f"{self.n}, axis={self.axis}"
+
+    def __str__(self) -> str:
+        what = "the points (axis -2)" if self.axis == -2 else "the coordinates (axis -1)"
+        return f"{self.name} permuting {what}"
 
     def elements(self) -> np.ndarray:
         if self.n > MAX_ENUMERATED_PERMUTATIONS:
@@ -450,3 +461,7 @@ class TransformationSet(_FiniteMatrixSet):
 
     def _repr_args(self) -> str:
         return f"<{self.order} matrices {self.n}x{self.n}>, is_group={self.is_group}"
+
+    def _key(self) -> tuple:
+        return (type(self).__name__, self._name, self.atol, self.is_group, self._matrices.shape,
+                self._matrices.tobytes())

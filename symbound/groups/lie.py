@@ -53,7 +53,7 @@ class _Orthogonal(TransformationSetBase):
             dim = self.degree
         self.n = check_integer("dim", dim, self.degree)
         self.plane = _check_plane(plane, self.n) if self.degree == 2 else None
-        self.dim = self.degree * (self.degree - 1) // 2
+        self.manifold_dim = self.degree * (self.degree - 1) // 2
         # SO(1) = {1} and O(1) = {1, -1} are finite groups of dimension 0
         self.is_finite = self.degree == 1
 
@@ -74,7 +74,7 @@ class _Orthogonal(TransformationSetBase):
 
     def _repr_args(self) -> str:
         if self.degree == 2 and self.n != 2:
-            return f"2, dim={self.n}, plane={self.plane}"
+            return f"2, dim={self.n}" + ("" if self.plane == (0, 1) else f", plane={self.plane}")
         return f"{self.degree}"
 
     def latex(self) -> str:
@@ -151,8 +151,8 @@ class O(_Orthogonal):  # noqa: E742 - the group's name
     Examples
     --------
     >>> from symbound.groups import O
-    >>> O(2).dim
-    1
+    >>> O(2).manifold_dim, O(2).ambient_dim
+    (1, 2)
     """
 
     special = False
@@ -197,7 +197,7 @@ class Translations(TransformationSetBase):
 
     def __init__(self, dim: int, period: float = 1.0):
         self.n = check_integer("dim", dim, 1)
-        self.dim = self.n
+        self.manifold_dim = self.n
         check_real("period", period, 0, None, low_closed=False, allow_symbolic=False)
         self.period = float(period)
         # exact value for volume(): SymPy numbers and ints as given, floats by their decimal repr

@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from .._validation import check_integer, check_real
+from ..printing import latex_to_text
 from ..errors import InvalidValueError
 from ._base import TransformationSetBase, _check_plane, _is_orthogonal, _plane_rotations, _rotation_angle_in_plane
 from .lie import quaternion_to_matrix
@@ -77,7 +78,7 @@ class PartialRotations(TransformationSetBase):
 
     Not a group for ``0 < max_angle < pi``: it contains the identity and inverses but is not closed
     under composition.  ``max_angle = pi`` is the whole group (SO(2) or SO(3)); ``max_angle = 0`` is
-    the trivial group {id} (``is_finite``, ``order`` 1, ``dim`` 0).  lambda: uniform angle on [-theta, theta] (SO(2)); for SO(3) the Haar measure
+    the trivial group {id} (``is_finite``, ``order`` 1, ``manifold_dim`` 0).  lambda: uniform angle on [-theta, theta] (SO(2)); for SO(3) the Haar measure
     conditioned on angle <= theta (angle density proportional to 1 - cos w, axis uniform).
 
     Parameters
@@ -93,8 +94,8 @@ class PartialRotations(TransformationSetBase):
     >>> import sympy as sp
     >>> from symbound.groups import PartialRotations
     >>> S = PartialRotations(sp.pi / 4)
-    >>> S.is_group, S.dim
-    (False, 1)
+    >>> S.is_group, S.manifold_dim, S.ambient_dim, S.name
+    (False, 1, 2, 'SO(2)_{≤ π/4}')
     """
 
     action = "linear"
@@ -111,15 +112,15 @@ class PartialRotations(TransformationSetBase):
             if self.n != 3:
                 raise InvalidValueError(f"plane=None (the SO(3) ball) needs dim=3, got dim={self.n}")
             self.plane = None
-            self.dim = 3
+            self.manifold_dim = 3
         else:
             self.plane = _check_plane(plane, self.n)
-            self.dim = 1
+            self.manifold_dim = 1
         self.is_group = self.theta is not None and (self.theta >= math.pi or self.theta == 0.0)
         # theta = 0: the trivial group {id}, a finite set of dimension 0
         self.is_finite = self.theta == 0.0
         if self.is_finite:
-            self.dim = 0
+            self.manifold_dim = 0
 
     @property
     def order(self) -> int | None:
@@ -147,8 +148,7 @@ class PartialRotations(TransformationSetBase):
 
     @property
     def name(self) -> str:
-        base = "SO(3)" if self.plane is None else "SO(2)"
-        return f"{base}[|angle|<={self.max_angle}]"
+        return latex_to_text(self.latex())
 
     def latex(self) -> str:
         base = r"\mathrm{SO}(3)" if self.plane is None else r"\mathrm{SO}(2)"
@@ -161,7 +161,8 @@ class PartialRotations(TransformationSetBase):
         return "uniform angle on [-max_angle, max_angle]"
 
     def _repr_args(self) -> str:
-        return f"{self.max_angle}, dim={self.n}, plane={self.plane}"
+        return (f"{self.max_angle}" + ("" if self.n == 2 else f", dim={self.n}")
+                + ("" if self.plane == (0, 1) else f", plane={self.plane}"))
 
     def _theta(self) -> float:
         if self.theta is None:

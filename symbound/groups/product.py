@@ -42,7 +42,7 @@ class DirectProduct(TransformationSetBase):
 
     Attributes
     ----------
-    n : ``a + b``.  dim : the sum of the factors' dimensions.  is_group, is_finite, is_symmetric,
+    n, ambient_dim : ``a + b``.  manifold_dim : the sum of the factors' manifold dimensions.  is_group, is_finite, is_symmetric,
     is_isometric : both factors have the property.  order : ``|S+| |T+|`` when both are finite.
 
     Notes
@@ -54,8 +54,8 @@ class DirectProduct(TransformationSetBase):
     --------
     >>> from symbound.groups import SO, Cyclic, DirectProduct
     >>> G = DirectProduct(SO(3), Cyclic(4))
-    >>> G.n, G.dim, G.is_group, G.name
-    (5, 3, True, 'SO(3) x C_4')
+    >>> G.ambient_dim, G.manifold_dim, G.is_group, G.name
+    (5, 3, True, 'SO(3) × C_4')
     >>> DirectProduct(Cyclic(2), Cyclic(3)).order
     6
     """
@@ -73,7 +73,7 @@ class DirectProduct(TransformationSetBase):
                     f"{s.action!r}; DirectProduct composes linear actions block-diagonally")
         self.first, self.second = first, second
         self.n = first.n + second.n
-        self.dim = first.dim + second.dim
+        self.manifold_dim = first.manifold_dim + second.manifold_dim
         self.is_group = bool(first.is_group and second.is_group)
         self.is_finite = bool(first.is_finite and second.is_finite)
         self.is_symmetric = bool(first.is_symmetric and second.is_symmetric)
@@ -95,7 +95,7 @@ class DirectProduct(TransformationSetBase):
 
     @property
     def name(self) -> str:
-        return f"{self.first.name} x {self.second.name}"
+        return f"{self.first.name} × {self.second.name}"
 
     def latex(self) -> str:
         return rf"{self.first.latex()} \times {self.second.latex()}"

@@ -210,7 +210,7 @@ def geometry(space: Space) -> Geometry | None:
 @geometry.register(Ball)
 def _(space):
     R = space.radius
-    return _shell(space.dim, lambda r, ops: ops.num(R) + r, None)
+    return _shell(space.manifold_dim, lambda r, ops: ops.num(R) + r, None)
 
 
 @geometry.register(Annulus)
@@ -226,7 +226,7 @@ def _(space):
 
 @geometry.register(Cube)
 def _(space):
-    d, a = space.dim, space.side
+    d, a = space.manifold_dim, space.side
     if space.metric == "sup":
         return Geometry(ball_volume=lambda r, ops: (2 * r) ** d,
                         neighbourhood=lambda r, ops: (ops.num(a) + 2 * r) ** d,
@@ -249,7 +249,7 @@ def _(space):
 
 @geometry.register(Torus)
 def _(space):
-    d, p = space.dim, space.period
+    d, p = space.manifold_dim, space.period
     # a ball of radius r <= p/2 of the flat torus is isometric to a Euclidean ball
     return Geometry(ball_volume=lambda r, ops: ops.omega(d) * r**d,
                     neighbourhood=lambda r, ops: ops.num(p) ** d, kappa=sp.Integer(1),
@@ -308,7 +308,7 @@ def _(space):
 
 @_enclosing.register(Cube)
 def _(space):
-    return space.side * sp.sqrt(space.dim) / 2 if space.metric == "euclidean" else None
+    return space.side * sp.sqrt(space.manifold_dim) / 2 if space.metric == "euclidean" else None
 
 
 @_enclosing.register(Product)
@@ -331,11 +331,11 @@ def grid_axis_count(space: Space, eps: sp.Expr) -> sp.Expr | None:
 
 @grid_axis_count.register(Cube)
 def _(space, eps):
-    d, a = space.dim, space.side
+    d, a = space.manifold_dim, space.side
     return _ceil(a / (2 * eps) if space.metric == "sup" or d == 1 else a * sp.sqrt(d) / (2 * eps))
 
 
 @grid_axis_count.register(Torus)
 def _(space, eps):
-    d, p = space.dim, space.period
+    d, p = space.manifold_dim, space.period
     return _ceil(p / (2 * eps) if d == 1 else p * sp.sqrt(d) / (2 * eps))

@@ -34,7 +34,7 @@ def _(space):
 
 @planar_radii.register(Ball)
 def _(space):
-    return (sp.Integer(0), space.radius) if space.dim == 2 else None
+    return (sp.Integer(0), space.radius) if space.manifold_dim == 2 else None
 
 
 # --------------------------------------------------------------------------------------------

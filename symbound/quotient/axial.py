@@ -140,7 +140,7 @@ class _HalfBallCase(Case):
 
     def __init__(self, space, group):
         super().__init__(space, group)
-        self.d, self.R = space.dim, space.radius
+        self.d, self.R = space.manifold_dim, space.radius
         self.description = f"the half ball of R^{self.d - 1} of radius {self.R} (Euclidean metric)"
 
     @property
@@ -284,7 +284,7 @@ _ROTATIONS = (SO, O)
 
 
 def _half_ball(space, group, options):
-    if group.degree == 2 and space.dim >= 3:
+    if group.degree == 2 and space.manifold_dim >= 3:
         return _HalfBallCase(space, group)
     return None
 

@@ -170,7 +170,7 @@ class _FiniteGroupCase(Case):
 
     @property
     def dim(self):
-        return self.space.dim
+        return self.space.manifold_dim
 
     @property
     def volume(self):
@@ -215,7 +215,7 @@ class _FiniteSetCase(Case):
 
     @property
     def dim(self):
-        return self.space.dim
+        return self.space.manifold_dim
 
     def upper(self, e):
         g = self.group_case.upper(e)

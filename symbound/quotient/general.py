@@ -35,7 +35,7 @@ class _GenericCase(Case):
 
     @property
     def dim(self):
-        return self.space.dim if self.finite and self.group.is_group else None
+        return self.space.manifold_dim if self.finite and self.group.is_group else None
 
     @property
     def volume(self):

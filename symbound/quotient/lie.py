@@ -32,7 +32,7 @@ class _IdentityCase(Case):
 
     @property
     def dim(self):
-        return self.space.dim
+        return self.space.manifold_dim
 
     @property
     def volume(self):
@@ -134,7 +134,7 @@ class _DeclaredLieCase(Case):
 
     def __init__(self, space, group, orbit_dim: int, quotient_volume: sp.Expr):
         super().__init__(space, group)
-        self.d0 = space.dim - orbit_dim
+        self.d0 = space.manifold_dim - orbit_dim
         self.qvol = quotient_volume
         self.description = f"a {self.d0}-dimensional quotient of volume {quotient_volume} (declared)"
 

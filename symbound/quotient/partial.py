@@ -244,7 +244,7 @@ class _PartialBallCase(Case):
 
     def __init__(self, space, group):
         super().__init__(space, group)
-        self.d, self.R = space.dim, space.radius
+        self.d, self.R = space.manifold_dim, space.radius
         self.theta = sp.sympify(group.max_angle)
         self.description = (f"{space.name} modulo rotations by at most {group.max_angle} in a "
                             "plane (not a group: no quotient space)")
@@ -317,7 +317,7 @@ def _partial_planar(space, group, options):
 
 
 def _partial_ball(space, group, options):
-    if group.plane is None or space.dim < 3:
+    if group.plane is None or space.manifold_dim < 3:
         return None
     theta = _exact(sp.sympify(group.max_angle))
     if sp.Ge(theta, sp.pi) is sp.true:

@@ -356,7 +356,7 @@ def _so3_sphere(space, group, options):
 
 
 def _so3_ball(space, group, options):
-    if group.plane is not None or space.dim != 3:
+    if group.plane is not None or space.manifold_dim != 3:
         return None
     if _full(group):
         return _IntervalCase(space, group, sp.Integer(0), space.radius)

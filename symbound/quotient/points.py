@@ -23,7 +23,7 @@ def _euclidean_points(base: Space) -> bool:
     so that its closed eps-balls have volume at most ``omega_p eps^p``."""
     if isinstance(base, (Ball, Annulus, Torus)):
         return True
-    return isinstance(base, Cube) and (base.metric == "euclidean" or base.dim == 1)
+    return isinstance(base, Cube) and (base.metric == "euclidean" or base.manifold_dim == 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -63,22 +63,22 @@ class _PointConfigurationsCase(Case):
         super().__init__(space, group)
         self.base, self.n, self.metric, self.label = base, group.n, metric, label
         self.interval = None
-        if isinstance(base, Ball) and base.dim == 1:
+        if isinstance(base, Ball) and base.manifold_dim == 1:
             self.interval = 2 * base.radius
-        elif isinstance(base, Cube) and base.dim == 1:
+        elif isinstance(base, Cube) and base.manifold_dim == 1:
             self.interval = base.side
         self.description = f"configurations of {self.n} unlabelled points of {base.name} ({metric} metric)"
 
     @property
     def dim(self):
-        return self.n * self.base.dim
+        return self.n * self.base.manifold_dim
 
     @property
     def volume(self):
         v = self.base.volume
         if v is None:
             return None
-        if self.base.dim == 0:  # counting measure: the number of multisets
+        if self.base.manifold_dim == 0:  # counting measure: the number of multisets
             return sp.binomial(v + self.n - 1, self.n)
         return v**self.n / sp.factorial(self.n)
 
@@ -109,7 +109,7 @@ class _PointConfigurationsCase(Case):
         return self._multiset(b.expr, f"multiset cover C({how} + n - 1, n) [{b.method}]", b.regime)
 
     def _volume_lower(self, e):
-        base, n, p = self.base, self.n, self.base.dim
+        base, n, p = self.base, self.n, self.base.manifold_dim
         if base.volume is None or p == 0:
             return None
         v = base.volume
@@ -145,7 +145,7 @@ class _PointConfigurationsCase(Case):
 
     def asymptotic(self, e):
         q, lq = order_plus(self.group)
-        if self.base.dim == 0:
+        if self.base.manifold_dim == 0:
             # a discrete base: coincident points are not a null set, so N/n! would be wrong; below
             # the separation of the base points every multiset is its own (eps, S_n)-ball
             b = self.base.covering(e, "asymptotic")
@@ -162,7 +162,7 @@ class _PointConfigurationsCase(Case):
                 "kind='asymptotic' with metric='euclidean' needs a full-dimensional Euclidean base "
                 f"(Ball, Annulus, Cube, Torus), got {self.base!r}; available: ['upper', 'lower']"
             )
-        p, n, v = self.base.dim, self.n, self.base.volume
+        p, n, v = self.base.manifold_dim, self.n, self.base.volume
         om = unit_ball_volume(n * p)
         regime = regime + ("up to the covering density theta_m >= 1",) if n * p >= 2 else regime
         return record(v**n / (om * e ** (n * p)) / q,

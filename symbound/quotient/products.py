@@ -67,9 +67,9 @@ class _ProductCase(Case):
 
     @property
     def dim(self):
-        if self.qx.dim is None or self.qy.dim is None:
+        if self.qx.manifold_dim is None or self.qy.manifold_dim is None:
             return None
-        return self.qx.dim + self.qy.dim
+        return self.qx.manifold_dim + self.qy.manifold_dim
 
     @property
     def volume(self):

@@ -123,15 +123,40 @@ def supported_text() -> str:
 
 
 def unsupported(space, group, why: str) -> InvalidValueError:
-    return InvalidValueError(f"(space, group) = ({space!r}, {group!r}) is not supported: {why}; "
-                             f"{supported_text()}")
+    """The error for a pair no entry of the registry handles: one line with the reason, one with
+    where the supported pairs are listed (the list itself is long)."""
+    return InvalidValueError(f"quotient({space!r}, {group!r}) is not supported: {why}\n"
+                             "supported pairs: from symbound.quotient import supported_pairs (docs: supported.md)")
+
+
+def _same_group_on(group, amb: int) -> str | None:
+    """The constructor call of ``group`` acting on R^amb (the fix a dimension mismatch needs), or
+    None when no such group exists."""
+    from ..groups import O, SO, Cyclic, Dihedral, PartialRotations, Symmetric, Translations
+
+    name = type(group).__name__
+    if isinstance(group, (Cyclic, Dihedral)) and amb >= 2:
+        return f"{name}({group.k}, dim={amb})"
+    if isinstance(group, (SO, O)):
+        if group.degree == 2 and amb > 2:
+            return f"{name}(2, dim={amb})"
+        return f"{name}({amb})"
+    if isinstance(group, PartialRotations) and group.plane is not None and amb >= 2:
+        return f"PartialRotations({group.max_angle}, dim={amb})"
+    if isinstance(group, Translations):
+        return f"Translations({amb}, period={group.period:g})"
+    if isinstance(group, Symmetric) and group.axis == -1:
+        return f"Symmetric({amb}, axis=-1)"
+    return None
 
 
 def mismatch(space, group, amb) -> InvalidValueError:
+    """``Cyclic(8) acts on R^2 but Ball(5) lives in R^5: use Cyclic(8, dim=5)``."""
+    where = "has no ambient Euclidean space" if amb is None else f"lives in R^{amb}"
+    fix = None if amb is None else _same_group_on(group, amb)
     return InvalidValueError(
-        f"group {group.name} acts on R^{group.n} but space {space.name} lives in R^{amb}; "
-        f"group.n must equal the space's ambient dimension ({supported_text()})"
-    )
+        f"{group!r} acts on R^{group.n} but {space!r} {where}: "
+        + (f"use {fix}" if fix else "the group must act on the space's coordinates"))
 
 
 def _check_dimension(space: Space, group: TransformationSetBase) -> None:

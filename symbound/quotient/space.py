@@ -17,6 +17,7 @@ from .._covering import CoveringBound, check_kind, integral
 from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import Symmetric, TransformationSetBase
+from ..printing import prettify
 from ..spaces import Manifold, Space, _check_eps, _exact, _to_sympy
 from ..symbols import symbol
 from ._common import Case, is_numeric
@@ -67,7 +68,19 @@ class QuotientSpace:
         return self._exact
 
     @property
+    def manifold_dim(self) -> int | None:
+        """The dimension d0 of the quotient (its covering numbers grow like eps^-d0); None when
+        unknown."""
+        return self._case.dim
+
+    @property
+    def ambient_dim(self) -> None:
+        """None: a quotient lives in no Euclidean space."""
+        return None
+
+    @property
     def dim(self) -> int | None:
+        """:attr:`manifold_dim` (a quotient has only that dimension)."""
         return self._case.dim
 
     @property
@@ -134,16 +147,16 @@ class QuotientSpace:
         its dimension and where the proof lives (and a warning when nothing beats ``N_S <= N``)."""
         p = self.pair
         lines = [
-            f"{self.name}: {self.description}",
-            f"  pair:       {p.title} [{p.key}]",
-            f"  method:     {p.method}",
+            f"{self.name}: {prettify(self.description)}",
+            f"  pair:       {prettify(p.title)} [{p.key}]",
+            f"  method:     {prettify(p.method)}",
             f"  status:     {p.status}; kinds available: {', '.join(self.available_kinds)}",
             f"  dimension:  d0 = {self.dim if self.dim is not None else 'unknown'} "
             f"(quotient dimension {p.quotient_dim}, drop {p.drop})",
-            f"  proof:      {p.proof}",
+            f"  proof:      {_public_module(p.proof)}",
         ]
         if self.is_trivial:
-            lines.append("  WARNING: only the trivial bound N_S <= N applies: no symmetry gain")
+            lines.append("  WARNING: only the trivial bound N_S ≤ N applies: no symmetry gain")
         return "\n".join(lines)
 
     def power_law(self) -> tuple[sp.Expr, sp.Expr] | None:
@@ -190,6 +203,15 @@ class QuotientSpace:
 
     def __repr__(self) -> str:
         return f"quotient({self.space!r}, {self.group!r})"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _latex(self, printer=None) -> str:
+        return self.latex()
+
+    def _sympystr(self, printer=None) -> str:
+        return self.name
 
 
 def quotient(space: Space, group: TransformationSetBase, *, metric: str | None = None,
@@ -299,11 +321,20 @@ def _manifold_options(space, group, orbit_dim, quotient_volume) -> dict[str, Any
             "orbits, 0 for a finite group) and quotient_volume= (vol(X/G)); got "
             f"orbit_dim={orbit_dim!r}, quotient_volume={quotient_volume!r}"
         )
-    k = check_integer("orbit_dim", orbit_dim, 0, space.dim)
-    if k > group.dim:
+    k = check_integer("orbit_dim", orbit_dim, 0, space.manifold_dim)
+    if k > group.manifold_dim:
         raise InvalidValueError(
-            f"orbit_dim must be in [0, {min(group.dim, space.dim)}] (at most dim G = {group.dim} "
-            f"and dim X = {space.dim}), got {orbit_dim!r}"
+            f"orbit_dim must be in [0, {min(group.manifold_dim, space.manifold_dim)}] (at most dim G = {group.manifold_dim} "
+            f"and dim X = {space.manifold_dim}), got {orbit_dim!r}"
         )
     check_real("quotient_volume", quotient_volume, 0, low_closed=False)
     return {"orbit_dim": k, "quotient_volume": _to_sympy(quotient_volume)}
+
+
+def _public_module(path: str) -> str:
+    """``symbound.quotient.finite._AnnularSectorCase`` -> ``symbound.quotient.finite`` (where the
+    proof is written; private names are not for the reader)."""
+    parts = path.split(".")
+    while parts and parts[-1].startswith("_"):
+        parts.pop()
+    return ".".join(parts)

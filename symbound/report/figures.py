@@ -26,29 +26,11 @@ def bound_vs_n(path: Path, n: Sequence[int], curves: dict[str, Sequence[float]],
     """Each bound against n (log-log axes); the region where a bound is at least the loss bound M
     (vacuous: it says nothing about a loss in [0, M]) is shaded; ``marks`` are the sample sizes of
     the report's tables."""
+    from ..plotting import draw_bound_curves
+
     fig, ax = _new_figure()
-    n = np.asarray(n, dtype=float)
-    top = max(max(c) for c in curves.values())
-    low = min(min(c) for c in curves.values())
-    for i, (label, values) in enumerate(curves.items()):
-        ax.plot(n, values, marker="o", markersize=3, lw=1.6 if i else 2.2,
-                ls="--" if i == 0 else "-", label=label)
-    M = float(loss_bound)
-    ymax = max(top, M) * 1.6
-    ax.axhspan(M, ymax, color="0.85", zorder=0)
-    ax.axhline(M, color="0.4", lw=0.8)
-    ax.text(n[0], M * 1.08, f"vacuous: bound >= M = {M:g}", fontsize=8, color="0.3", va="bottom")
-    for m in marks:
-        ax.axvline(m, color="0.6", lw=0.6, ls=":")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_ylim(low / 1.6, ymax)
-    ax.set_xlim(n[0], n[-1])
-    ax.set_xlabel("sample size n")
-    ax.set_ylabel("bound on |R(f) - R_n(f)|")
+    draw_bound_curves(ax, n, curves, loss_bound=loss_bound, marks=marks)
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="lower left")
-    ax.grid(True, which="major", lw=0.4, alpha=0.6)
     fig.tight_layout()
     fig.savefig(path)
     return path
