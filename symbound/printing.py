@@ -12,9 +12,10 @@ Jupyter) and the one-line Unicode text of this module, as a mathematician writes
 
 Examples
 --------
+>>> import sympy as sp
 >>> from symbound.symbols import symbol
 >>> eps, delta = symbol("eps"), symbol("delta")
->>> text(2 * eps + (1 / delta) ** (1 / 2))
+>>> text(2 * eps + 1 / sp.sqrt(delta))
 '2·ε + 1/√δ'
 >>> latex_to_text(r"\left|R(f) - \hat{R}_n(f)\right| \le \frac{1}{2}")
 '|R(f) − R̂_n(f)| ≤ 1/2'
@@ -299,7 +300,7 @@ _WORDS = {"eps": "ε", "epsilon": "ε", "delta": "δ", "alpha": "α", "eta": "η
           "theta": "θ", "lambda": "λ", "lam": "λ", "pi": "π", "oo": "∞", "L_l": "L_ℓ",
           "eta_d": "η_d", "eta_m": "η_m", "eta_inf": "η_∞"}
 _WORD_RE = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True))
-                      + r")(?![\w(])")
+                      + r")(?!\w)")
 _OPS = (("<=", "≤"), (">=", "≥"), ("!=", "≠"), ("->", "→"), ("sqrt(", "√("), ("<~", "≲"))
 
 

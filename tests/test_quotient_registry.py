@@ -46,7 +46,7 @@ def test_table_lists_every_registered_pair_in_dispatch_order():
 def test_dispatch_goes_through_the_registry(space, group, key):
     Q = quotient(space, group)
     assert Q.pair.key == key
-    assert Q.pair.proof in Q.describe() and key in Q.describe()
+    assert Q.pair.proof.rsplit(".", 1)[0] in Q.describe() and key in Q.describe()
 
 
 def test_trivial_pairs_say_so():

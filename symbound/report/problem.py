@@ -43,7 +43,12 @@ def build_space(space: dict):
             return sb.Annulus(space["r_inner"], space["r_outer"])
         return sb.Torus(space["dim"], period=space["period"])
     except SymboundError as exc:
-        raise SpecError(f"[space] kind = \"{k}\": {exc}") from None
+        raise SpecError(f"[space] kind = \"{k}\": {_one_line(exc)}") from None
+
+
+def _one_line(exc: Exception) -> str:
+    """A library error as one line of a spec error (its lines joined by '; ')."""
+    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
 
 
 def _make_set(X, space: dict, g: dict):
@@ -81,7 +86,7 @@ def build_sets(X, space: dict, groups) -> list[tuple[str, Any]]:
             S = _make_set(X, space, g)
             sb.quotient(X, S)
         except SymboundError as exc:
-            raise SpecError(f"{where} kind = \"{g['kind']}\" on the {space['kind']}: {exc}") from None
+            raise SpecError(f"{where} kind = \"{g['kind']}\" on the {space['kind']}: {_one_line(exc)}") from None
         name = g["name"] if g["name"] is not None else S.name
         if name == NO_SYMMETRY:
             raise SpecError(f'{where} name "{NO_SYMMETRY}" is the baseline\'s; choose another name')
