@@ -155,13 +155,13 @@ class Action(TransformationSetBase):
             first = _match_index(el.astype(np.float64), el.astype(np.float64), self.atol)
             self._elements = el[first == np.arange(el.shape[0])]
             self.element_shape = self._elements.shape[1:]
-            self.dim = 0
+            self.manifold_dim = 0
             self._identity = None if identity is None else self._one("identity", identity)
             self._decide_group(is_group)
         else:
             self._elements = None
             self.element_shape = None
-            self.dim = None if dim is None else check_integer("dim", dim, 0)
+            self.manifold_dim = None if dim is None else check_integer("dim", dim, 0)
             self._identity = None if identity is None else np.asarray(identity)
             self.is_group = bool(is_group)
             self.is_symmetric = self.is_group
