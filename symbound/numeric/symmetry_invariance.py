@@ -171,9 +171,12 @@ def invariance_test(X, group, *, method: str = "aggregate", n_randomizations: in
     Parameters
     ----------
     X : samples, shape ``(n, ...)`` as the group's action expects (``(n, d)`` points, ``(n, k, d)``
-        clouds), n >= 2.
-    group : a group of :mod:`symbound.groups` acting by isometries (not a partial or non-group set:
-        their calibration is not guaranteed, see the module docstring).
+        clouds, ``(n, H, W)`` or ``(n, C, H, W)`` images for ``Cyclic(4, action="image")`` and
+        ``Dihedral(4, action="image")``), n >= 2.
+    group : a group of :mod:`symbound.groups` acting by isometries, or an
+        :class:`~symbound.groups.Action` that is a group declared ``isometric=True`` (not a partial
+        or non-group set: their calibration is not guaranteed, see the module docstring).  An
+        infinite Action has no closed-form orbit mean: give ``bandwidth``.
     method : ``"aggregate"`` (7 bandwidths ``2^(3-l) sigma^2``, min-p), ``"median"`` (sigma alone)
         or ``"features"`` (random Fourier features on the same ladder: O(n) per randomization).
     n_randomizations : B >= 1 random transformations of the sample (p-values are multiples of
