@@ -14,8 +14,8 @@ from symbound.numeric.asymmetry import distributional_asymmetry
 from symbound.numeric.symmetry_tests import equivariance_test, invariance_test
 
 # 200 replicates with B = 19: under an exact null P(p <= 0.2) = 4/20 exactly (continuous data: no
-# ties), so the count of rejections is Binomial(200, 0.2); [21, 60] holds it with probability
-# 1 - 1.2e-3 (two-sided, exact binomial tails: _binomial_interval)
+# ties), so the count of rejections is Binomial(200, 0.2) (mean 40, sd 5.7); [LO, HI] = [23, 59]
+# holds it with probability 1 - 1e-3 (exact binomial tails of at most 6e-4 each: _binomial_interval)
 REPS, B, ALPHA = 200, 19, 0.2
 
 
