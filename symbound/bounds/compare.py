@@ -16,6 +16,14 @@ are power laws with the same exponent d0, the asymptotic multiplier is closed-fo
 depends on n and V0 only through ``V0 / n`` at leading order (module docstring of
 :mod:`symbound.bounds.generalization`); with different d0 (a Lie group) ``m_inf = oo``.
 
+Relations.  Ratios and multipliers compare *upper bounds*: a row whose bound states another
+relation (a :class:`~symbound.reference.ReferenceBound` from the literature with ``relation="="``,
+an exact value such as an expected difference of risks, or ``">="``, a lower bound on an error)
+shows its value and rate only, and its kind cell names the relation (``exact (=)``,
+``lower bound (>=)``).  A bound without a probability (``probability=None``: a statement about an
+expectation, not a high-probability bound) is marked ``in expectation``.  The baseline must be an
+upper bound when any row is.
+
 Examples
 --------
 >>> from symbound.bounds import generalization_bound, compare
@@ -46,8 +54,15 @@ from ..functions import latex_of
 from ..symbols import symbol
 from ._bound import Bound, evaluate_expr
 
-__all__ = ["compare", "Comparison", "Comparisons"]
+__all__ = ["compare", "Comparison", "Comparisons", "kind_text"]
 
+
+#: how a row's relation is named in its kind cell (an upper bound, the default, is not named)
+_RELATION_WORDS = {"=": "exact", ">=": "lower bound"}
+#: the relation's sign in each rendering of the kind cell ("math": inside ``\text{...}``)
+_RELATION_SIGNS = {"text": {"=": "=", ">=": ">="},
+                   "latex": {"=": "$=$", ">=": r"$\ge$"},
+                   "math": {"=": r"}=\text{", ">=": r"}\ge\text{"}}
 
 #: relative accuracy of the effective sample size n' of a bound whose value is a smooth function of n
 N_EFF_RTOL = 1e-9
@@ -191,11 +206,15 @@ class Comparison:
 
     Attributes
     ----------
-    rows : list of dicts with keys ``name``, ``kind``, ``reference``, ``value``, ``ratio`` (value /
+    rows : list of dicts with keys ``name``, ``kind``, ``relation`` (``"<="`` upper bound, ``"="``
+        exact value, ``">="`` lower bound), ``probability`` (the bound's confidence as LaTeX text,
+        None for a statement in expectation), ``reference``, ``value``, ``ratio`` (value /
         baseline value), ``effective_n`` (n' with baseline(n') = value), ``multiplier`` (n'/n),
         ``asymptotic_multiplier`` (closed form as n -> oo, or None), ``limit`` (the bound's limit
         as n -> oo), ``rate`` (exponent of n of its approach to that limit), ``asymptotics`` (both,
-        printed as e.g. ``0.2 + O(n^(-1/4))``).
+        printed as e.g. ``0.2 + O(n^(-1/4))``).  ``ratio``, ``effective_n``, ``multiplier`` and
+        ``asymptotic_multiplier`` are None for a row that is not an upper bound (module
+        docstring); :func:`kind_text` is the kind cell.
     n, delta : the evaluation point; ``baseline`` the index of the baseline row.
     """
 
@@ -216,11 +235,19 @@ class Comparison:
                 am_s = f"${am_s}$"
             a = r["asymptotics"]
             rate_s = "—" if a is None else (f"${a.latex()}$" if fmt_latex else str(a))
-            mult = r["multiplier"]
+            mult, ratio = r["multiplier"], r["ratio"]
             out.append([
-                r["name"], r["kind"], f"{float(r['value']):.6g}", f"{float(r['ratio']):.4g}",
+                r["name"], kind_text(r, "latex" if fmt_latex else "text"), f"{float(r['value']):.6g}",
+                "—" if ratio is None else f"{float(ratio):.4g}",
                 "—" if mult is None else f"{float(mult):.4g}", am_s, rate_s])
         return out
+
+    def _footnote(self) -> str | None:
+        """Why some rows have no ratio, when some row is not an upper bound."""
+        if all(r["relation"] == "<=" for r in self.rows):
+            return None
+        return ("ratio and m compare upper bounds: none for an exact value (=) or a lower "
+                "bound (>=)")
 
     def __str__(self) -> str:
         rows = [list(self._HEAD)] + self._cells(False)
@@ -230,6 +257,9 @@ class Comparison:
             lines.append("  ".join(c.ljust(w[i]) for i, c in enumerate(r)))
             if j == 0:
                 lines.append("  ".join("-" * x for x in w))
+        foot = self._footnote()
+        if foot:
+            lines.append(f"({foot})")
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -242,27 +272,50 @@ class Comparison:
                  r"\begin{tabular}{llrrrrl}", r"\hline", " & ".join(head) + r" \\", r"\hline"]
         for c in self._cells(True):
             c[0] = _tex_escape(c[0])
-            c[1] = _tex_escape(c[1])
             c = [x.replace("—", "--") for x in c]
             lines.append(" & ".join(c) + r" \\")
         lines += [r"\hline", r"\end{tabular}"]
+        foot = self._footnote()
+        if foot:
+            lines.append(f"% {foot}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         th = "".join(f"<th>{html.escape(h)}</th>" for h in self._HEAD)
         body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
                        for row in self._cells(False))
+        foot = self._footnote()
         cap = html.escape(f"n = {self.n}, delta = {self.delta}; baseline: "
-                          f"{self.rows[self.baseline]['name']}")
+                          f"{self.rows[self.baseline]['name']}" + (f" ({foot})" if foot else ""))
         return f"<table><caption>{cap}</caption><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
     def _repr_latex_(self) -> str:
-        rows = [r"\text{bound} & \text{value} & \text{ratio} & m & m_\infty"]
+        rows = [r"\text{bound} & \text{kind} & \text{value} & \text{ratio} & m & m_\infty"]
         for r, c in zip(self.rows, self._cells(True)):
             am = "-" if r["asymptotic_multiplier"] is None else latex_of(r["asymptotic_multiplier"])
-            rows.append(rf"\text{{{_tex_escape(r['name'])}}} & {c[2]} & {c[3]} & "
-                        rf"{c[4].replace('—', '-')} & {am}")
-        return "$\\displaystyle \\begin{array}{lrrrr}" + r" \\ ".join(rows) + r"\end{array}$"
+            rows.append(rf"\text{{{_tex_escape(r['name'])}}} & \text{{{kind_text(r, 'math')}}} & {c[2]} & "
+                        rf"{c[3].replace('—', '-')} & {c[4].replace('—', '-')} & {am}")
+        return "$\\displaystyle \\begin{array}{llrrrr}" + r" \\ ".join(rows) + r"\end{array}$"
+
+
+def kind_text(row: dict, style: str = "text") -> str:
+    """The kind cell of a :class:`Comparison` row: the bound's kind, then its relation when it is
+    not an upper bound (``"certified, exact (=)"``, ``"certified, lower bound (>=)"``), then
+    ``"in expectation"`` when the bound has no probability.  ``style``: ``"text"``, ``"latex"``
+    (escaped, the sign in math mode) or ``"math"`` (to be wrapped in ``\\text{...}``)."""
+    esc = (lambda t: t) if style == "text" else _tex_escape
+    parts = [esc(str(row["kind"]))]
+    rel = row["relation"]
+    if rel != "<=":
+        parts.append(f"{_RELATION_WORDS[rel]} ({_RELATION_SIGNS[style][rel]})")
+    if row["probability"] is None:
+        parts.append("in expectation")
+    return ", ".join(parts)
+
+
+def _relation(b: Bound) -> str:
+    """The relation a bound states: ``"<="`` unless it says otherwise (a ReferenceBound)."""
+    return getattr(b, "relation", "<=")
 
 
 def _tex_escape(s: str) -> str:
@@ -291,7 +344,9 @@ def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str]
     Comparison (one n) or Comparisons (a list of n) — renders in Jupyter (``_repr_html_``,
     ``_repr_latex_``), ``to_latex()`` gives a ``tabular``.  The multiplier m solves
     ``baseline(m n) = bound_i(n)``; the asymptotic multiplier is the closed form
-    ``V0_baseline / V0_i`` for power laws of equal d0.
+    ``V0_baseline / V0_i`` for power laws of equal d0.  Rows that are not upper bounds
+    (``relation`` ``"="`` or ``">="`` of a :class:`~symbound.reference.ReferenceBound`) have their
+    value and rate only; rows without a probability are marked "in expectation".
 
     Cost: each bound is evaluated once per n, and each multiplier takes a few evaluations of the
     baseline (secant steps in ``ln n``, then regula falsi; :func:`_effective_n`).
@@ -299,7 +354,9 @@ def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str]
     Raises
     ------
     InvalidValueError / InvalidTypeError
-        empty list, non-Bound entries, bad n / delta / baseline, names of the wrong length.
+        empty list, non-Bound entries, bad n / delta / baseline, names of the wrong length, a
+        baseline that is not an upper bound (an exact value or a lower bound of the literature)
+        while some row is.
 
     Examples
     --------
@@ -323,6 +380,11 @@ def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str]
         raise InvalidValueError("n must hold at least one sample size, got an empty list")
     check_probability("delta", delta, allow_symbolic=False)
     baseline = check_integer("baseline", baseline, 0, len(bounds) - 1)
+    if _relation(bounds[baseline]) != "<=" and any(_relation(b) == "<=" for b in bounds):
+        raise InvalidValueError(
+            f"baseline must be an upper bound (relation '<='): ratios and sample-size multipliers "
+            f"compare upper bounds, but bounds[{baseline}] ({bounds[baseline].name}) states "
+            f"relation {_relation(bounds[baseline])!r}; choose another baseline=")
     if names is None:
         names = [b.name for b in bounds]
     names = list(names)
@@ -337,8 +399,8 @@ def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str]
         sub = {k: v for k, v in vals.items() if _has(b, k)}
         prepared.append(b.subs(sub) if sub else b)
     base = prepared[baseline]
-    asym = [sp.Integer(1) if i == baseline else _num(_asymptotic_multiplier(base, b))
-            for i, b in enumerate(prepared)]
+    asym = [None if _relation(b) != "<=" else sp.Integer(1) if i == baseline else
+            _num(_asymptotic_multiplier(base, b)) for i, b in enumerate(prepared)]
     rates = [_asymptotics(b) for b in prepared]
     slope = None
     if rates[baseline] is not None and sp.sympify(rates[baseline].limit) == 0:
@@ -355,7 +417,10 @@ def _table(prepared, names, n, delta, baseline, asym, rates, slope) -> Compariso
     base_val = evaluated[baseline]
     rows = []
     for i, (b, v, nm) in enumerate(zip(prepared, evaluated, names)):
-        if i == baseline:
+        upper = _relation(b) == "<="
+        if not upper:  # an exact value or a lower bound: nothing to trade samples against
+            mult = n_eff = None
+        elif i == baseline:
             mult, n_eff = 1.0, float(n)
         else:
             try:
@@ -364,8 +429,10 @@ def _table(prepared, names, n, delta, baseline, asym, rates, slope) -> Compariso
                 n_eff = None
             mult = None if n_eff is None else n_eff / n
         a = rates[i]
-        rows.append({"name": nm, "kind": b.kind, "reference": b.reference, "value": v,
-                     "ratio": float(v) / float(base_val), "effective_n": n_eff, "multiplier": mult,
+        rows.append({"name": nm, "kind": b.kind, "relation": _relation(b),
+                     "probability": b.probability, "reference": b.reference, "value": v,
+                     "ratio": float(v) / float(base_val) if upper else None,
+                     "effective_n": n_eff, "multiplier": mult,
                      "asymptotic_multiplier": asym[i],
                      "rate": None if a is None else a.exponent, "limit": None if a is None else a.limit,
                      "asymptotics": a})

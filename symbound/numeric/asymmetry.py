@@ -186,9 +186,10 @@ def distributional_asymmetry(X, group, *, bandwidth: float | str = "median",
 
     Parameters
     ----------
-    X : samples, shape ``(n, ...)`` as the set's action expects, n >= 2.
+    X : samples, shape ``(n, ...)`` as the set's action expects (points, clouds, images), n >= 2.
     group : a transformation set of :mod:`symbound.groups` acting by isometries (a group, a finite
-        set of orthogonal matrices, partial rotations).
+        set of orthogonal matrices, partial rotations, an image group, an
+        :class:`~symbound.groups.Action` declared ``isometric=True``).
     bandwidth : ``"median"`` (median heuristic snapped to :data:`BANDWIDTH_GRID`, the bound holding
         on the whole grid at once) or a positive float fixed before seeing the data.
     confidence : 1 - delta, in (0, 1).  Split as ``delta_MC = delta / 4``, ``delta_n = 3 delta / 4``

@@ -18,8 +18,20 @@ Every use of a group there goes through the functions of this module:
   ``x = tau(x) . gamma(x)``, drawn uniformly from the coset of such elements (the equivariance
   test).
 
-A new kind of action (images, user callables) plugs in by extending these functions; the tests
-themselves never touch an element.
+A new kind of action plugs in by extending these functions; the tests themselves never touch an
+element.
+
+Images and callable actions.  An image group (``Cyclic(4, action="image")``,
+``Dihedral(4, action="image")`` on arrays ``(n, H, W)`` or ``(n, C, H, W)``) and a callable
+:class:`~symbound.groups.Action` act through the set's own ``apply`` / ``apply_each`` (pixel index
+maps, or ``fn``); fresh draws come from the same counter-based samplers as the other sets (element
+indices of a finite set, the Action's own sampler otherwise), so an image group gives exactly the
+numbers of the linear group of the ``(H W) x (H W)`` permutation matrices of its elements, listed
+in the same order, acting on the flattened images.  Every element permutes the pixels: the kernel
+features are the flattened images.  An Action must be declared ``isometric=True`` (the tests'
+Gaussian kernel must be invariant) and be a group (``compose=`` on a finite set, whose identity
+and inverses are then found) for the tests that need one; its orbit mean, hence the median
+bandwidth, has a closed form only for a finite set (the mean over the elements).
 
 Canonicalization (:func:`canonicalize`)
 ----------------------------------------
@@ -31,9 +43,9 @@ Canonicalization (:func:`canonicalize`)
   ``gamma = tau^T x``.  Gram-Schmidt commutes with rotations, so ``gamma(g x) = gamma(x)`` and
   ``tau(g x) = g tau(x)`` in law: ``tau`` is uniform on ``{h : h gamma = x}`` (the stabilizer of a
   rank-r configuration is SO(m - r) / O(m - r) on the complement).
-* finite matrix groups: the orbit ``{g x}`` is enumerated and ``gamma`` is the orbit point with the
-  largest value of a fixed generic linear functional; ties (equal values within 1e-9 relative:
-  the stabilizer) are broken uniformly at random.
+* finite groups acting linearly, on images or by a callable: the orbit ``{g x}`` is enumerated and
+  ``gamma`` is the orbit point with the largest value of a fixed generic linear functional; ties
+  (equal values within 1e-9 relative: the stabilizer) are broken uniformly at random.
 * ``Symmetric``: ``gamma`` sorts the permuted axis (coordinates in decreasing order; points by a
   fixed generic linear functional), ties broken uniformly at random.
 * ``Translations`` (transitive on the torus): ``gamma`` moves the first point to the origin.
@@ -46,7 +58,6 @@ import numpy as np
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO
 from ..groups._base import TransformationSetBase
-from . import kernels as K
 from ._checks import as_float_array, check_group_matches
 from .group_samples import MAX_EXACT_ORDER, group_samples, group_spec
 
@@ -74,6 +85,12 @@ def check_test_group(group, *, need_group: bool, purpose: str) -> None:
             "the closed group S generates (e.g. SO(2) or SO(3) for partial rotations): test that "
             "group; to measure how far the data are from S-invariant use "
             "symbound.numeric.asymmetry.distributional_asymmetry")
+    if group.action == "callable" and not group.is_isometric:
+        raise InvalidValueError(
+            f"{purpose} needs a set acting by isometries (its Gaussian kernel must be invariant), "
+            f"got {group.name}, not declared isometric: pass isometric=True to Action if fn "
+            "preserves Euclidean distances (rotations by quarter turns, flips, shifts, "
+            "permutations do; interpolated rotations do not)")
     if not getattr(group, "is_isometric", True):
         raise InvalidValueError(
             f"{purpose} needs a set acting by isometries (its Gaussian kernel must be invariant), "
@@ -95,9 +112,17 @@ def _perm_axis(group, ndim: int) -> int:
     return ndim + int(getattr(group, "axis", -2))
 
 
+def _own_action(group) -> bool:
+    """Whether the set acts through its own ``apply`` / ``apply_each`` (images, callables)."""
+    return group.action in ("image", "callable")
+
+
 def act(group, elements: np.ndarray, X: np.ndarray) -> np.ndarray:
     """``out[i] = elements[i] . X[i]``: one element per sample (the group's numeric representation:
-    (N, n, n) matrices, (N, n) int permutations or (N, n) shifts)."""
+    (N, n, n) matrices, (N, n) int permutations, (N, n) shifts, (N, 2, 2) matrices of an image
+    group, an Action's elements)."""
+    if _own_action(group):
+        return group.apply_each(elements, X)
     if group.action == "linear":
         return np.einsum("nij,n...j->n...i", elements, X, optimize=True)
     if group.action == "translation":
@@ -136,16 +161,15 @@ def random_transforms(group, X: np.ndarray, start: int, count: int, key) -> np.n
     ``g ~ lambda`` (iid): an array ``(count, N, *X.shape[1:])``.
 
     Copy c of point i uses the counter stream of index ``c N + i`` of ``key`` (so any split of the
-    copies into calls gives the same numbers).  Sets without a compiled sampler fall back to their
-    own ``sample`` method with a generator seeded by ``(key, start)``.
+    copies into calls gives the same numbers; an Action's own sampler is seeded by the same index).
+    Sets without a compiled sampler fall back to their own ``sample`` method with a generator
+    seeded by ``(key, start)``.
     """
     N = X.shape[0]
     flat = np.ascontiguousarray(X.reshape(N, -1))
     L = flat.shape[1]
     try:
-        m = X.shape[-1] if (group.action == "permutation"
-                            and getattr(group, "axis", -2) == -2) else 1
-        spec = group_spec(group, "iid", 1).with_m(int(m))
+        spec = group_spec(group, "iid", 1).for_input(X.shape[1:])
     except InvalidTypeError:
         rng = np.random.default_rng([int(key), int(start)])
         elems = group.sample(count * N, rng)
@@ -154,8 +178,7 @@ def random_transforms(group, X: np.ndarray, start: int, count: int, key) -> np.n
     tiled = np.tile(flat, (count, 1))
     out_e = np.empty((count * N, spec.esize))
     out_x = np.empty((count * N, L))
-    K.transform_block(spec.action, spec.ecode, spec.method, spec.iparams, spec.fparams, spec.table,
-                      spec.alpha, np.uint64(key), int(start) * N, 1, tiled, out_e, out_x)
+    spec.transform(np.uint64(key), int(start) * N, tiled, out_e, out_x)
     return out_x.reshape((count,) + X.shape)
 
 
@@ -194,11 +217,20 @@ def orbit_mean(group, X: np.ndarray) -> np.ndarray | None:
     SO(m) / O(m) on all of R^m (m >= 2), and the chordal torus coordinates: 0 (no nonzero vector is
     fixed by the whole group); SO(2) / O(2) on a plane of R^dim: the plane coordinates set to 0;
     ``Symmetric``: the mean over the permuted axis; finite matrix groups: the mean of the
-    enumerated elements applied to x (exact).
+    enumerated elements applied to x (exact); finite image groups and Actions: the mean of the
+    transformed copies (exact); an infinite Action: None.
     """
     if not group.is_group:
         return None
     N = X.shape[0]
+    if _own_action(group):
+        elems = finite_elements(group)
+        if elems is None:
+            return None
+        total = np.zeros((N, X[0].size))
+        for e in elems:
+            total += act_all(group, e, X).reshape(N, -1)
+        return total / elems.shape[0]
     if group.action == "translation":
         return np.zeros((N, 2 * X[0].size))
     if group.action == "permutation":
@@ -291,7 +323,10 @@ def canonicalize(group, X: np.ndarray, rng: np.random.Generator):
     elems = finite_elements(group)
     if elems is not None:
         L = X[0].size
-        orbit = np.einsum("gab,n...b->ng...a", elems, X, optimize=True)  # (N, G, ...)
+        if _own_action(group):
+            orbit = np.moveaxis(group.apply(elems, X), 0, 1)  # (N, G, ...)
+        else:
+            orbit = np.einsum("gab,n...b->ng...a", elems, X, optimize=True)
         vals = orbit.reshape(N, elems.shape[0], L) @ _generic_direction(L)
         pick = _pick_ties(vals, rng)
         gamma = orbit[np.arange(N), pick]

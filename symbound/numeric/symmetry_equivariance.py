@@ -200,10 +200,12 @@ def equivariance_test(X, y, group, rho=None, *, method: str = "aggregate",
 
     Parameters
     ----------
-    X : inputs, shape ``(n, ...)`` as the group's action expects, 2 <= n <= 4000 (the test holds
-        n x n kernel matrices; O(n^2 (d + B)) time).
-    y : outputs, shape ``(n,)`` or ``(n, ...)``.
-    group : a group of :mod:`symbound.groups` acting by isometries.
+    X : inputs, shape ``(n, ...)`` as the group's action expects (points, clouds, images), 2 <= n
+        <= 4000 (the test holds n x n kernel matrices; O(n^2 (d + B)) time).
+    y : outputs, shape ``(n,)`` or ``(n, ...)`` (e.g. label maps ``(n, H, W)`` with ``rho="same"``
+        for an image group).
+    group : a group of :mod:`symbound.groups` acting by isometries (image groups included), or a
+        finite :class:`~symbound.groups.Action` that is a group declared ``isometric=True``.
     rho : the action on outputs: ``None`` (invariance of the conditional law), ``"same"`` (the
         group's own action on y) or a callable mapping an element array to ``(K, q, q)`` matrices
         acting on the flattened outputs (a representation: ``rho(g^{-1}) = rho(g)^{-1}``).

@@ -100,21 +100,19 @@ def _invariant_bandwidth(group, x: np.ndarray, F: np.ndarray, rng) -> tuple[floa
     return math.sqrt(s2), notes
 
 
-def _all_tuples(elems: np.ndarray, N: int):
+def _all_tuples(group, elems: np.ndarray, N: int):
     """Every tuple of N elements (the identity tuple first), as an (R, N, ...) element array."""
     order = elems.shape[0]
-    ident = _identity_index(elems)
+    ident = _identity_index(group, elems)
     perm = [ident] + [g for g in range(order) if g != ident]
     idx = np.array(list(itertools.product(perm, repeat=N)), dtype=np.int64)
     return elems[idx]
 
 
-def _identity_index(elems: np.ndarray) -> int:
-    flat = elems.reshape(elems.shape[0], -1)
-    if np.issubdtype(elems.dtype, np.integer):
-        ident = np.arange(elems.shape[1])
-    else:
-        ident = np.eye(elems.shape[1]).ravel()
+def _identity_index(group, elems: np.ndarray) -> int:
+    """The index of the group's identity among its enumerated elements."""
+    flat = elems.reshape(elems.shape[0], -1).astype(np.float64)
+    ident = np.asarray(group.identity(), dtype=np.float64).ravel()
     hits = np.flatnonzero(np.all(np.abs(flat - ident) <= 1e-12, axis=1))
     return int(hits[0])
 
@@ -173,9 +171,12 @@ def invariance_test(X, group, *, method: str = "aggregate", n_randomizations: in
     Parameters
     ----------
     X : samples, shape ``(n, ...)`` as the group's action expects (``(n, d)`` points, ``(n, k, d)``
-        clouds), n >= 2.
-    group : a group of :mod:`symbound.groups` acting by isometries (not a partial or non-group set:
-        their calibration is not guaranteed, see the module docstring).
+        clouds, ``(n, H, W)`` or ``(n, C, H, W)`` images for ``Cyclic(4, action="image")`` and
+        ``Dihedral(4, action="image")``), n >= 2.
+    group : a group of :mod:`symbound.groups` acting by isometries, or an
+        :class:`~symbound.groups.Action` that is a group declared ``isometric=True`` (not a partial
+        or non-group set: their calibration is not guaranteed, see the module docstring).  An
+        infinite Action has no closed-form orbit mean: give ``bandwidth``.
     method : ``"aggregate"`` (7 bandwidths ``2^(3-l) sigma^2``, min-p), ``"median"`` (sigma alone)
         or ``"features"`` (random Fourier features on the same ladder: O(n) per randomization).
     n_randomizations : B >= 1 random transformations of the sample (p-values are multiples of
@@ -247,7 +248,7 @@ def invariance_test(X, group, *, method: str = "aggregate", n_randomizations: in
     chunk = max(1, RZ._CHUNK_DOUBLES // max(1, N * width))
     bar = RZ.progress_bar(progress, n_rows - 1, "invariance test")
     try:
-        tuples = _all_tuples(elems, N) if B == "all" else None
+        tuples = _all_tuples(group, elems, N) if B == "all" else None
         for r0 in range(1, n_rows, chunk):
             cnt = min(chunk, n_rows - r0)
             if tuples is not None:

@@ -5,9 +5,10 @@ symbound's own bounds are all upper bounds ``lhs <= expr`` on a generalization g
 the literature are sometimes exact values (an expected gap, ``lhs = expr``) or lower bounds on an
 error (``lhs >= expr``).  :class:`ReferenceBound` carries that relation in ``relation`` and prints
 it; an exact value is also a valid upper bound, so ``relation="="`` objects may be used wherever a
-Bound is (e.g. :func:`symbound.compare`), while ``relation=">="`` objects are lower bounds and must
-not be read as upper bounds (``compare`` shows their value, but its ratio and sample-size columns
-assume upper bounds on a generalization gap and mean nothing for them).
+Bound is, while ``relation=">="`` objects are lower bounds and must not be read as upper bounds.
+:func:`symbound.compare` reads ``relation``: its ratio and sample-size columns compare upper bounds
+on a generalization gap, so an ``"="`` or ``">="`` row shows its value and rate only, with the
+relation in its kind cell, and a bound with ``probability=None`` is marked "in expectation".
 
 Every SymPy relational in ``regime`` (e.g. ``n > d + 1``) is checked whenever values are
 substituted: a regime that becomes false raises :class:`~symbound.errors.InvalidValueError` naming

@@ -18,6 +18,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import sympy as sp
 
+from ..bounds.compare import kind_text
 from ..seam import SupErrorUpperBound
 from .document import Figure, Formula, Inline, Pre, Section, Table, Text
 from .problem import NO_SYMMETRY
@@ -132,16 +133,21 @@ def _comparison_table(table, caption: str) -> Table:
     for r in table.rows:
         am = r["asymptotic_multiplier"]
         mult = r["multiplier"]
-        rows.append((r["name"], fmt(r["value"]), f"{float(r['ratio']):.4g}",
+        rows.append((r["name"], fmt(r["value"]), _ratio_cell(r["ratio"]),
                      "-" if mult is None else f"{float(mult):.4g}",
-                     "-" if am is None else str(am), _rate_cells(r["rate"]), r["kind"]))
+                     "-" if am is None else str(am), _rate_cells(r["rate"]), kind_text(r)))
     return Table(("set S", "bound", "ratio", "m", "m as n -> oo", "rate in n", "kind"), tuple(rows),
                  caption)
 
 
+def _ratio_cell(ratio) -> str:
+    """A ratio to the bound without symmetry; "-" for a row that is not an upper bound."""
+    return "-" if ratio is None else f"{float(ratio):.4g}"
+
+
 def _comparison_data(table) -> list[dict]:
-    keys = ("name", "kind", "value", "ratio", "effective_n", "multiplier", "asymptotic_multiplier",
-            "rate", "reference")
+    keys = ("name", "kind", "relation", "probability", "value", "ratio", "effective_n",
+            "multiplier", "asymptotic_multiplier", "rate", "reference")
     return [{k: r[k] for k in keys} for r in table.rows]
 
 
@@ -194,7 +200,7 @@ def gains_section(bound_sections: Sequence[Section]) -> Section:
         for r in last["rows"][1:]:
             mult = r["multiplier"]
             rows.append((r["name"], sec.data["method"], str(last["n"]), fmt(r["value"]),
-                         f"{float(r['ratio']):.4g}", "-" if mult is None else f"{float(mult):.4g}"))
+                         _ratio_cell(r["ratio"]), "-" if mult is None else f"{float(mult):.4g}"))
             data.append({"set": r["name"], "method": sec.data["method"], "n": last["n"],
                          "value": r["value"], "ratio": r["ratio"], "multiplier": mult})
     blocks = [
