@@ -331,8 +331,9 @@ def _nets(value) -> tuple:
     n = {net.n_points for net in nets}
     if len(n) != 1:
         raise InvalidValueError(f"covering: the nets must be of one sample, got sizes {sorted(n)}")
-    groups = {id(net.group) for net in nets}
-    if len(groups) != 1:
+    first = nets[0].group
+    if any(not (net.group is first or (net.group is not None and first is not None
+                                      and net.group == first)) for net in nets):
         raise InvalidValueError("covering: the nets must all use the same transformation set")
     return tuple(sorted(nets, key=lambda net: -net.eps))
 
@@ -345,11 +346,19 @@ def empirical_cover(value, group, *, plain: bool = False) -> _Cover:
     (``n_centers_plain``) instead of the quotient nets."""
     nets = _nets(value)
     net_group = nets[0].group
-    if group is not None and net_group is not group and \
-            getattr(net_group, "name", None) != getattr(group, "name", None):
+    if group is not None and not (net_group is group or (net_group is not None
+                                                         and net_group == group)):
         raise InvalidValueError(
             f"covering: the nets were computed modulo {getattr(net_group, 'name', net_group)}, "
             f"not modulo group={group.name}")
+    if group is None and net_group is not None and not plain:
+        # a bound without symmetry asked for: the nets' plain counts, never their quotient counts
+        if any(net.n_centers_plain is None for net in nets):
+            raise InvalidValueError(
+                f"covering: the nets were computed modulo {net_group.name} but group=None asks for "
+                f"a bound without symmetry: pass group={net_group!r}, or nets computed with "
+                "group=None")
+        plain = True
     if plain:
         if net_group is None:
             counts = [net.covering_upper for net in nets]

@@ -242,8 +242,9 @@ def _build(spec: dict) -> GeneralizationBound:
         raise InvalidTypeError(
             f"group must be a symbound transformation set (symbound.groups), got {type(group).__name__}")
     if empirical:
+        # group=None asks for the bound without symmetry: the nets' plain counts (empirical_cover),
+        # never their quotient counts
         nets = covering if isinstance(covering, (list, tuple)) else (covering,)
-        group = group if group is not None else nets[0].group
     if group is None and spec["power_law"] is None and eta != 0:
         raise InvalidValueError(
             f"equivariance_error must be 0 without a group (S+ = {{id}} has no equivariance error), "

@@ -47,12 +47,14 @@ class EquivarianceErrorEstimate:
     stderr : delta-method standard error of ``value``.
     ci : the reported confidence interval (studentized bootstrap, with a fitted Pareto tail for
         the upper limit; :mod:`symbound.numeric.intervals`); ``ci_method`` says how it was formed.
-    ci_normal : the CLT interval (reliable only when ``ci_reliability == "reliable"`` and the
-        skewness is small: see ``ci_diagnostic``).
+    ci_normal : the CLT interval (it under-covers unless the tail is light and the skewness small:
+        see ``ci_diagnostic``; ``ci`` is the one to report).
     ci_bootstrap : percentile bootstrap interval over the data points (seeded).
     ci_studentized : the studentized (bootstrap-t) interval.
-    ci_reliability : ``"reliable"``, ``"heavy tail"``, ``"unreliable"`` or ``"unassessed"``;
-        ``ci_diagnostic`` says which interval to trust and why; ``tail_index`` is the fitted
+    ci_reliability : ``"light tail"``, ``"heavy tail"``, ``"unreliable"`` or ``"unassessed"``, a
+        description of the sample's tail (a small sample that missed rare large values looks
+        light; :mod:`symbound.numeric.intervals` gives measured conditional coverages);
+        ``ci_diagnostic`` says why; ``tail_index`` is the fitted
         Pareto shape of the per-point values ``m_i`` (nan when not fitted).
     max_observed : the largest pointwise error ``e(x_i, g)`` seen (never relative).  A LOWER
         ESTIMATE of the sup error ee_inf (``max_observed_is_lower_estimate`` is True); use

@@ -194,6 +194,36 @@ def test_empirical_covering_is_a_covering_of_the_sample():
         generalization_bound(None, G, covering=nets(G), **dict(KW, grid_size=7))
 
 
+def test_nets_with_equal_but_separate_groups_are_one_set():
+    # Cyclic(8) == Cyclic(8): nets built with separate but equal objects are accepted (the audit's
+    # list comprehension), and give the bound of one shared object
+    shared = Cyclic(8)
+    separate = [EmpiricalCovering(e.eps, 1000, e.n_centers, e.covering_upper, e.n_centers_plain,
+                                  Cyclic(8)) for e in nets(shared)]
+    a = generalization_bound(None, Cyclic(8), covering=separate, **dict(KW, grid_size=None))
+    b = generalization_bound(None, shared, covering=nets(shared), **dict(KW, grid_size=None))
+    assert a.evaluate(n=5000, delta=0.05, eps=0.2) == b.evaluate(n=5000, delta=0.05, eps=0.2)
+    with pytest.raises(InvalidValueError, match="same transformation set"):
+        generalization_bound(None, Cyclic(8), covering=separate[:2] + nets(Cyclic(4))[2:],
+                             **dict(KW, grid_size=None))
+    with pytest.raises(InvalidValueError, match="modulo C_8"):  # C_8 (dim 5) acts on R^5, not R^2
+        generalization_bound(None, Cyclic(8, dim=5), covering=separate, **dict(KW, grid_size=None))
+
+
+def test_group_none_with_quotient_nets_uses_their_plain_counts():
+    # no symmetry asked for: the nets' plain counts (8x), never the quotient counts
+    G = Cyclic(8)
+    b = generalization_bound(None, None, covering=nets(G), **dict(KW, grid_size=None))
+    assert "C_8" not in b.describe()
+    K = 8 * 7  # plain count at radius 0.2
+    ref = 2 * 0.2 + math.sqrt((2 * 2 * K * math.log(2) + 2 * math.log(4) + 2 * math.log(20)) / 5000)
+    assert b.evaluate(n=5000, delta=0.05, eps=0.2) == pytest.approx(ref, rel=1e-13)
+    without_plain = [EmpiricalCovering(e.eps, 1000, e.n_centers, e.covering_upper, None, G)
+                     for e in nets(G)]
+    with pytest.raises(InvalidValueError, match="group=None asks for a bound without symmetry"):
+        generalization_bound(None, None, covering=without_plain, **dict(KW, grid_size=None))
+
+
 def test_empirical_covering_dudley_uses_the_empirical_rademacher_complexity():
     G = Cyclic(8)
     b = generalization_bound(None, G, method="dudley", covering=nets(G), resolution="expose", **DKW)

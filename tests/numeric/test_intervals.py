@@ -98,7 +98,7 @@ def test_student_t_quantiles_match_tables():
 def test_diagnostic_labels_the_tail():
     rng = np.random.default_rng(4)
     light = mean_intervals(rng.random(400), rng=0)
-    assert light.reliability == "reliable" and light.normal_reliable and light.tail_index < 0.5
+    assert light.reliability == "light tail" and light.normal_reliable and light.tail_index < 0.5
     pareto = (1 - rng.random(2000)) ** -2.0  # tail index 2: no mean
     v = pareto / pareto.max()
     iv = mean_intervals(v, rng=0)
@@ -118,7 +118,7 @@ def test_constant_values_give_degenerate_intervals():
     iv = mean_intervals(np.full(80, 0.25), rng=1)
     for pair in (iv.ci, iv.normal, iv.percentile, iv.studentized):
         assert pair == pytest.approx((0.25, 0.25))
-    assert iv.reliability == "reliable" and iv.se == 0.0
+    assert iv.reliability == "light tail" and iv.se == 0.0
 
 
 def test_studentized_interval_matches_a_slow_reference():
