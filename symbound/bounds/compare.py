@@ -40,7 +40,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._validation import check_integer, check_probability
+from .._validation import check_integer, check_probability, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
 from ..functions import latex_of
 from ..symbols import symbol
@@ -272,6 +272,7 @@ def _tex_escape(s: str) -> str:
     return s
 
 
+@suggest_keywords
 def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str] | None = None,
             baseline: int = 0, **values: Any) -> "Comparison | Comparisons":
     r"""Compare bounds at one point: values, ratios and effective-sample-size multipliers.

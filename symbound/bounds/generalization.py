@@ -23,7 +23,7 @@ from typing import Any
 
 import sympy as sp
 
-from .._validation import check_choice, check_integer, check_probability, check_real
+from .._validation import check_choice, check_integer, check_probability, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..functions import BranchMin
 from ..symbols import symbol
@@ -103,6 +103,7 @@ def _assumptions(group, ycover, eta, empirical: bool) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 
 
+@suggest_keywords
 def generalization_bound(space=None, group=None, method: str = "partition", *,
                          lipschitz: Any = None, loss_lipschitz: Any = None, loss_bound: Any = None,
                          classes: Any = None, equivariance_error: Any = 0,

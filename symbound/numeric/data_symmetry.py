@@ -60,7 +60,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import check_integer, check_real
+from .._validation import check_integer, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
@@ -252,6 +252,7 @@ def _mmd_test(a: np.ndarray, b: np.ndarray, bandwidth, n_permutations: int, rng)
     return max(stat, 0.0), pvalue, sigma
 
 
+@suggest_keywords
 def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
                             n_group_samples: int = 64, lipschitz: float | None = None, seed=None,
                             mmd_bandwidth="median", n_permutations: int = 200,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_bool, check_integer, check_real
+from .._validation import check_bool, check_integer, check_real, suggest_keywords
 from ._orbit_engine import (DEFAULT_BATCH_SIZE, _batched_pass, _blas_limit, _check_common, _check_X,
                             _choose_path, _fused_pass, _Model, _rho_mode, _run, _seeds)
 from .curve import EquivarianceErrorCurve, equivariance_error_curve
@@ -44,6 +44,7 @@ __all__ = [
 DEFAULT_QUANTILES = (0.5, 0.9, 0.99)
 
 
+@suggest_keywords
 def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples: int = 64,
                        seed=None, relative: bool = False,
                        quantiles: tuple = DEFAULT_QUANTILES, method: str = "auto",

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..._validation import check_choice, check_integer, check_probability
+from ..._validation import check_choice, check_integer, check_probability, suggest_keywords
 from ...errors import InvalidTypeError, InvalidValueError
 from ...functions import latex_of
 from ...symbols import symbol
@@ -386,6 +386,7 @@ class TradeOff:
                 f"eta_d={self._eta_d_text()}, n={self.n}, delta={self.delta:g})")
 
 
+@suggest_keywords
 def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: float = 0.05, *,
              lipschitz: Any, loss_lipschitz: Any, loss_bound: Any, method: str = "dudley",
              hypothesis_bound: Any = None, classes: Any = None, grid_size: int = 1,
