@@ -317,7 +317,7 @@ class Bound:
         return dict(assumptions=tuple(assumptions), probability=prob,
                     measured=self.measured + tuple(records))
 
-    def subs(self, values: Mapping[Any, Any] | None = None, **kw) -> "Bound":
+    def subs(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> "Bound":
         """A new Bound with symbols replaced (by name or Symbol): ``b.subs(n=1000, delta=0.05)``.
 
         Numbers enter exactly (a float is the binary rational it stores).  An equivariance error
@@ -414,7 +414,7 @@ class Bound:
 
     # ----- optimisation ---------------------------------------------------------------------
     def optimize(self, var: Any = None, *, interval: tuple[float, float] | None = None,
-                 closed_form: bool = True, grid: Any = None, **values) -> Optimum:
+                 closed_form: bool = True, grid: Any = None, **values: Any) -> Optimum:
         """Minimise the bound over ``var`` (default: its resolution symbol).
 
         First tries a closed form: SymPy solves d expr / d var = 0 within a time budget
@@ -501,7 +501,7 @@ class Bound:
         """``lim_{var -> oo}`` of the bound (see :meth:`asymptotics`)."""
         return self.asymptotics(var).limit
 
-    def rate(self, var: Any = "n"):
+    def rate(self, var: Any = "n") -> sp.Expr:
         """Exponent r of the bound's approach to its limit as ``var -> oo``:
         ``bound = limit + Theta(var^r)`` up to log factors (see :meth:`asymptotics`)."""
         return self.asymptotics(var).exponent

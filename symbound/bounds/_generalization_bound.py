@@ -70,7 +70,7 @@ class GeneralizationBound(Bound):
     fixed: tuple = ()
 
     # ----- substitution: rebuild for the constructor's parameters ---------------------------
-    def subs(self, values: Mapping[Any, Any] | None = None, **kw) -> "GeneralizationBound":
+    def subs(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> "GeneralizationBound":
         """As :meth:`Bound.subs`.  A value for one of the bound's constructor parameters (L, L_l,
         M, C, eta, B, m, n, delta) rebuilds the bound from its arguments, so that its metadata
         follow; an equivariance error may be a :class:`~symbound.seam.SupErrorUpperBound`
@@ -144,7 +144,7 @@ class GeneralizationBound(Bound):
 
     # ----- optimisation ---------------------------------------------------------------------
     def optimize(self, var: Any = None, *, interval: tuple[float, float] | None = None,
-                 closed_form: bool = True, grid: Any = None, **values) -> Optimum:
+                 closed_form: bool = True, grid: Any = None, **values: Any) -> Optimum:
         """Minimise over the resolution (default) or ``var``.
 
         Power-law coverings: the closed form ``argmin`` (partition: ``eps*`` of the ``sqrt(a+b)
