@@ -94,3 +94,17 @@ def test_suggest_keywords_without_a_close_name_lists_the_names():
     with pytest.raises(TypeError, match="f\\(\\) has no keyword 'zzz'; the names are alpha, beta"):
         f(1, zzz=3)
     assert f(1, beta=3) == 1
+
+
+def test_compare_marks_vacuous_values(bound):
+    """A partition bound is at least M sqrt(2 ln(1/delta) / n) (its confidence term alone): at
+    n = 5, delta = 0.05 that is sqrt(2 ln 20 / 5) = 1.0947 > M = 1, so both rows are vacuous; at
+    n = 10^8 the C_8 bound is below M and is not."""
+    plain = sb.generalization_bound(Ball(2), None, lipschitz=1, loss_lipschitz=1, loss_bound=1,
+                                    classes=2)
+    small = sb.compare([plain, bound], n=5, delta=0.05)
+    assert [r["vacuous"] for r in small.rows] == [True, True]
+    assert str(small).count("(vacuous)") == 2 and "(vacuous)" in small.to_latex()
+    big = sb.compare([bound], n=10 ** 8, delta=0.05)
+    assert big.rows[0]["value"] < 1 and big.rows[0]["vacuous"] is False
+    assert "vacuous" not in str(big)

@@ -195,7 +195,8 @@ class Comparison:
         baseline value), ``effective_n`` (n' with baseline(n') = value), ``multiplier`` (n'/n),
         ``asymptotic_multiplier`` (closed form as n -> oo, or None), ``limit`` (the bound's limit
         as n -> oo), ``rate`` (exponent of n of its approach to that limit), ``asymptotics`` (both,
-        printed as e.g. ``0.2 + O(n^(-1/4))``).
+        printed as e.g. ``0.2 + O(n^(-1/4))``), ``vacuous`` (the value is at least the loss bound
+        M: the bound says nothing about a loss in [0, M]; the value is printed with "(vacuous)").
     n, delta : the evaluation point; ``baseline`` the index of the baseline row.
     """
 
@@ -217,8 +218,9 @@ class Comparison:
             a = r["asymptotics"]
             rate_s = "—" if a is None else (f"${a.latex()}$" if fmt_latex else str(a))
             mult = r["multiplier"]
+            value = f"{float(r['value']):.6g}" + (" (vacuous)" if r.get("vacuous") else "")
             out.append([
-                r["name"], r["kind"], f"{float(r['value']):.6g}", f"{float(r['ratio']):.4g}",
+                r["name"], r["kind"], value, f"{float(r['ratio']):.4g}",
                 "—" if mult is None else f"{float(mult):.4g}", am_s, rate_s])
         return out
 
@@ -260,7 +262,7 @@ class Comparison:
         rows = [r"\text{bound} & \text{value} & \text{ratio} & m & m_\infty"]
         for r, c in zip(self.rows, self._cells(True)):
             am = "-" if r["asymptotic_multiplier"] is None else latex_of(r["asymptotic_multiplier"])
-            rows.append(rf"\text{{{_tex_escape(r['name'])}}} & {c[2]} & {c[3]} & "
+            rows.append(rf"\text{{{_tex_escape(r['name'])}}} & \text{{{c[2]}}} & {c[3]} & "
                         rf"{c[4].replace('—', '-')} & {am}")
         return "$\\displaystyle \\begin{array}{lrrrr}" + r" \\ ".join(rows) + r"\end{array}$"
 
@@ -369,8 +371,15 @@ def _table(prepared, names, n, delta, baseline, asym, rates, slope) -> Compariso
                      "ratio": float(v) / float(base_val), "effective_n": n_eff, "multiplier": mult,
                      "asymptotic_multiplier": asym[i],
                      "rate": None if a is None else a.exponent, "limit": None if a is None else a.limit,
-                     "asymptotics": a})
+                     "asymptotics": a, "vacuous": _is_vacuous(b, v)})
     return Comparison(rows, n, delta, baseline)
+
+
+def _is_vacuous(b: Bound, value: Any) -> bool:
+    """``value >= M`` for a generalization bound with a numeric loss bound M."""
+    from ._generalization_bound import GeneralizationBound, _vacuous
+
+    return isinstance(b, GeneralizationBound) and _vacuous(b, value)
 
 
 class Comparisons(tuple):
