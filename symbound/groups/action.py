@@ -155,13 +155,13 @@ class Action(TransformationSetBase):
             first = _match_index(el.astype(np.float64), el.astype(np.float64), self.atol)
             self._elements = el[first == np.arange(el.shape[0])]
             self.element_shape = self._elements.shape[1:]
-            self.dim = 0
+            self.manifold_dim = 0
             self._identity = None if identity is None else self._one("identity", identity)
             self._decide_group(is_group)
         else:
             self._elements = None
             self.element_shape = None
-            self.dim = None if dim is None else check_integer("dim", dim, 0)
+            self.manifold_dim = None if dim is None else check_integer("dim", dim, 0)
             self._identity = None if identity is None else np.asarray(identity)
             self.is_group = bool(is_group)
             self.is_symmetric = self.is_group
@@ -252,6 +252,16 @@ class Action(TransformationSetBase):
     def _repr_args(self) -> str:
         what = f"<{self.order} elements>" if self.is_finite else "<sampled>"
         return f"{self.name!r}, {what}, is_group={self.is_group}"
+
+    def _key(self) -> tuple:
+        """Equal Actions wrap the same callables (the same function objects) and elements or
+        sampler: the repr alone does not identify the action."""
+        elements = None if self._elements is None else (self._elements.dtype.str,
+                                                         self._elements.shape,
+                                                         self._elements.tobytes())
+        return (type(self).__name__, self.fn, elements, self._sample_fn, self._compose_fn,
+                self._inverse_fn, self._contains_fn, self._name, self.is_group,
+                self.is_isometric, self.vectorized, self.manifold_dim, self.atol)
 
     # ----- numeric description ----------------------------------------------------------------------
     def elements(self) -> np.ndarray:
