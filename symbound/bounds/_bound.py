@@ -106,7 +106,10 @@ def _is_plain_number(v: Any) -> bool:
 def _missing_values(what: str, free) -> InvalidValueError:
     """"cannot evaluate the bound: no value for n; pass it, e.g. .evaluate(n=1000)"."""
     names = sorted(s.name for s in free)
-    example = ", ".join(f"{k}={_EXAMPLE_VALUES.get(k, 1)}" for k in names)
+    if all(k.isidentifier() for k in names):
+        example = ", ".join(f"{k}={_EXAMPLE_VALUES.get(k, 1)}" for k in names)
+    else:  # a symbol name that is not a keyword: the mapping form
+        example = "{" + ", ".join(f"{k!r}: {_EXAMPLE_VALUES.get(k, 1)}" for k in names) + "}"
     return InvalidValueError(f"cannot evaluate the {what}: no value for {', '.join(names)}; pass "
                              f"{'it' if len(names) == 1 else 'them'}, e.g. .evaluate({example})")
 

@@ -43,7 +43,7 @@ def build_space(space: dict):
             return sb.Annulus(space["r_inner"], space["r_outer"])
         return sb.Torus(space["dim"], period=space["period"])
     except SymboundError as exc:
-        raise SpecError(f"[space] kind = \"{k}\": {exc}") from None
+        raise SpecError(f"[space] kind = \"{k}\": " + "; ".join(str(exc).splitlines())) from None
 
 
 def _make_set(X, space: dict, g: dict):
@@ -81,7 +81,8 @@ def build_sets(X, space: dict, groups) -> list[tuple[str, Any]]:
             S = _make_set(X, space, g)
             sb.quotient(X, S)
         except SymboundError as exc:
-            raise SpecError(f"{where} kind = \"{g['kind']}\" on the {space['kind']}: {exc}") from None
+            reason = "; ".join(str(exc).splitlines())  # a spec error is one line
+            raise SpecError(f"{where} kind = \"{g['kind']}\" on the {space['kind']}: {reason}") from None
         name = g["name"] if g["name"] is not None else S.name
         if name == NO_SYMMETRY:
             raise SpecError(f'{where} name "{NO_SYMMETRY}" is the baseline\'s; choose another name')
