@@ -1,6 +1,7 @@
-"""Errors a new user meets (issue #11, "Errors"): each message is at most 3 lines and names the
-argument, the value and the fix.  The expected words are written here by hand from the issue's
-wording (the argument as the user typed it, the value, the real name or the corrected call)."""
+"""The everyday API (issue #11).  Errors a new user meets: each message is at most 3 lines and
+names the argument, the value and the fix (the expected words are written here by hand from the
+issue's wording: the argument as the user typed it, the value, the real name or the corrected
+call).  Vacuous bounds are reported as vacuous (hand values in the docstrings)."""
 
 import numpy as np
 import pytest
@@ -108,3 +109,21 @@ def test_compare_marks_vacuous_values(bound):
     big = sb.compare([bound], n=10 ** 8, delta=0.05)
     assert big.rows[0]["value"] < 1 and big.rows[0]["vacuous"] is False
     assert "vacuous" not in str(big)
+
+
+@pytest.mark.parametrize("covering", ["upper", "power_law"])
+def test_bound_reports_vacuity_when_numeric(covering):
+    """Hand values: at n = 5, delta = 0.05 the confidence term alone is sqrt(2 ln 20 / 5) = 1.0947
+    > M = 1 (vacuous).  At n = 1e8 and eps = 0.01 the certified C_8 cover of the unit disk has at
+    most ceil(sqrt2 / 0.02) ceil(sqrt2 pi / 0.08) = 71 * 56 = 3976 cells, so the bound at its
+    optimum is at most 0.02 + sqrt((4 ln2 * 3976 + 2 ln 20) / 1e8) = 0.0305 (not vacuous)."""
+    kw = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, delta=0.05,
+              covering=covering)
+    small = sb.generalization_bound(Ball(2), Cyclic(8), n=5, **kw)
+    assert small.vacuous is True
+    assert "vacuous, at least the loss bound M = 1" in small.describe()
+    big = sb.generalization_bound(Ball(2), Cyclic(8), n=10 ** 8, **kw)
+    assert big.vacuous is False and "vacuous" not in big.describe()
+    if covering == "upper":
+        assert big.evaluate() <= 0.02 + np.sqrt((4 * np.log(2) * 3976 + 2 * np.log(20)) / 1e8)
+    assert sb.generalization_bound(Ball(2), Cyclic(8), **kw).vacuous is None  # n is free
