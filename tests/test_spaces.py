@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symbound._covering import CoveringBound
-from symbound.errors import InvalidTypeError, InvalidValueError
+from symbound.errors import AmbiguousDimensionError, InvalidTypeError, InvalidValueError
 from symbound.spaces import (
     Annulus,
     Ball,
@@ -275,7 +275,9 @@ def test_descriptive_attributes_by_hand():
     assert (B.dim, B.ambient_dim) == (3, 3)
     assert B.diameter == 4 and sp.simplify(B.volume - sp.Rational(32, 3) * sp.pi) == 0
     S = Sphere(3)
-    assert (S.dim, S.ambient_dim) == (2, 3)
+    assert (S.manifold_dim, S.ambient_dim) == (2, 3)
+    with pytest.raises(AmbiguousDimensionError, match="manifold_dim = 2"):
+        S.dim  # two dimensions: the name says which
     assert S.diameter == 2 and sp.simplify(S.volume - 4 * sp.pi) == 0
     C = Cube(4, 3, "euclidean")
     assert C.diameter == 6 and C.volume == 81
@@ -289,7 +291,7 @@ def test_descriptive_attributes_by_hand():
     M = Manifold(3, symbol("V"))
     assert M.volume == symbol("V") and M.diameter is None and M.ambient_dim is None
     P = Product(Ball(2), Sphere(3), "euclidean")
-    assert (P.dim, P.ambient_dim) == (4, 5)
+    assert (P.manifold_dim, P.ambient_dim) == (4, 5)
     assert sp.simplify(P.volume - 4 * sp.pi**2) == 0
     assert sp.simplify(P.diameter - 2 * sp.sqrt(2)) == 0
     assert Product(Ball(2), Sphere(3), "max").diameter == 2
@@ -843,7 +845,8 @@ def test_huge_sphere_and_torus_logs():
         (lambda: Ball(3).covering("0.1"), InvalidTypeError, "eps"),
         (lambda: Ball(3).covering(0.1, kind="best"), InvalidValueError, "kind"),
         (lambda: Ball(0), InvalidValueError, "dim"),
-        (lambda: Ball(2.5), InvalidTypeError, "dim"),
+        (lambda: Ball(2.5), InvalidValueError, "dim"),  # a fractional part
+        (lambda: Ball("2"), InvalidTypeError, "dim"),
         (lambda: Ball(3, radius=0), InvalidValueError, "radius"),
         (lambda: Ball(3, radius=-1), InvalidValueError, "radius"),
         (lambda: Cube(2, side=0), InvalidValueError, "side"),
@@ -851,7 +854,7 @@ def test_huge_sphere_and_torus_logs():
         (lambda: Sphere(0), InvalidValueError, "dim"),
         (lambda: Torus(2, period=-1), InvalidValueError, "period"),
         (lambda: FiniteSet(0), InvalidValueError, "k"),
-        (lambda: FiniteSet(2.0), InvalidTypeError, "k"),
+        (lambda: FiniteSet("2"), InvalidTypeError, "k"),  # 2.0 is the integer 2
         (lambda: Annulus(2, 1), InvalidValueError, "r_inner"),
         (lambda: Annulus(1, 1), InvalidValueError, "r_inner"),
         (lambda: Annulus(-1, 1), InvalidValueError, "r_inner"),
@@ -874,7 +877,7 @@ def test_bad_input(call, exc, match):
 def test_errors_are_standard_exceptions_and_name_the_range():
     with pytest.raises(ValueError, match=r"eps must lie in \(0, inf\)"):
         Sphere(3).covering(-1)
-    with pytest.raises(ValueError, match=r"dim must be an integer in \[1, inf\)"):
+    with pytest.raises(ValueError, match=r"dim must be an integer >= 1, got 0"):
         Torus(0)
 
 
