@@ -226,7 +226,11 @@ def check_probability(name: str, value: Any, *, allow_symbolic: bool = True):
 def check_choice(name: str, value: Any, choices) -> Any:
     """Validate that ``value`` is one of ``choices``."""
     if value not in choices:
-        raise InvalidValueError(f"{name} must be one of {sorted(map(repr, choices))}, got {value!r}")
+        listed = ", ".join(sorted(map(repr, choices)))
+        near = closest_name(value, [c for c in choices if isinstance(c, str)]) \
+            if isinstance(value, str) else None
+        raise InvalidValueError(f"{name} must be one of {listed}, got {value!r}"
+                                + (f": did you mean {near!r}?" if near is not None else ""))
     return value
 
 
@@ -273,8 +277,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 def suggest_keywords(func: F) -> F:
     """Decorator: a misspelt keyword argument raises :class:`InvalidTypeError` naming the closest
     real parameter (``lipshitz=1`` -> "did you mean 'lipschitz'?") instead of Python's bare
-    "unexpected keyword argument".  Functions that take ``**kwargs`` are left alone (their extra
-    keywords are checked where they are used).
+    "unexpected keyword argument".  For a function that takes ``**kwargs`` (e.g. the symbol values
+    of :func:`~symbound.compare`), an extra keyword is an error only when it is close to a required
+    parameter that was not given (``detla=0.05`` for a missing ``delta``); the others are checked
+    where they are used.
 
     Examples
     --------
@@ -289,18 +295,27 @@ def suggest_keywords(func: F) -> F:
     import functools
     import inspect
 
-    params = inspect.signature(func).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
-        return func
-    names = frozenset(p.name for p in params if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                                           inspect.Parameter.KEYWORD_ONLY))
+    params = list(inspect.signature(func).parameters.values())
+    named = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    names = frozenset(p.name for p in params if p.kind in named)
+    open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    positional = [p.name for p in params if p.kind in (inspect.Parameter.POSITIONAL_ONLY,
+                                                       inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    required = [p.name for p in params if p.kind in named and p.default is inspect.Parameter.empty]
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        for k in kwargs:
-            if k not in names:
-                raise InvalidTypeError(unknown_name_message(f"{func.__name__}() has no keyword", k,
-                                                            names))
+        unknown = [k for k in kwargs if k not in names]
+        if unknown and open_ended:
+            given = set(kwargs) | set(positional[:len(args)])
+            missing = [r for r in required if r not in given]
+            unknown = [k for k in unknown if closest_name(k, missing) is not None]
+            names_ = missing
+        else:
+            names_ = names
+        if unknown:
+            raise InvalidTypeError(unknown_name_message(f"{func.__name__}() has no keyword",
+                                                        unknown[0], names_))
         return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -915,7 +915,7 @@ def test_action_checks_what_fn_returns():
 BAD = [
     (lambda: Cyclic(0), InvalidValueError, "k"),
     (lambda: Cyclic(-3), InvalidValueError, "k"),
-    (lambda: Cyclic(2.5), InvalidValueError, "k"),
+    (lambda: Cyclic(2.5), InvalidValueError, "k"),  # a fractional part (whole floats are integers)
     (lambda: Cyclic("3"), InvalidTypeError, "k"),
     (lambda: Dihedral(0), InvalidValueError, "k"),
     (lambda: Dihedral(2.5), InvalidValueError, "k"),
@@ -988,3 +988,25 @@ BAD = [
 def test_bad_input_names_the_argument(make, err, arg):
     with pytest.raises(err, match=rf"\b{arg}\b"):
         make()
+
+
+def test_callable_action_dimensions_and_equality():
+    """An Action is built (it set the read-only .dim on c0bcddb), has manifold_dim 0 when finite
+    and the given dim when sampled, and equality follows the wrapped callables, not the repr:
+    two Actions of the same name and order but different functions differ."""
+    from symbound.groups import Action
+
+    def shift(g, x):
+        return np.roll(x, int(g), axis=-1)
+
+    def flip(g, x):
+        return x[..., ::-1] if int(g) else x
+
+    a, b = Action(shift, elements=[0, 1], name="A"), Action(shift, elements=[0, 1], name="A")
+    c = Action(flip, elements=[0, 1], name="A")
+    assert repr(a) == repr(c)
+    assert a == b and hash(a) == hash(b) and a != c and len({a, b, c}) == 2
+    assert a.manifold_dim == 0 and a.ambient_dim is None
+    assert Action(shift, elements=[0, 1, 2], name="A") != a
+    s = Action(shift, sample=lambda n, r: r.integers(0, 4, n), dim=1)
+    assert s.manifold_dim == 1

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from symbound._covering import CoveringBound
-from symbound.errors import InvalidTypeError, InvalidValueError
+from symbound.errors import AmbiguousDimensionError, InvalidTypeError, InvalidValueError
 from symbound.spaces import (
     Annulus,
     Ball,
@@ -276,6 +276,8 @@ def test_descriptive_attributes_by_hand():
     assert B.diameter == 4 and sp.simplify(B.volume - sp.Rational(32, 3) * sp.pi) == 0
     S = Sphere(3)
     assert (S.manifold_dim, S.ambient_dim) == (2, 3)
+    with pytest.raises(AmbiguousDimensionError, match="manifold_dim = 2"):
+        S.dim  # two dimensions: the name says which
     assert S.diameter == 2 and sp.simplify(S.volume - 4 * sp.pi) == 0
     C = Cube(4, 3, "euclidean")
     assert C.diameter == 6 and C.volume == 81
@@ -843,7 +845,8 @@ def test_huge_sphere_and_torus_logs():
         (lambda: Ball(3).covering("0.1"), InvalidTypeError, "eps"),
         (lambda: Ball(3).covering(0.1, kind="best"), InvalidValueError, "kind"),
         (lambda: Ball(0), InvalidValueError, "dim"),
-        (lambda: Ball(2.5), InvalidValueError, "dim"),
+        (lambda: Ball(2.5), InvalidValueError, "dim"),  # a fractional part
+        (lambda: Ball("2"), InvalidTypeError, "dim"),
         (lambda: Ball(3, radius=0), InvalidValueError, "radius"),
         (lambda: Ball(3, radius=-1), InvalidValueError, "radius"),
         (lambda: Cube(2, side=0), InvalidValueError, "side"),
@@ -851,7 +854,7 @@ def test_huge_sphere_and_torus_logs():
         (lambda: Sphere(0), InvalidValueError, "dim"),
         (lambda: Torus(2, period=-1), InvalidValueError, "period"),
         (lambda: FiniteSet(0), InvalidValueError, "k"),
-        (lambda: FiniteSet("2"), InvalidTypeError, "k"),
+        (lambda: FiniteSet("2"), InvalidTypeError, "k"),  # 2.0 is the integer 2
         (lambda: Annulus(2, 1), InvalidValueError, "r_inner"),
         (lambda: Annulus(1, 1), InvalidValueError, "r_inner"),
         (lambda: Annulus(-1, 1), InvalidValueError, "r_inner"),

@@ -22,7 +22,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._validation import check_integer, check_real
+from .._validation import check_integer, check_real, closest_name
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError, SlowEvaluationWarning
 from ..functions import BranchMin, display_expr, latex_of, xreplace_numbers
 from ..printing import latex_to_text, number_text, prettify, text
@@ -74,10 +74,10 @@ def _resolve_symbol(expr_symbols, key) -> sp.Symbol:
             return s
     if key in SYMBOLS:
         return SYMBOLS[key].symbol
-    raise InvalidValueError(
-        f"{key!r} is not a free symbol of this bound; its free symbols are "
-        f"{sorted(s.name for s in expr_symbols)}"
-    )
+    names = sorted(s.name for s in expr_symbols)
+    near = closest_name(key, names)
+    raise InvalidValueError(f"{key!r} is not a free symbol of this bound" + (
+        f": did you mean {near!r}?" if near else f"; its free symbols are {', '.join(names)}"))
 
 
 def _check_known_domain(sym: sp.Symbol, value: sp.Expr, given: Any = None) -> None:
@@ -103,13 +103,26 @@ def _is_plain_number(v: Any) -> bool:
         isinstance(v, sp.Basic) and v.is_number)
 
 
+def _missing_values(what: str, free) -> InvalidValueError:
+    """"cannot evaluate the bound: no value for n; pass it, e.g. .evaluate(n=1000)"."""
+    names = sorted(s.name for s in free)
+    if all(k.isidentifier() for k in names):
+        example = ", ".join(f"{k}={_EXAMPLE_VALUES.get(k, 1)}" for k in names)
+    else:  # a symbol name that is not a keyword: the mapping form
+        example = "{" + ", ".join(f"{k!r}: {_EXAMPLE_VALUES.get(k, 1)}" for k in names) + "}"
+    return InvalidValueError(f"cannot evaluate the {what}: no value for {', '.join(names)}; pass "
+                             f"{'it' if len(names) == 1 else 'them'}, e.g. .evaluate({example})")
+
+
+#: the example values the message of a missing value shows
+_EXAMPLE_VALUES = {"n": 1000, "delta": 0.05, "eps": 0.1, "alpha": 0.1}
+
+
 def evaluate_expr(expr: sp.Expr, *, what: str = "bound") -> float | mpmath.mpf:
     """Evaluate a closed SymPy expression: a float when float64 holds it, an ``mpmath.mpf`` otherwise;
     never a silent inf or NaN."""
     if expr.free_symbols:
-        raise InvalidValueError(
-            f"cannot evaluate the {what}: no value for {sorted(s.name for s in expr.free_symbols)}"
-        )
+        raise _missing_values(what, expr.free_symbols)
     with mpmath.workdps(40):
         v = sp.N(expr, 40)
     if v.has(sp.zoo, sp.nan) or v is sp.nan:
@@ -307,7 +320,7 @@ class Bound:
         return dict(assumptions=tuple(assumptions), probability=prob,
                     measured=self.measured + tuple(records))
 
-    def subs(self, values: Mapping[Any, Any] | None = None, **kw) -> "Bound":
+    def subs(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> "Bound":
         """A new Bound with symbols replaced (by name or Symbol): ``b.subs(n=1000, delta=0.05)``.
 
         Numbers enter exactly (a float is the binary rational it stores).  An equivariance error
@@ -353,8 +366,10 @@ class Bound:
         if arrays:
             return self._evaluate_many({k: v for k, v in vals.items() if k not in arrays}, arrays)
         b = self.subs(vals)
-        if b.resolution is not None and b.resolution in b.free_symbols and \
-                b.free_symbols == {b.resolution}:
+        free = b.free_symbols
+        if b.resolution is not None and b.resolution in free:
+            if free != {b.resolution}:
+                raise _missing_values(b.name, free - {b.resolution})
             return b.optimize().value_float
         return evaluate_expr(b.formula())
 
@@ -384,8 +399,7 @@ class Bound:
         free = b.free_symbols - set(syms)
         res = b.resolution if (b.resolution is not None and b.resolution in free) else None
         if free - {res}:
-            raise InvalidValueError(
-                f"cannot evaluate the {b.name}: no value for {sorted(x.name for x in free - {res})}")
+            raise _missing_values(b.name, free - {res})
         if res is None:
             return _compiled_values(b, syms, grids)
         warnings.warn(f"{b.name}: evaluated entry by entry (the resolution {res.name} is optimised "
@@ -403,7 +417,7 @@ class Bound:
 
     # ----- optimisation ---------------------------------------------------------------------
     def optimize(self, var: Any = None, *, interval: tuple[float, float] | None = None,
-                 closed_form: bool = True, grid: Any = None, **values) -> Optimum:
+                 closed_form: bool = True, grid: Any = None, **values: Any) -> Optimum:
         """Minimise the bound over ``var`` (default: its resolution symbol).
 
         First tries a closed form: SymPy solves d expr / d var = 0 within a time budget
@@ -490,7 +504,7 @@ class Bound:
         """``lim_{var -> oo}`` of the bound (see :meth:`asymptotics`)."""
         return self.asymptotics(var).limit
 
-    def rate(self, var: Any = "n"):
+    def rate(self, var: Any = "n") -> sp.Expr:
         """Exponent r of the bound's approach to its limit as ``var -> oo``:
         ``bound = limit + Theta(var^r)`` up to log factors (see :meth:`asymptotics`)."""
         return self.asymptotics(var).exponent

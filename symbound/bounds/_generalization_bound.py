@@ -70,7 +70,7 @@ class GeneralizationBound(Bound):
     fixed: tuple = ()
 
     # ----- substitution: rebuild for the constructor's parameters ---------------------------
-    def subs(self, values: Mapping[Any, Any] | None = None, **kw) -> "GeneralizationBound":
+    def subs(self, values: Mapping[Any, Any] | None = None, **kw: Any) -> "GeneralizationBound":
         """As :meth:`Bound.subs`.  A value for one of the bound's constructor parameters (L, L_l,
         M, C, eta, B, m, n, delta) rebuilds the bound from its arguments, so that its metadata
         follow; an equivariance error may be a :class:`~symbound.seam.SupErrorUpperBound`
@@ -142,9 +142,60 @@ class GeneralizationBound(Bound):
             return Bound._with_resolution_of(self, opt)
         return self._apply_fixed(opt.variable, fixed[-1])
 
+    # ----- vacuity ---------------------------------------------------------------------------
+    def _numeric_value(self) -> tuple[Any, str] | None:
+        """(value, " at eps = ...") once every symbol but the resolution has a number (the
+        resolution optimised when free, or the optimum recorded at construction), else None."""
+        if self.free_symbols - {self.resolution}:
+            return None
+        try:
+            opt = self.optimize()
+        except InvalidValueError:  # no resolution to speak of: the closed value
+            return evaluate_expr(self.formula()), ""
+        try:
+            at = f" at {opt.variable} = {float(sp.N(opt.argmin)):.6g}"
+        except (TypeError, ValueError):  # a resolution per branch: see optimize().details
+            at = ""
+        return opt.value_float, at
+
+    @property
+    def vacuous(self) -> bool | None:
+        """Whether the bound says nothing: its value (at the optimal resolution when that is free)
+        is at least the loss bound M, which bounds ``|R(f) - R_n(f)|`` for a loss in [0, M]
+        anyway.  None while other symbols are free or M is symbolic.
+
+        Examples
+        --------
+        >>> from symbound import generalization_bound
+        >>> from symbound.spaces import Ball
+        >>> kw = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, delta=0.05)
+        >>> generalization_bound(Ball(2), n=5, **kw).vacuous
+        True
+        >>> generalization_bound(Ball(2), n=10**8, **kw).vacuous
+        False
+        >>> generalization_bound(Ball(2), **kw).vacuous is None
+        True
+        """
+        if not _spec_value(self.spec, "loss_bound").is_number:
+            return None
+        got = self._numeric_value()
+        return None if got is None else _vacuous(self, got[0])
+
+    def describe(self) -> str:
+        """Plain-text description (see :meth:`Bound.describe`); once every symbol but the
+        resolution has a number, also the value, marked vacuous when it is at least M."""
+        out = Bound.describe(self)
+        got = self._numeric_value()
+        if got is None:
+            return out
+        value, at = got
+        M = _spec_value(self.spec, "loss_bound")
+        tail = f": vacuous, at least the loss bound M = {M}" if _vacuous(self, value) else ""
+        return out + f"\n  value: {float(value):.6g}{at}{tail}"
+
     # ----- optimisation ---------------------------------------------------------------------
     def optimize(self, var: Any = None, *, interval: tuple[float, float] | None = None,
-                 closed_form: bool = True, grid: Any = None, **values) -> Optimum:
+                 closed_form: bool = True, grid: Any = None, **values: Any) -> Optimum:
         """Minimise over the resolution (default) or ``var``.
 
         Power-law coverings: the closed form ``argmin`` (partition: ``eps*`` of the ``sqrt(a+b)

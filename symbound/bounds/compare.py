@@ -48,7 +48,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._validation import check_integer, check_probability
+from .._validation import check_integer, check_probability, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
 from ..functions import latex_of
 from ..symbols import symbol
@@ -214,7 +214,8 @@ class Comparison:
         as n -> oo), ``rate`` (exponent of n of its approach to that limit), ``asymptotics`` (both,
         printed as e.g. ``0.2 + O(n^(-1/4))``).  ``ratio``, ``effective_n``, ``multiplier`` and
         ``asymptotic_multiplier`` are None for a row that is not an upper bound (module
-        docstring); :func:`kind_text` is the kind cell.
+        docstring); :func:`kind_text` is the kind cell; ``vacuous`` (the value is at least the loss
+        bound M: the bound says nothing about a loss in [0, M]; printed with "(vacuous)").
     n, delta : the evaluation point; ``baseline`` the index of the baseline row.
     """
 
@@ -236,8 +237,9 @@ class Comparison:
             a = r["asymptotics"]
             rate_s = "—" if a is None else (f"${a.latex()}$" if fmt_latex else str(a))
             mult, ratio = r["multiplier"], r["ratio"]
+            value = f"{float(r['value']):.6g}" + (" (vacuous)" if r.get("vacuous") else "")
             out.append([
-                r["name"], kind_text(r, "latex" if fmt_latex else "text"), f"{float(r['value']):.6g}",
+                r["name"], kind_text(r, "latex" if fmt_latex else "text"), value,
                 "—" if ratio is None else f"{float(ratio):.4g}",
                 "—" if mult is None else f"{float(mult):.4g}", am_s, rate_s])
         return out
@@ -293,7 +295,7 @@ class Comparison:
         rows = [r"\text{bound} & \text{kind} & \text{value} & \text{ratio} & m & m_\infty"]
         for r, c in zip(self.rows, self._cells(True)):
             am = "-" if r["asymptotic_multiplier"] is None else latex_of(r["asymptotic_multiplier"])
-            rows.append(rf"\text{{{_tex_escape(r['name'])}}} & \text{{{kind_text(r, 'math')}}} & {c[2]} & "
+            rows.append(rf"\text{{{_tex_escape(r['name'])}}} & \text{{{kind_text(r, 'math')}}} & {c[2].replace(' (vacuous)', r'\ \text{(vacuous)}')} & "
                         rf"{c[3].replace('—', '-')} & {c[4].replace('—', '-')} & {am}")
         return "$\\displaystyle \\begin{array}{llrrrr}" + r" \\ ".join(rows) + r"\end{array}$"
 
@@ -325,6 +327,7 @@ def _tex_escape(s: str) -> str:
     return s
 
 
+@suggest_keywords
 def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str] | None = None,
             baseline: int = 0, **values: Any) -> "Comparison | Comparisons":
     r"""Compare bounds at one point: values, ratios and effective-sample-size multipliers.
@@ -435,8 +438,15 @@ def _table(prepared, names, n, delta, baseline, asym, rates, slope) -> Compariso
                      "effective_n": n_eff, "multiplier": mult,
                      "asymptotic_multiplier": asym[i],
                      "rate": None if a is None else a.exponent, "limit": None if a is None else a.limit,
-                     "asymptotics": a})
+                     "asymptotics": a, "vacuous": _is_vacuous(b, v)})
     return Comparison(rows, n, delta, baseline)
+
+
+def _is_vacuous(b: Bound, value: Any) -> bool:
+    """``value >= M`` for a generalization bound with a numeric loss bound M."""
+    from ._generalization_bound import GeneralizationBound, _vacuous
+
+    return isinstance(b, GeneralizationBound) and _vacuous(b, value)
 
 
 class Comparisons(tuple):

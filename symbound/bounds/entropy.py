@@ -145,6 +145,7 @@ from ..errors import InvalidValueError, NumericalError
 from ..functions import _Printed, exact_number, latex_of
 from ..symbols import symbol
 from .covering_models import _Cover, growth_exponent, make_cover, product_cover
+from .._types import Space, TransformationSetBase
 
 __all__ = [
     "REF_DUDLEY",
@@ -169,9 +170,11 @@ QUADRATURE_MIN_RATIO = 1e-14
 ETA_LEVELS = 128
 
 
-def lipschitz_class_log_covering(space, u: Any, *, group=None, lipschitz: Any = 1,
+def lipschitz_class_log_covering(space: Space, u: Any, *,
+                                 group: TransformationSetBase | None = None, lipschitz: Any = 1,
                                  bound: Any = 1, equivariance_error: Any = 0,
-                                 cover: str = "external", power_law=None) -> sp.Expr:
+                                 cover: str = "external",
+                                 power_law: tuple[Any, Any] | None = None) -> sp.Expr:
     r"""Upper bound on ``ln N(F, u, ||.||_inf)`` for ``F = {f: X -> [-B, B], Lip f <= L,
     sup |f(s x) - f(x)| <= eta}`` (THEORY.md §4.2; proof in the module docstring).
 

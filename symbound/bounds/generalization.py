@@ -23,7 +23,7 @@ from typing import Any
 
 import sympy as sp
 
-from .._validation import check_choice, check_integer, check_probability, check_real
+from .._validation import check_choice, check_integer, check_probability, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..functions import BranchMin
 from ..symbols import symbol
@@ -37,6 +37,7 @@ from .partition import REF_PARTITION, partition_parts
 # names importable from here since the first release
 from .covering_models import _Cover, make_cover as _make_cover  # noqa: F401
 from .entropy import QUADRATURE_MIN_RATIO, QUADRATURE_POINTS_PER_E  # noqa: F401
+from .._types import Space, TransformationSetBase
 
 __all__ = [
     "generalization_bound",
@@ -103,13 +104,15 @@ def _assumptions(group, ycover, eta, empirical: bool) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 
 
-def generalization_bound(space=None, group=None, method: str = "partition", *,
-                         lipschitz: Any = None, loss_lipschitz: Any = None, loss_bound: Any = None,
-                         classes: Any = None, equivariance_error: Any = 0,
-                         hypothesis_bound: Any = None, grid_size: Any = None,
-                         output_space=None, resolution: str = "optimize",
-                         covering: Any = "upper", power_law=None, n: Any = None,
-                         delta: Any = None, plain_covering: bool = True,
+@suggest_keywords
+def generalization_bound(space: Space | None = None, group: TransformationSetBase | None = None,
+                         method: str = "partition", *, lipschitz: Any = None,
+                         loss_lipschitz: Any = None, loss_bound: Any = None, classes: Any = None,
+                         equivariance_error: Any = 0, hypothesis_bound: Any = None,
+                         grid_size: Any = None, output_space: Space | None = None,
+                         resolution: str = "optimize", covering: Any = "upper",
+                         power_law: tuple[Any, Any] | None = None, n: Any = None, delta: Any = None,
+                         plain_covering: bool = True,
                          grid_range: tuple | None = None) -> GeneralizationBound:
     r"""Generalization bound for (approximately) S-invariant or S-equivariant Lipschitz models.
 

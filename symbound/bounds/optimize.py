@@ -93,13 +93,14 @@ def exact_value(f: sp.Expr, sym: sp.Symbol, x: Any):
 
 def _fast(f: sp.Expr, sym: sp.Symbol) -> Callable[[float], Any]:
     """A float evaluator of f (math module; mpmath where float64 fails); +inf where undefined."""
-    g_mp = sp.lambdify(sym, f, modules="mpmath")
     try:
         g = sp.lambdify(sym, f, modules="math")
     except Exception:  # pragma: no cover - a function math cannot print: mpmath only
         g = None
+    g_mp = None  # the mpmath evaluator, printed only when float64 fails somewhere (half the cost)
 
     def val(x):
+        nonlocal g_mp
         if g is not None:
             try:
                 y = g(x)
@@ -107,6 +108,8 @@ def _fast(f: sp.Expr, sym: sp.Symbol) -> Callable[[float], Any]:
                     return float(y)
             except (ZeroDivisionError, ValueError, OverflowError, TypeError):
                 pass
+        if g_mp is None:
+            g_mp = sp.lambdify(sym, f, modules="mpmath")
         with mpmath.workdps(30):
             try:
                 y = g_mp(mpmath.mpf(x))

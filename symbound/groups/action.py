@@ -253,6 +253,16 @@ class Action(TransformationSetBase):
         what = f"<{self.order} elements>" if self.is_finite else "<sampled>"
         return f"{self.name!r}, {what}, is_group={self.is_group}"
 
+    def _key(self) -> tuple:
+        """Equal Actions wrap the same callables (the same function objects) and elements or
+        sampler: the repr alone does not identify the action."""
+        elements = None if self._elements is None else (self._elements.dtype.str,
+                                                         self._elements.shape,
+                                                         self._elements.tobytes())
+        return (type(self).__name__, self.fn, elements, self._sample_fn, self._compose_fn,
+                self._inverse_fn, self._contains_fn, self._name, self.is_group,
+                self.is_isometric, self.vectorized, self.manifold_dim, self.atol)
+
     # ----- numeric description ----------------------------------------------------------------------
     def elements(self) -> np.ndarray:
         if not self.is_finite:

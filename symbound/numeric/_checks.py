@@ -69,9 +69,12 @@ def check_group_matches(name: str, x: np.ndarray, group) -> None:
             )
         return
     if x.shape[-1] != group.n:
+        from ..quotient.registry import _same_group_on  # the fix, as the bounds' message words it
+
+        fix = _same_group_on(group, x.shape[-1]) if x.ndim >= 1 and x.shape[-1] >= 1 else None
         raise InvalidValueError(
             f"{name} must have last axis of length {group.n} for {group.name}, got shape {x.shape}"
-        )
+            + (f": use {fix}" if fix else ""))
 
 
 def check_rng_seed(seed) -> np.random.Generator:

@@ -73,6 +73,7 @@ from . import symmetry_actions as A
 from . import symmetry_test_kernels as SK
 from ._checks import check_rng_seed
 from .covering import check_magnitude
+from .._types import ArrayLike, Seed, TransformationSetBase
 
 __all__ = ["DistributionalAsymmetry", "distributional_asymmetry", "BANDWIDTH_GRID"]
 
@@ -177,9 +178,10 @@ def _mc_term(vals: np.ndarray, delta_mc: float) -> float:
     return min(hoeff, bern)
 
 
-def distributional_asymmetry(X, group, *, bandwidth: float | str = "median",
-                             confidence: float = 0.95, n_group_samples: int = 500,
-                             seed=None, progress: bool = False) -> DistributionalAsymmetry:
+def distributional_asymmetry(X: ArrayLike, group: TransformationSetBase, *,
+                             bandwidth: float | str = "median", confidence: float = 0.95,
+                             n_group_samples: int = 500, seed: Seed = None,
+                             progress: bool = False) -> DistributionalAsymmetry:
     r"""Estimate of ``A_sigma = E_{g~lambda} MMD_sigma(mu, g#mu)`` (THEORY §3) with a confidence
     upper bound: ``A_sigma <= estimate + eps_MC + c_S (1 + sqrt(ln(|Sigma|/delta_n))) / sqrt n``
     with probability at least ``confidence`` (theorem and proof in the module docstring).

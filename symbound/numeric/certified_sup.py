@@ -68,6 +68,7 @@ their elements.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -82,6 +83,7 @@ from ._orbit_engine import (_batched_pass, _blas_limit, _check_X, _choose_path,
 from .group_nets import GroupNet, group_net, moved_norms, realised_radii
 from .group_samples import _GroupSpec, group_spec
 from .region_nets import cover_bound, default_resolution, region_net, region_of
+from .._types import ArrayLike, Model, Rho
 
 __all__ = ["certified_sup_error", "certified_data_sup_error"]
 
@@ -236,10 +238,10 @@ def _region_and_points(region, points, group):
     return reg
 
 
-def certified_sup_error(model, group, region=None, *, lipschitz: float, points=None, rho=None,
+def certified_sup_error(model: Model, group: TransformationSetBase, region: Any = None, *,
+                        lipschitz: float, points: ArrayLike | None = None, rho: Rho = None,
                         lipschitz_rho: float | None = None, resolution: int | None = None,
-                        group_resolution: int | None = None,
-                        batch_size: int | None = None,
+                        group_resolution: int | None = None, batch_size: int | None = None,
                         progress: bool = False) -> SupErrorUpperBound:
     r"""A certified upper bound of ``ee_inf(f; S) = sup_{x in A, s in S} |f(s x) - rho(s) f(x)|``.
 
@@ -382,8 +384,10 @@ def _from_estimate(est, lipschitz, region, lipschitz_rho) -> SupErrorUpperBound:
                    method=method, assumptions=assumptions, details=details)
 
 
-def certified_data_sup_error(X, y, group, radius: float, *, lipschitz: float, noise: float = 0.0,
-                             region=None, rho=None, lipschitz_rho: float | None = None,
+def certified_data_sup_error(X: ArrayLike, y: ArrayLike, group: TransformationSetBase,
+                             radius: float, *, lipschitz: float, noise: float = 0.0,
+                             region: Any = None, rho: Rho = None,
+                             lipschitz_rho: float | None = None,
                              group_resolution: int | None = None) -> SupErrorUpperBound:
     r"""A certified upper bound of the data's sup equivariance error ``ee_inf(f*; S)`` (the
     regression function ``f* = E[y | x]``) from a sample, by matching (module docstring, "Theorem

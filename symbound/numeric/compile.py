@@ -288,8 +288,8 @@ class CompiledBound:
     broadcast shape.
     """
 
-    def __init__(self, bound: Bound, args: tuple[sp.Symbol, ...], formula: sp.Expr, module, fname: str,
-                 why_exact: str = "the formula has numerically defined functions"):
+    def __init__(self, bound: Bound, args: tuple[sp.Symbol, ...], formula: sp.Expr, module: Any,
+                 fname: str, why_exact: str = "the formula has numerically defined functions"):
         self.bound = bound
         self.args = args
         self.formula = formula
@@ -389,7 +389,7 @@ class CompiledBound:
                 result[k] = v
         return result
 
-    def evaluate_mpmath(self, dps: int = 50, **values) -> mpmath.mpf:
+    def evaluate_mpmath(self, dps: int = 50, **values: Any) -> mpmath.mpf:
         """The bound at scalar values in mpmath with ``dps`` digits (reference path)."""
         sub = {}
         for s in self.args:
@@ -442,7 +442,7 @@ def _check_domain(sym: sp.Symbol, a: np.ndarray) -> None:
         raise InvalidValueError(f"{sym.name} must be >= 0, got min {a.min()}")
 
 
-def compile_bound(bound: Bound, *args: str | sp.Symbol, **fixed) -> CompiledBound:
+def compile_bound(bound: Bound, *args: str | sp.Symbol, **fixed: Any) -> CompiledBound:
     """Compile ``bound`` once into a numba kernel over the parameters ``args``.
 
     Parameters

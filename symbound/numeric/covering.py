@@ -58,6 +58,7 @@ from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
 from ._checks import as_float_array, check_group_matches, check_rng_seed
+from .._types import ArrayLike, Seed
 
 __all__ = ["EmpiricalCovering", "empirical_covering_number"]
 
@@ -461,8 +462,9 @@ def _greedy(spec: _MetricSpec, order: np.ndarray, eps: float, sup: bool, assign:
     return centres, owner, np.sqrt(d2)
 
 
-def empirical_covering_number(points, eps: float, group=None, metric: str = "euclidean",
-                              order: str = "given", seed=None, progress: bool = False,
+def empirical_covering_number(points: ArrayLike, eps: float,
+                              group: TransformationSetBase | None = None, metric: str = "euclidean",
+                              order: str = "given", seed: Seed = None, progress: bool = False,
                               n_group_samples: int = 1024) -> EmpiricalCovering:
     r"""Greedy eps-net of a sample, plain or modulo a transformation set (THEORY.md §1-§2).
 

@@ -6,6 +6,7 @@ by the orbit engine (:mod:`._orbit_engine`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ._checks import as_float_array
 from ._orbit_engine import (_batched_pass, _blas_limit, _check_common, _check_X,
                             _Model, _overflow_error, _rho_mode)
 from .group_samples import _GroupSpec
+from .._types import ArrayLike, Model, Rho
 
 __all__ = ["EquivarianceErrorCurve", "equivariance_error_curve"]
 
@@ -135,8 +137,9 @@ def _family_elements(group_family, parameters, direction):
     return rows.reshape(t.size, n * n), K.ACTION_LINEAR, n, wrapped, f"rotation of plane {tuple(plane)}"
 
 
-def equivariance_error_curve(model, group_family, X, parameters, rho=None, p: float = 2,
-                             direction=None, batch_size: int | None = None,
+def equivariance_error_curve(model: Model, group_family: Any, X: ArrayLike, parameters: ArrayLike,
+                             rho: Rho = None, p: float = 2, direction: Any = None,
+                             batch_size: int | None = None,
                              progress: bool = False) -> EquivarianceErrorCurve:
     r"""The equivariance error along a one-parameter family g_t: rotation by angle t (SO(2), O(2),
     Cyclic or PartialRotations with a plane) or shift by t along ``direction`` (Translations).

@@ -57,16 +57,19 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from .._validation import check_integer, check_real
+from .._validation import check_integer, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
 from ._checks import as_float_array, check_group_matches, check_rng_seed
 from .covering import _grid, check_magnitude  # the dense point grid of the covering engine
 from .intervals import student_t_quantile
+from .._types import ArrayLike, Rho, Seed
+from ..seam import SupErrorUpperBound
 
 __all__ = ["DataEquivarianceEstimate", "DataEquivarianceError", "data_equivariance_error",
            "DEFAULT_MIN_COVERAGE"]
@@ -135,8 +138,9 @@ class DataEquivarianceEstimate:
     _y: np.ndarray | None = field(default=None, repr=False)
     _rho: object = field(default=None, repr=False)
 
-    def sup_upper_bound(self, lipschitz: float, noise: float = 0.0, region=None, *,
-                        lipschitz_rho: float | None = None, group_resolution: int | None = None):
+    def sup_upper_bound(self, lipschitz: float, noise: float = 0.0, region: Any = None, *,
+                        lipschitz_rho: float | None = None,
+                        group_resolution: int | None = None) -> SupErrorUpperBound:
         r"""A certified upper estimate of the data's sup error ``ee_inf(f*; S)`` from this sample
         (:func:`~symbound.numeric.certified_sup.certified_data_sup_error` with this estimate's
         sample, set, rho and matching radius; the set is covered by a certified net, not by the
@@ -252,9 +256,11 @@ def _mmd_test(a: np.ndarray, b: np.ndarray, bandwidth, n_permutations: int, rng)
     return max(stat, 0.0), pvalue, sigma
 
 
-def data_equivariance_error(X, y, group, radius: float, rho=None, p: float = 2,
-                            n_group_samples: int = 64, lipschitz: float | None = None, seed=None,
-                            mmd_bandwidth="median", n_permutations: int = 200,
+@suggest_keywords
+def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSetBase, radius: float,
+                            rho: Rho = None, p: float = 2, n_group_samples: int = 64,
+                            lipschitz: float | None = None, seed: Seed = None,
+                            mmd_bandwidth: float = "median", n_permutations: int = 200,
                             mmd_max_points: int = 1000, confidence: float = 0.95,
                             progress: bool = False,
                             min_coverage: float = DEFAULT_MIN_COVERAGE) -> DataEquivarianceEstimate:

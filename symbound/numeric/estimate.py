@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..errors import InvalidValueError
 from ._orbit_engine import _OrbitStats, _overflow_error
 from .intervals import mean_intervals
+from ..seam import SupErrorUpperBound
 
 __all__ = ["EquivarianceErrorEstimate"]
 
@@ -103,8 +105,8 @@ class EquivarianceErrorEstimate:
     _rho: object = field(default=None, repr=False)
     _q: int = field(default=1, repr=False)
 
-    def sup_upper_bound(self, lipschitz: float, region=None, *,
-                        lipschitz_rho: float | None = None):
+    def sup_upper_bound(self, lipschitz: float, region: Any = None, *,
+                        lipschitz_rho: float | None = None) -> SupErrorUpperBound:
         r"""A certified upper estimate of the sup error ``ee_inf(f; S)`` from this estimate.
 
         For each data point, its K group samples are a net of S whose covering radius ``r_g(x_i)``

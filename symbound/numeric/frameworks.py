@@ -41,10 +41,12 @@ import contextlib
 import importlib
 import sys
 import warnings
+from typing import Any
 
 import numpy as np
 
 from ..errors import InvalidTypeError, InvalidValueError
+from .._types import Model
 
 __all__ = ["TorchModel", "adapt_model", "torch_batch_size"]
 
@@ -133,7 +135,7 @@ class TorchModel:
 
     framework = "torch"
 
-    def __init__(self, model, *, device=None, dtype=None):
+    def __init__(self, model: Model, *, device: Any = None, dtype: Any = None):
         torch = _require_torch()
         if isinstance(model, TorchModel):
             model = model.model

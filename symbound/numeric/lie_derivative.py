@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -14,6 +15,7 @@ from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Cyclic, PartialRotations, Translations
 from ._checks import as_float_array
 from ._orbit_engine import _check_common, _Model, _row_norms
+from .._types import ArrayLike, Model, Rho
 
 __all__ = ["LieDerivativeEstimate", "lie_derivative"]
 
@@ -62,8 +64,8 @@ def _expm(A):
     return out
 
 
-def lie_derivative(model, generator, X, rho=None, h: float = 1e-2, p: float = 2,
-                   batch_size: int | None = None) -> LieDerivativeEstimate:
+def lie_derivative(model: Model, generator: Any, X: ArrayLike, rho: Rho = None, h: float = 1e-2,
+                   p: float = 2, batch_size: int | None = None) -> LieDerivativeEstimate:
     r"""Infinitesimal (Lie-derivative) equivariance error along a one-parameter subgroup.
 
     .. math:: (L_A f)(x) = \frac{d}{dt}\Big|_{t=0} \rho(g_t)^{-1} f(g_t x)

@@ -20,15 +20,18 @@ others so that ``symbound.numeric.orbit`` keeps its names.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from .._validation import check_bool, check_integer, check_real
+from .._validation import check_bool, check_integer, check_real, suggest_keywords
 from ._orbit_engine import (DEFAULT_BATCH_SIZE, _batched_pass, _blas_limit, _check_common, _check_X,
                             _choose_path, _fused_pass, _Model, _rho_mode, _run, _seeds)
 from .curve import EquivarianceErrorCurve, equivariance_error_curve
 from .estimate import EquivarianceErrorEstimate, _summarise
 from .group_samples import group_spec
 from .lie_derivative import LieDerivativeEstimate, lie_derivative
+from .._types import ArrayLike, Model, Rho, Seed, TransformationSetBase
 
 __all__ = [
     "EquivarianceErrorEstimate",
@@ -44,12 +47,13 @@ __all__ = [
 DEFAULT_QUANTILES = (0.5, 0.9, 0.99)
 
 
-def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples: int = 64,
-                       seed=None, relative: bool = False,
-                       quantiles: tuple = DEFAULT_QUANTILES, method: str = "auto",
-                       sampling: str = "auto", batch_size: int | None = None,
+@suggest_keywords
+def equivariance_error(model: Model, group: TransformationSetBase, X: ArrayLike, rho: Rho = None,
+                       p: float = 2, n_group_samples: int = 64, seed: Seed = None,
+                       relative: bool = False, quantiles: tuple = DEFAULT_QUANTILES,
+                       method: str = "auto", sampling: str = "auto", batch_size: int | None = None,
                        confidence: float = 0.95, n_bootstrap: int = 1000, progress: bool = False,
-                       client=None, n_chunks: int | None = None,
+                       client: Any = None, n_chunks: int | None = None,
                        blas_threads: int | str | None = "auto",
                        model_threads: int = 1) -> EquivarianceErrorEstimate:
     r"""Integrated equivariance error of a model (THEORY.md section 3).
@@ -155,9 +159,10 @@ _TOLERANCES = {  # (rtol, atol) by the dtype of the model's outputs
 }
 
 
-def assert_equivariant(model, group, X, rho=None, atol: float | None = None,
-                       rtol: float | None = None, n_group_samples: int = 64, seed=0,
-                       method: str = "auto", sampling: str = "auto") -> EquivarianceErrorEstimate:
+def assert_equivariant(model: Model, group: TransformationSetBase, X: ArrayLike, rho: Rho = None,
+                       atol: float | None = None, rtol: float | None = None,
+                       n_group_samples: int = 64, seed: Seed = 0, method: str = "auto",
+                       sampling: str = "auto") -> EquivarianceErrorEstimate:
     r"""Assert that ``e(x_i, g) <= atol + rtol * ||f(x_i)||`` for every data point and every group
     sample (every element of a small finite group); raise ``AssertionError`` naming the worst case.
 

@@ -13,6 +13,8 @@ exactly G-equivariant.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .._validation import check_choice, check_integer
@@ -23,6 +25,7 @@ from . import kernels as K
 from ._checks import as_float_array, check_group_matches, check_rng_seed
 from .group_samples import _GroupSpec, group_spec, seed_key
 from ._orbit_engine import _Model, _rho_matrices, _rho_mode
+from .._types import Model, Rho, Seed
 
 __all__ = ["SymmetrizedModel", "symmetrize"]
 
@@ -41,7 +44,8 @@ class SymmetrizedModel:
     description : what was averaged how (the same elements for every input).
     """
 
-    def __init__(self, model, group, rho, spec, rows, method, description, batch_size):
+    def __init__(self, model: Model, group: TransformationSetBase, rho: Rho, spec: Any, rows: Any,
+                 method: Any, description: Any, batch_size: Any):
         self.model = model
         self.group = group
         self.rho = rho
@@ -138,8 +142,9 @@ def _methods_for(group) -> str:
     return ", ".join(ok)
 
 
-def symmetrize(model, group, rho=None, n_group_samples: int = 64, seed=None,
-               method: str = "auto", batch_size: int | None = None) -> SymmetrizedModel:
+def symmetrize(model: Model, group: TransformationSetBase, rho: Rho = None,
+               n_group_samples: int = 64, seed: Seed = None, method: str = "auto",
+               batch_size: int | None = None) -> SymmetrizedModel:
     r"""The Reynolds average ``Q f(x) = mean_g rho(g)^{-1} f(g x)`` of a model (THEORY.md §3).
 
     ``Q f`` is G-equivariant, ``Lip(Q f) <= Lip(f)`` and ``||f - Q f|| <= ee(f)`` (compact group,

@@ -68,6 +68,7 @@ from . import symmetry_actions as A
 from . import symmetry_randomization as RZ
 from ._checks import as_float_array, check_group_matches, check_rng_seed
 from .covering import check_magnitude
+from .._types import ArrayLike, Rho, Seed, TransformationSetBase
 
 __all__ = ["equivariance_test"]
 
@@ -185,10 +186,10 @@ def _apply_rho(rho, group, elems: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.einsum("nab,nb->na", mats, yf).reshape(y.shape)
 
 
-def equivariance_test(X, y, group, rho=None, *, method: str = "aggregate",
-                      n_randomizations: int | str = 200, bandwidth: float | str = "median",
-                      correction: str | None = "mean", seed=None,
-                      progress: bool = False) -> RZ.SymmetryTestResult:
+def equivariance_test(X: ArrayLike, y: ArrayLike, group: TransformationSetBase, rho: Rho = None, *,
+                      method: str = "aggregate", n_randomizations: int | str = 200,
+                      bandwidth: float | str = "median", correction: str | None = "mean",
+                      seed: Seed = None, progress: bool = False) -> RZ.SymmetryTestResult:
     r"""Test whether the conditional law of y given x is G-equivariant: ``y -> rho(g) y`` when
     ``x -> g x`` (the input distribution need not be invariant).
 

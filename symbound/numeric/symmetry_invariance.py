@@ -72,6 +72,7 @@ from . import symmetry_test_kernels as SK
 from ._checks import check_rng_seed
 from .covering import check_magnitude
 from .group_samples import seed_key
+from .._types import ArrayLike, Seed, TransformationSetBase
 
 __all__ = ["invariance_test"]
 
@@ -157,9 +158,10 @@ def _feature_sums(Z: np.ndarray, omega: np.ndarray, sig: np.ndarray, out: np.nda
         out[:, l] = 0.5 * ((cc * cc + ss * ss).mean(axis=1) - N)
 
 
-def invariance_test(X, group, *, method: str = "aggregate", n_randomizations: int | str = 200,
-                    bandwidth: float | str = "median", n_features: int = 64, seed=None,
-                    progress: bool = False) -> SymmetryTestResult:
+def invariance_test(X: ArrayLike, group: TransformationSetBase, *, method: str = "aggregate",
+                    n_randomizations: int | str = 200, bandwidth: float | str = "median",
+                    n_features: int = 64, seed: Seed = None,
+                    progress: bool = False) -> RZ.SymmetryTestResult:
     r"""Test whether a sample is drawn from a G-invariant distribution (exact level).
 
     Statistic ``sum_{i<j} k(x_i, x_j)`` (Gaussian kernel; equivalent to the unbiased MMD^2 between

@@ -14,7 +14,7 @@ from typing import Any
 import sympy as sp
 
 from .._covering import CoveringBound, check_kind, integral
-from .._validation import check_choice, check_integer, check_real
+from .._validation import check_choice, check_integer, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import Symmetric, TransformationSetBase
 from ..printing import prettify
@@ -214,6 +214,7 @@ class QuotientSpace:
         return self.name
 
 
+@suggest_keywords
 def quotient(space: Space, group: TransformationSetBase, *, metric: str | None = None,
              orbit_dim: int | None = None, quotient_volume: Any = None) -> QuotientSpace:
     r"""The space ``space`` modulo the transformation set ``group`` (THEORY.md §2).

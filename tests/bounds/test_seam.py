@@ -51,7 +51,7 @@ def test_confidence_is_paid_in_the_probability():
     b = generalization_bound(Annulus(1, 2), SO(2), equivariance_error=symbol("eta"), **KW)
     s = b.subs(eta=sup_ub(0.05, confidence=0.99))
     assert s.probability == r"1 - \delta - 0.01"
-    assert "with probability at least 1 − δ − 0.01" in s.describe()
+    assert "with probability at least 1 − δ − 0.01" in s.describe()  # printed as text
     # a generic Bound records it the same way
     eta, n = symbol("eta"), symbol("n")
     g = Bound(eta + 1 / sp.sqrt(n)).subs(eta=sup_ub(0.05, confidence=0.9))

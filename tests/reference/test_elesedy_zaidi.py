@@ -52,7 +52,7 @@ def test_refuses_n_at_most_d_plus_1(n):
     (dict(d=4, n=12, sigma2=1, fixed_dim=-1), InvalidValueError),
     (dict(d=4, n=12, sigma2=-0.5, fixed_dim=1), InvalidValueError),
     (dict(d=0, n=12, sigma2=1, fixed_dim=0), InvalidValueError),
-    (dict(d=4.5, n=12, sigma2=1, fixed_dim=1), InvalidValueError),  # 4.0 is accepted (whole number)
+    (dict(d=4.5, n=12, sigma2=1, fixed_dim=1), InvalidValueError),  # 4.0 is the integer 4
     (dict(d="4", n=12, sigma2=1, fixed_dim=1), InvalidTypeError),
     (dict(d=4, n=12, sigma2=float("nan"), fixed_dim=1), InvalidValueError),
 ])

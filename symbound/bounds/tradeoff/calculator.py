@@ -39,15 +39,17 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..._validation import check_choice, check_integer, check_probability
+from ..._validation import check_choice, check_integer, check_probability, suggest_keywords
 from ...errors import InvalidTypeError, InvalidValueError
 from ...functions import latex_of
 from ...symbols import symbol
 from ._curve import DRIVERS, BoundSpec, GenCurve, GenFamily
 from ._inputs import DataError, bound_constants, data_error
 from .optimum import optimal_level
+from .phase import PhaseDiagram
 from .results import WHICH, LevelOptimum, Threshold
 from .threshold import threshold_n
+from ..._types import Space, TransformationSetBase
 
 __all__ = ["tradeoff", "TradeOff", "REFERENCE"]
 
@@ -120,7 +122,7 @@ class TradeOff:
     :func:`~symbound.bounds.generalization_bound` for ``F_eta`` (the better of the two coverings).
     """
 
-    def __init__(self, spec: BoundSpec, eta_d: DataError, n, delta: float, delta_bounds: float,
+    def __init__(self, spec: BoundSpec, eta_d: DataError, n: Any, delta: float, delta_bounds: float,
                  constants: dict, levels: np.ndarray | None, scan_points: int, notes: tuple):
         self.spec = spec
         self._eta_d = eta_d
@@ -181,20 +183,20 @@ class TradeOff:
         return float(WHICH[which])
 
     # ----- the curve -----------------------------------------------------------------------------
-    def generalization(self, eta, *, n: int | None = None) -> np.ndarray:
+    def generalization(self, eta: Any, *, n: int | None = None) -> np.ndarray:
         """``Gen(eta)``, the generalization bound of ``F_eta`` (statement T3), at each level (array in,
         array out)."""
         e = self._eta_array(eta)
         return self._curve(self._numeric_n(n)).gen(e)[0]
 
-    def approximation(self, eta, which: str = "upper") -> np.ndarray:
+    def approximation(self, eta: Any, which: str = "upper") -> np.ndarray:
         """``c (eta_d - eta)_+`` (c = 1 upper, 1/2 lower end of the sandwich): the sup-norm
         approximation error of ``F_eta``, before the factor L_l."""
         c = self._c(which)
         e = self._eta_array(eta)
         return c * np.maximum(self._numeric_eta_d() - e, 0.0)
 
-    def total_error(self, eta, which: str = "upper", *, n: int | None = None) -> np.ndarray:
+    def total_error(self, eta: Any, which: str = "upper", *, n: int | None = None) -> np.ndarray:
         r"""``E(eta) = L_l c (eta_d - eta)_+ + 2 Gen(eta)`` at each level (array in, array out).
 
         With ``which="upper"`` (c = 1) a certified bound on the excess risk ``R(f_hat) - R(f*)`` of
@@ -269,7 +271,8 @@ class TradeOff:
         return self._optima[which]
 
     # ----- threshold sample size -----------------------------------------------------------------
-    def threshold_n(self, which: str = "upper", *, n_max: int = 10**80, rtol: float = 1e-4) -> Threshold:
+    def threshold_n(self, which: str = "upper", *, n_max: int = 10**80,
+                    rtol: float = 1e-4) -> Threshold:
         r"""The sample size n* from which matching the data's level beats full symmetry at every n:
         ``E(eta_d; n) < E(0; n)`` for all ``n >= n*`` (statement T5 of the module docstring).
 
@@ -286,7 +289,7 @@ class TradeOff:
         return threshold_n(self, which, n_max, rtol)
 
     # ----- phase diagram -------------------------------------------------------------------------
-    def phase_diagram(self, n, eta_d, which: str = "upper"):
+    def phase_diagram(self, n: Any, eta_d: Any, which: str = "upper") -> PhaseDiagram:
         """Which regime wins over a grid of sample sizes and data levels (see
         :class:`~symbound.bounds.tradeoff.phase.PhaseDiagram`)."""
         from .phase import phase_diagram
@@ -386,11 +389,13 @@ class TradeOff:
                 f"eta_d={self._eta_d_text()}, n={self.n}, delta={self.delta:g})")
 
 
-def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: float = 0.05, *,
-             lipschitz: Any, loss_lipschitz: Any, loss_bound: Any, method: str = "dudley",
-             hypothesis_bound: Any = None, classes: Any = None, grid_size: int = 1,
-             covering: str = "upper", power_law=None, output_space=None,
-             levels=None, scan_points: int | None = None) -> TradeOff:
+@suggest_keywords
+def tradeoff(space: Space, group: TransformationSetBase, data_equivariance_error: Any,
+             n: Any = None, delta: float = 0.05, *, lipschitz: Any, loss_lipschitz: Any,
+             loss_bound: Any, method: str = "dudley", hypothesis_bound: Any = None,
+             classes: Any = None, grid_size: int = 1, covering: str = "upper",
+             power_law: tuple[Any, Any] | None = None, output_space: Space | None = None,
+             levels: Any = None, scan_points: int | None = None) -> TradeOff:
     r"""The trade-off calculator of THEORY §5: model versus data equivariance error.
 
     .. math::

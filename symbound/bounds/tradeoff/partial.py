@@ -57,6 +57,7 @@ from ._curve import BoundSpec, GenCurve, GenFamily
 from ._inputs import bound_constants
 from ._partial_data import PartialData, k_of, partial_data
 from ._search import TIE
+from ..._types import ArrayLike, Space
 
 __all__ = ["partial_tradeoff", "PartialTradeOff", "PartialOptimum"]
 
@@ -125,8 +126,8 @@ _k_of = k_of  # ceil(pi / theta), decided exactly
 class PartialTradeOff:
     """The partial / graded trade-off (see the module docstring); built by :func:`partial_tradeoff`."""
 
-    def __init__(self, space, n: int, delta: float, method: str, options: dict, constants: dict,
-                 data: PartialData, thetas: np.ndarray):
+    def __init__(self, space: Space, n: int, delta: float, method: str, options: dict,
+                 constants: dict, data: PartialData, thetas: np.ndarray):
         self.space = space
         self.n = n
         self.delta = delta
@@ -163,7 +164,7 @@ class PartialTradeOff:
             self._curves[theta] = fam.curve(self.n)
         return self._curves[theta]
 
-    def data_error(self, theta) -> np.ndarray:
+    def data_error(self, theta: Any) -> np.ndarray:
         """``U(theta)``, the upper bound of ``ee_inf(f*; S_theta)`` used (array in, array out)."""
         th = self._theta_array(theta)
         return np.asarray(self._data(th), dtype=np.float64).reshape(th.shape)
@@ -176,7 +177,7 @@ class PartialTradeOff:
             raise InvalidValueError(f"theta must lie in [0, pi] (the angles of SO(2)), got {th[bad].ravel()[0]!r}")
         return th
 
-    def generalization(self, eps, theta) -> tuple[np.ndarray, np.ndarray]:
+    def generalization(self, eps: Any, theta: Any) -> tuple[np.ndarray, np.ndarray]:
         """``Gen(eps, theta)`` (P1) and which covering gives it (0 partial set, 1 full group, 2 plain;
         each curve's own driver says when its plain branch gave the value)."""
         e, th = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), self._theta_array(theta))
@@ -204,7 +205,7 @@ class PartialTradeOff:
             which[m] = np.where(own == 1, 2, j)  # a curve's plain branch is the plain covering
         return out, which
 
-    def approximation(self, eps, theta, which: str = "upper") -> np.ndarray:
+    def approximation(self, eps: Any, theta: Any, which: str = "upper") -> np.ndarray:
         """Upper ``(1 - eps/U(theta))_+ rho`` or lower ``(U(theta) - eps)_+ / 2`` (P2)."""
         check_choice("which", which, tuple(_WHICH))
         e, th = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), self._theta_array(theta))
@@ -215,7 +216,7 @@ class PartialTradeOff:
             frac = np.where(U > 0, 1 - e / np.where(U > 0, U, 1.0), 0.0)
         return np.maximum(frac, 0.0) * self.rho
 
-    def total_error(self, eps, theta, which: str = "upper") -> np.ndarray:
+    def total_error(self, eps: Any, theta: Any, which: str = "upper") -> np.ndarray:
         """``E(eps, theta) = L_l A(eps, theta) + 2 Gen(eps, theta)`` (broadcast arrays)."""
         Ll = float(self.constants["loss_lipschitz"])
         g, _ = self.generalization(eps, theta)
@@ -335,12 +336,12 @@ class PartialTradeOff:
         return f"PartialTradeOff({self.method}, {self.space.name}, n={self.n}, {self.source})"
 
 
-def partial_tradeoff(space, n: int, delta: float = 0.05, *, breaking_rate: Any = None,
+def partial_tradeoff(space: Space, n: int, delta: float = 0.05, *, breaking_rate: Any = None,
                      data_error: Callable | None = None, reynolds_gap: Any = None,
                      target: Callable | None = None, target_lipschitz: Any = None,
                      lipschitz: Any, loss_lipschitz: Any, loss_bound: Any,
                      method: str = "partition", classes: Any = None, hypothesis_bound: Any = None,
-                     grid_size: int = 1, covering: str = "upper", thetas=None,
+                     grid_size: int = 1, covering: str = "upper", thetas: ArrayLike | None = None,
                      target_grid: tuple[int, int] = (128, 512)) -> PartialTradeOff:
     r"""The partial / graded trade-off of THEORY §5 on the disk or an annulus (proofs P1-P4 in
     :mod:`symbound.bounds.tradeoff.partial`).

@@ -13,6 +13,7 @@ on eta_d), or on the calculator's explicit level grid; for each eta_d the total 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +56,7 @@ class PhaseDiagram:
         """The regimes as strings, shape ``(len(eta_d), len(n))``."""
         return np.array(self.labels, dtype=object)[self.regime]
 
-    def figure(self, ax=None):
+    def figure(self, ax: Any = None) -> Any:
         """A matplotlib figure: regimes as colour cells over (n, eta_d), one cell per grid point
         (edges at the geometric midpoints); the regime "none" is the vacuous region (every level's
         bound >= M).  With an ``eta_d`` axis containing 0 the axis is linear.
