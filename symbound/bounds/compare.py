@@ -295,7 +295,7 @@ class Comparison:
         rows = [r"\text{bound} & \text{kind} & \text{value} & \text{ratio} & m & m_\infty"]
         for r, c in zip(self.rows, self._cells(True)):
             am = "-" if r["asymptotic_multiplier"] is None else latex_of(r["asymptotic_multiplier"])
-            rows.append(rf"\text{{{_tex_escape(r['name'])}}} & \text{{{kind_text(r, 'math')}}} & {c[2].replace(' (vacuous)', r'\ \text{(vacuous)}')} & "
+            rows.append(rf"\text{{{_tex_escape(r['name'])}}} & \text{{{kind_text(r, 'math')}}} & {_vacuous_tex(c[2])} & "
                         rf"{c[3].replace('—', '-')} & {c[4].replace('—', '-')} & {am}")
         return "$\\displaystyle \\begin{array}{llrrrr}" + r" \\ ".join(rows) + r"\end{array}$"
 
@@ -318,6 +318,11 @@ def kind_text(row: dict, style: str = "text") -> str:
 def _relation(b: Bound) -> str:
     """The relation a bound states: ``"<="`` unless it says otherwise (a ReferenceBound)."""
     return getattr(b, "relation", "<=")
+
+
+def _vacuous_tex(value: str) -> str:
+    """A value cell in math mode: the number, then the vacuity mark as text."""
+    return value.replace(" (vacuous)", r"\ \text{(vacuous)}")
 
 
 def _tex_escape(s: str) -> str:
