@@ -42,6 +42,7 @@ import sympy as sp
 from ..._covering import integer_bound
 from ..._validation import check_integer, check_real
 from ...errors import InvalidTypeError, InvalidValueError
+from ...groups import PartialRotations
 from ...quotient._planar import planar_radii
 from ...seam import SupErrorUpperBound
 from ._inputs import data_error as _data_error
@@ -126,7 +127,8 @@ def _measured_pairs(data_error) -> list[tuple[float, SupErrorUpperBound]]:
 
 def _measured(space, pairs, reynolds_gap) -> PartialData:
     """U and rho from certified data sups at a few angles (statements P5, P6)."""
-    conv = [(th, _data_error(ub)) for th, ub in pairs]  # quantity / scope checked there
+    # quantity, scope, set (a set containing S_theta_j) and region (containing X) checked there
+    conv = [(th, _data_error(ub, PartialRotations(th), space)) for th, ub in pairs]
     values = [(th, de.value) for th, de in conv]
     failure = sum(de.failure for _th, de in conv)
 
@@ -198,7 +200,8 @@ def partial_data(space, th: np.ndarray, *, breaking_rate, data_error, reynolds_g
     r1, r2 = (float(v) for v in planar_radii(space))
     radial, angular = (check_integer("target_grid", v, 2) for v in target_grid)
     U_grid, rho_b, per = target_error_bounds(target, r1, r2, float(target_lipschitz), th,
-                                             radial=radial, angular=angular, region=space.name)
+                                             radial=radial, angular=angular, region=space.name,
+                                             space=space)
     table = dict(zip(th.tolist(), U_grid.tolist()))
 
     def data(t, table=table):

@@ -469,7 +469,7 @@ def tradeoff(space, group, data_equivariance_error: Any, n: Any = None, delta: f
         check_integer("n", n, 1, allow_symbolic=True)
     if scan_points is not None:
         check_integer("scan_points", scan_points, 3)
-    eta_d = data_error(data_equivariance_error)
+    eta_d = data_error(data_equivariance_error, group, space)
     delta_bounds = float(delta) - eta_d.failure
     if delta_bounds <= 0:
         raise InvalidValueError(
