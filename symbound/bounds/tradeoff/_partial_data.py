@@ -18,7 +18,9 @@ Statements (proofs: docs/theory/tradeoff.md, "The data's level from data"):
 * **(P5) A curve from finitely many angles.**  If ``U_j >= ee_inf(f*; S_theta_j)``, then for every
   ``theta > 0``, ``ee_inf(f*; S_theta) <= min_j ceil(theta / theta_j) U_j`` (a rotation by at most
   theta is a product of ``ceil(theta / theta_j)`` rotations by at most theta_j inside the
-  rotation-invariant X; telescoping).  The ceilings are decided exactly, the angles as their binary
+  rotation-invariant X; telescoping).  The intermediate points leave the data's support, so
+  ``U_j`` must bound the sup over all of X: a measured ``U_j`` is checked to be certified over a
+  region containing X and a set containing ``S_theta_j`` (:mod:`symbound.bounds.sup_match`).  The ceilings are decided exactly, the angles as their binary
   values and ``math.pi`` standing for pi.
 * **(P6) The Reynolds gap from a partial sup.**  With Q the Reynolds operator of SO(2),
 
