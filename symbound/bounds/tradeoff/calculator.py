@@ -396,7 +396,8 @@ class TradeOff(Parameters):
                "over F_eta = {f: L-Lipschitz, |f| <= B, ee_inf(f; G) <= eta}",
                f"{self.spec.group.name} is a compact group acting by isometries on "
                f"{self.spec.space.name}, with its Haar measure (Reynolds operator)",
-               "the target f* is L-Lipschitz with values in [-B, B] and ee_inf(f*; G) <= eta_d",
+               "the target f* is L-Lipschitz with values in [-B, B] and ee_inf(f*; G) <= eta_d, "
+               f"the sup over all of {self.spec.space.name} (not only the data's support)",
                "eta_d is known before the training sample is drawn (or measured on independent "
                "data); otherwise give an explicit level grid (levels=...), paid by a union bound"]
         out += list(self._eta_d.assumptions)
