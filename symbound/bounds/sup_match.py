@@ -114,6 +114,14 @@ def region_contains(region, space) -> bool | None:
     return None
 
 
+def _verdict(contains: bool | None, unknown: list, mismatch: str, undecided: str) -> None:
+    """Raise ``mismatch`` on a decided failure; note ``undecided`` when containment is unknown."""
+    if contains is False:
+        raise InvalidValueError(mismatch)
+    if contains is None:
+        unknown.append(undecided)
+
+
 def check_sup_matches(ub: SupErrorUpperBound, group, space, *, name: str,
                       needed: str | None = None) -> tuple[str, ...]:
     """Refuse ``ub`` unless it is a sup over a set containing ``group`` and a region containing
@@ -139,34 +147,26 @@ def check_sup_matches(ub: SupErrorUpperBound, group, space, *, name: str,
     ()
     """
     needed = needed or f"ee_inf(f; {group.name})"
-    unknown = []
+    how = ("sb.certified_data_sup_error(X, y, {}, ...)" if ub.quantity == "data"
+           else "sb.certified_sup_error(model, {}, ...)")
+    unknown: list[str] = []
     if ub.group is None:
         unknown.append("the set it was measured for is not recorded (group=None)")
     else:
-        c = set_contains(ub.group, group)
-        if c is False:
-            raise InvalidValueError(
-                f"{name}: this SupErrorUpperBound is a sup over S = {ub.group.name}, which does "
-                f"not contain {group.name}: it does not bound {needed}. Certify the sup over "
-                f"{group.name} (or a larger set), e.g. sb.certified_data_sup_error(X, y, "
-                f"{group!r}, ...)")
-        if c is None:
-            unknown.append(f"symbound cannot decide whether {ub.group.name} contains {group.name}")
-    if space is not None:
-        if ub.region_space is None:
-            unknown.append(f"its region ({ub.region!r}) is recorded by name only (region_space=None)")
-        else:
-            c = region_contains(ub.region_space, space)
-            if c is False:
-                raise InvalidValueError(
-                    f"{name}: this SupErrorUpperBound is a sup over the region "
-                    f"{ub.region_space.name}, which does not contain the input space {space.name}: "
-                    f"{needed} is a sup over all of {space.name} (the approximation arguments "
-                    f"move points through it). Certify it with region={space!r} (or a region "
-                    "containing it)")
-            if c is None:
-                unknown.append(f"symbound cannot decide whether {ub.region_space.name} contains "
-                               f"{space.name}")
+        _verdict(set_contains(ub.group, group), unknown,
+                 f"{name}: this SupErrorUpperBound is a sup over S = {ub.group.name}, which does "
+                 f"not contain {group.name}: it does not bound {needed}. Certify the sup over "
+                 f"{group.name} (or a larger set), e.g. " + how.format(repr(group)),
+                 f"symbound cannot decide whether {ub.group.name} contains {group.name}")
+    if space is not None and ub.region_space is None:
+        unknown.append(f"its region ({ub.region!r}) is recorded by name only (region_space=None)")
+    elif space is not None:
+        _verdict(region_contains(ub.region_space, space), unknown,
+                 f"{name}: this SupErrorUpperBound is a sup over the region "
+                 f"{ub.region_space.name}, which does not contain the input space {space.name}: "
+                 f"{needed} is a sup over all of {space.name} (the approximation arguments move "
+                 f"points through it). Certify it with region={space!r} (or a region containing it)",
+                 f"symbound cannot decide whether {ub.region_space.name} contains {space.name}")
     if not unknown:
         return ()
     if not ub.assume_matches:
