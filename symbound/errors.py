@@ -8,7 +8,7 @@ name the argument, the value received and the allowed range (STYLE.md, "Exceptio
 from __future__ import annotations
 
 __all__ = ["SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
-           "AmbiguousDimensionError", "SlowEvaluationWarning"]
+           "AmbiguousDimensionError", "ReadOnlyError", "SlowEvaluationWarning"]
 
 
 class SymboundError(Exception):
@@ -30,6 +30,12 @@ class NumericalError(SymboundError, ArithmeticError):
 class AmbiguousDimensionError(SymboundError, AttributeError):
     """``.dim`` of an object with two dimensions (the sphere S^2 in R^3, the cyclic group C_8 acting
     on R^2): the message names both, ``manifold_dim`` and ``ambient_dim``."""
+
+
+class ReadOnlyError(SymboundError, AttributeError):
+    """Assignment to a parameter of an object whose reported results are derived from it (a
+    trade-off): the message names the method that returns a new object with the changed
+    parameter."""
 
 
 class SlowEvaluationWarning(UserWarning):

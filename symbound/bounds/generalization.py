@@ -32,6 +32,7 @@ from .covering_models import empirical_cover, make_cover
 from .entropy import (ETA_LEVELS, REF_DUDLEY, certified_entropy_integral, dudley_parts, eta_level, lipschitz_class_log_covering,
                       power_law_entropy_integral)
 from .measured import MeasuredInput, convert_value, is_empirical_covering
+from .sup_match import check_sup_matches
 from .partition import REF_PARTITION, partition_parts
 
 # names importable from here since the first release
@@ -254,6 +255,9 @@ def _build(spec: dict) -> GeneralizationBound:
             f"got {eta}; pass group=... for approximately invariant models")
     approx = group is not None and eta != 0
     records = [eta_rec] if eta_rec is not None else []
+    # a measured sup must be over a set containing S and a region containing X (refused otherwise)
+    matched = (check_sup_matches(eta_rec.source, group, space, name="equivariance_error")
+               if eta_rec is not None and group is not None else ())
     # ----- covering models
     if empirical:
         cover = empirical_cover(covering, group)
@@ -293,7 +297,7 @@ def _build(spec: dict) -> GeneralizationBound:
     # ----- the bound
     name = ("partition bound" if method == "partition" else "entropy-integral bound") + \
         ("" if group is None else f" mod {group.name}")
-    assumptions = _assumptions(group, ycover, eta, empirical)
+    assumptions = _assumptions(group, ycover, eta, empirical) + list(matched)
     if method == "partition":
         b = _partition_bound(spec, group, cover, plain, ycover, L, Ll, M, eta, n_s, d_s, C, m,
                              eta_rec is not None, name, assumptions)

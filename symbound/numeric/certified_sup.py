@@ -174,7 +174,10 @@ def _action_norm(group, elements: np.ndarray) -> tuple[float, str]:
     return 1.0, "isometric action"
 
 
-def _finish(value, observed, *, quantity, scope, region_name, method, assumptions, details):
+def _finish(value, observed, *, quantity, scope, region_name, method, assumptions, details, group,
+            region):
+    """The seam object, recording the set ``group`` and the region (a Space, scope "region") the
+    sup is over, so that consumers can check them against their own."""
     value = float(value) * (1 + _ROUND)
     if not math.isfinite(value):
         raise InvalidValueError(
@@ -188,7 +191,8 @@ def _finish(value, observed, *, quantity, scope, region_name, method, assumption
     return SupErrorUpperBound(value=value, quantity=quantity, scope=scope, confidence=1.0,
                               observed_max=float(observed), method=method, region=region_name,
                               assumptions=tuple(assumptions), reference=_REFERENCE,
-                              details=details)
+                              details=details, group=group,
+                              region_space=region if scope == "region" else None)
 
 
 def _x_step(b, X, region, reg, Lx, details, points_text, own=None, resolutions=None):
@@ -344,7 +348,8 @@ def certified_sup_error(model: Model, group: TransformationSetBase, region: Any 
     method = (f"Lipschitz net bound: {how}; {net.method}; sup <= max_K min_y (max_j e(y, g_j) + "
               "(L c(y) + L_rho |f(y)|) r_g + L_x D(K, y))")
     return _finish(value, observed, quantity="model", scope=scope, region_name=name,
-                   method=method, assumptions=assumptions, details=details)
+                   method=method, assumptions=assumptions, details=details, group=group,
+                   region=region)
 
 
 def _from_estimate(est, lipschitz, region, lipschitz_rho) -> SupErrorUpperBound:
@@ -381,7 +386,8 @@ def _from_estimate(est, lipschitz, region, lipschitz_rho) -> SupErrorUpperBound:
     method = (f"Lipschitz net bound from an estimate: {how}; per-point covering radius of its "
               "group samples (largest gap)")
     return _finish(value, observed, quantity="model", scope=scope, region_name=name,
-                   method=method, assumptions=assumptions, details=details)
+                   method=method, assumptions=assumptions, details=details, group=group,
+                   region=region)
 
 
 def certified_data_sup_error(X: ArrayLike, y: ArrayLike, group: TransformationSetBase,
@@ -511,4 +517,4 @@ def certified_data_sup_error(X: ArrayLike, y: ArrayLike, group: TransformationSe
     method = (f"matching bound: {how}; {net.method}; e*(x_i, g_j) <= |y_mu - rho(g_j) y_i| + "
               "2 sigma + L d(x_mu, g_j x_i)")
     return _finish(value, observed, quantity="data", scope=scope, region_name=name, method=method,
-                   assumptions=assumptions, details=details)
+                   assumptions=assumptions, details=details, group=group, region=region)

@@ -80,12 +80,14 @@ def _check_out(out: Path) -> Path:
     return out
 
 
-def declared_sup(spec: Spec, est=None, region: str = "") -> SupErrorUpperBound | None:
+def declared_sup(spec: Spec, est=None, region: str = "", group=None,
+                 space=None) -> SupErrorUpperBound | None:
     """The sup error the spec declares (``[model] sup_error``) as a seam object, or None.
 
     A declared value is the user's statement, not symbound's: it is recorded as such, holds with
     confidence 1 if the argument is right, and must not be below an error symbound measured
-    (``SupErrorUpperBound`` refuses that)."""
+    (``SupErrorUpperBound`` refuses that).  ``group`` and ``space``: the spec's model set and input
+    space, which the declaration is about (recorded, so that bounds can check them)."""
     m = spec.model
     if m is None or m["sup_error"] is None:
         return None
@@ -100,7 +102,7 @@ def declared_sup(spec: Spec, est=None, region: str = "") -> SupErrorUpperBound |
         observed_max=observed, method=f"declared in the spec: {m['sup_error_argument']}",
         assumptions=("the value is the spec author's; symbound checked only that no measured "
                      "error exceeds it",),
-        reference="the spec's sup_error_argument")
+        reference="the spec's sup_error_argument", group=group, region_space=space)
 
 
 def build_tradeoff(problem: Problem):
@@ -240,7 +242,7 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
                                     rho=None if m["output"] == "invariant" else "same",
                                     p=float(sp.N(m["p"])), n_group_samples=m["group_samples"],
                                     seed=problem.seed, progress=progress)
-        sup = declared_sup(spec, est, describe_space(spec.space))
+        sup = declared_sup(spec, est, describe_space(spec.space), G, problem.space)
         hist = None
         if figures_on:
             hist = Figure("orbit_errors.png", f"Per-point orbit errors of the model under {label}.")

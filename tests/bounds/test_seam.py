@@ -28,7 +28,8 @@ def sup_ub(value=0.1, confidence=1.0, scope="region", quantity="model"):
     return SupErrorUpperBound(value=value, quantity=quantity, scope=scope, confidence=confidence,
                               observed_max=value * 0.8, method="Lipschitz net bound (test)",
                               region="A" if scope == "region" else None,
-                              assumptions=("model 1-Lipschitz (given by the user)",))
+                              assumptions=("model 1-Lipschitz (given by the user)",),
+                              assume_matches=True)  # built by hand: set and region asserted
 
 
 def test_sup_upper_bound_value_used_exactly_and_recorded():

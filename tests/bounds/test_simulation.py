@@ -211,7 +211,7 @@ def test_bounds_from_a_measured_sup_error_hold(gaps):
     # the sup error of the perturbed model, certified in closed form (deterministic)
     U = SupErrorUpperBound(value=2 * C_PERTURB, quantity="model", scope="region", confidence=1.0,
                            observed_max=2 * C_PERTURB, method="closed form: c |(g x)_0 - x_0| <= 2c",
-                           region="B^2_1")
+                           region="B^2_1", group=Cyclic(K), region_space=Ball(2))
     L_h = L + C_PERTURB  # Lipschitz constant of h = clip(f + c x_0)
     part = generalization_bound(Ball(2), Cyclic(K), lipschitz=L_h, loss_lipschitz=1, loss_bound=1,
                                 classes=2, covering="upper", equivariance_error=U)
@@ -230,10 +230,11 @@ def test_bounds_from_a_measured_sup_error_hold(gaps):
     rng = np.random.default_rng(7)
     wrong = rng.random(REPS) < 0.1
     U_bad = SupErrorUpperBound(value=0.0, quantity="model", scope="region", confidence=0.9,
-                               observed_max=0.0, method="test estimator", region="B^2_1")
+                               observed_max=0.0, method="test estimator", region="B^2_1",
+                               group=Cyclic(K), region_space=Ball(2))
     U_ok = SupErrorUpperBound(value=2 * C_PERTURB, quantity="model", scope="region",
                               confidence=0.9, observed_max=0.0, method="test estimator",
-                              region="B^2_1")
+                              region="B^2_1", group=Cyclic(K), region_space=Ball(2))
     b_bad = generalization_bound(Ball(2), Cyclic(K), lipschitz=L_h, loss_lipschitz=1,
                                  loss_bound=1, classes=2, covering="upper",
                                  equivariance_error=symbol("eta"))

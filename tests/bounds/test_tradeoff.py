@@ -407,12 +407,14 @@ def test_latex_and_describe_print_as_a_mathematician_writes():
 
 def test_sup_error_upper_bound_confidence_is_paid():
     est = SupErrorUpperBound(value=0.05, quantity="data", scope="region", confidence=0.99,
-                             observed_max=0.04, method="Lipschitz net bound", region="B^2_1")
+                             observed_max=0.04, method="Lipschitz net bound", region="B^2_1",
+                             group=SO(2), region_space=Ball(2))
     t = disk_tradeoff(est, 10**6, delta=0.05)
     assert t.delta_bounds == pytest.approx(0.04)
     assert "spent on eta_d" in t.describe()
     with pytest.raises(InvalidValueError, match="failure probability"):
-        disk_tradeoff(SupErrorUpperBound(0.05, "data", "region", 0.9, 0.04, "m", region="X"), 10**6)
+        disk_tradeoff(SupErrorUpperBound(0.05, "data", "region", 0.9, 0.04, "m", region="X",
+                                         assume_matches=True), 10**6)
     with pytest.raises(InvalidValueError, match="quantity='data'"):
         disk_tradeoff(SupErrorUpperBound(0.05, "model", "region", 1.0, 0.04, "m", region="X"), 10**6)
     with pytest.raises(InvalidValueError, match="scope='sample'"):

@@ -29,7 +29,8 @@ KW = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, covering="powe
 
 def sup(value, confidence=1.0, quantity="data", scope="region"):
     return SupErrorUpperBound(value, quantity, scope, confidence, 0.0, "by hand",
-                              region="B^2_1" if scope == "region" else None)
+                              region="B^2_1" if scope == "region" else None,
+                              assume_matches=True)  # built by hand: set and region asserted
 
 
 def _ceil_ratio(a: float, b: float) -> int:

@@ -94,7 +94,8 @@ def test_measured_bound_never_exceeds_plain_at_half_delta():
     from symbound.seam import SupErrorUpperBound
 
     U = SupErrorUpperBound(value=0.5, quantity="model", scope="region", confidence=1.0,
-                           observed_max=0.4, method="test", region="B")
+                           observed_max=0.4, method="test", region="B", group=Cyclic(6),
+                           region_space=Ball(2))
     m = generalization_bound(Ball(2), Cyclic(6), equivariance_error=U, resolution="expose", **KW)
     for n in (100, 10**4, 10**6):
         p = PART_PLAIN.evaluate(n=n, delta=0.05, eps=0.1)

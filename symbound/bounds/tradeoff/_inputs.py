@@ -10,6 +10,9 @@ bound of the sup error of the target.  It is accepted as
 * a :class:`symbound.seam.SupErrorUpperBound` with ``quantity="data"`` and ``scope="region"`` (a
   certified upper estimate of the sup over the input space); its failure probability
   ``1 - confidence`` is paid in delta: the generalization bounds run at ``delta - (1 - confidence)``.
+  Its set must contain the trade-off's group and its region the input space X (the sup is over all
+  of X, not over the data's support: docs/theory/tradeoff.md, "Setting");
+  :func:`symbound.bounds.sup_match.check_sup_matches` refuses it otherwise.
 
 Everything else that looks like a measurement is refused with an error naming the conversion: a mean
 error (``ee_p``) or an observed maximum (a lower estimate of the sup) never stands for the sup.
@@ -30,6 +33,7 @@ from ...errors import InvalidTypeError, InvalidValueError
 from ...seam import SupErrorUpperBound
 from ...symbols import symbol
 from .._bound import Bound
+from ..sup_match import check_sup_matches
 
 __all__ = ["DataError", "data_error", "exact_number", "positive_constant", "bound_constants"]
 
@@ -128,8 +132,10 @@ def _refuse_estimate(value: Any) -> None:
             f"the approximation term needs an upper bound of the sup error ee_inf(f*; S): {_CONVERSION}")
 
 
-def data_error(value: Any) -> DataError:
-    """Convert the user's data equivariance error (see the module docstring)."""
+def data_error(value: Any, group=None, space=None) -> DataError:
+    """Convert the user's data equivariance error (see the module docstring).  A
+    :class:`~symbound.seam.SupErrorUpperBound` must be a sup over a set containing ``group`` and a
+    region containing ``space`` (:func:`symbound.bounds.sup_match.check_sup_matches`)."""
     if isinstance(value, SupErrorUpperBound):
         if value.quantity != "data":
             raise InvalidValueError(
@@ -143,10 +149,13 @@ def data_error(value: Any) -> DataError:
                 "approximation term needs; certify it over a region (scope='region')")
         sure = ("deterministically" if value.confidence == 1.0
                 else f"with probability at least {value.confidence:g} (paid in delta)")
-        src = (f"measured upper estimate {value.value:.6g} of ee_inf(f*; S) over {value.region}, "
-               f"{sure}; method: {value.method}")
+        matched = () if group is None else check_sup_matches(
+            value, group, space, name="data_equivariance_error", needed=f"ee_inf(f*; {group.name})")
+        s_name = "S" if value.group is None else value.group.name
+        src = (f"measured upper estimate {value.value:.6g} of ee_inf(f*; {s_name}) over "
+               f"{value.region}, {sure}; method: {value.method}")
         return DataError(exact_number("data_equivariance_error", value.value), value.failure_probability,
-                         src, tuple(value.assumptions))
+                         src, tuple(value.assumptions) + matched)
     if isinstance(value, Bound):
         if value.probability is not None:
             raise InvalidValueError(

@@ -18,7 +18,9 @@ Statements (proofs: docs/theory/tradeoff.md, "The data's level from data"):
 * **(P5) A curve from finitely many angles.**  If ``U_j >= ee_inf(f*; S_theta_j)``, then for every
   ``theta > 0``, ``ee_inf(f*; S_theta) <= min_j ceil(theta / theta_j) U_j`` (a rotation by at most
   theta is a product of ``ceil(theta / theta_j)`` rotations by at most theta_j inside the
-  rotation-invariant X; telescoping).  The ceilings are decided exactly, the angles as their binary
+  rotation-invariant X; telescoping).  The intermediate points leave the data's support, so
+  ``U_j`` must bound the sup over all of X: a measured ``U_j`` is checked to be certified over a
+  region containing X and a set containing ``S_theta_j`` (:mod:`symbound.bounds.sup_match`).  The ceilings are decided exactly, the angles as their binary
   values and ``math.pi`` standing for pi.
 * **(P6) The Reynolds gap from a partial sup.**  With Q the Reynolds operator of SO(2),
 
@@ -42,6 +44,7 @@ import sympy as sp
 from ..._covering import integer_bound
 from ..._validation import check_integer, check_real
 from ...errors import InvalidTypeError, InvalidValueError
+from ...groups import PartialRotations
 from ...quotient._planar import planar_radii
 from ...seam import SupErrorUpperBound
 from ._inputs import data_error as _data_error
@@ -126,7 +129,8 @@ def _measured_pairs(data_error) -> list[tuple[float, SupErrorUpperBound]]:
 
 def _measured(space, pairs, reynolds_gap) -> PartialData:
     """U and rho from certified data sups at a few angles (statements P5, P6)."""
-    conv = [(th, _data_error(ub)) for th, ub in pairs]  # quantity / scope checked there
+    # quantity, scope, set (a set containing S_theta_j) and region (containing X) checked there
+    conv = [(th, _data_error(ub, PartialRotations(th), space)) for th, ub in pairs]
     values = [(th, de.value) for th, de in conv]
     failure = sum(de.failure for _th, de in conv)
 
@@ -198,7 +202,8 @@ def partial_data(space, th: np.ndarray, *, breaking_rate, data_error, reynolds_g
     r1, r2 = (float(v) for v in planar_radii(space))
     radial, angular = (check_integer("target_grid", v, 2) for v in target_grid)
     U_grid, rho_b, per = target_error_bounds(target, r1, r2, float(target_lipschitz), th,
-                                             radial=radial, angular=angular, region=space.name)
+                                             radial=radial, angular=angular, region=space.name,
+                                             space=space)
     table = dict(zip(th.tolist(), U_grid.tolist()))
 
     def data(t, table=table):

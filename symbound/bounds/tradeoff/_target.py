@@ -32,6 +32,7 @@ import math
 import numpy as np
 
 from ...errors import InvalidTypeError, InvalidValueError
+from ...groups import SO, PartialRotations
 from ...seam import SupErrorUpperBound
 
 __all__ = ["target_error_bounds"]
@@ -48,7 +49,7 @@ def _evaluate(target, pts: np.ndarray) -> np.ndarray:
 
 def target_error_bounds(target, r1: float, r2: float, lipschitz: float, thetas: np.ndarray, *,
                         radial: int = 128, angular: int = 512, angle_step: float | None = None,
-                        reynolds_nodes: int = 512, region: str = "X"
+                        reynolds_nodes: int = 512, region: str = "X", space=None
                         ) -> tuple[np.ndarray, SupErrorUpperBound, list[SupErrorUpperBound]]:
     """``(U(thetas), rho, per-theta bounds)`` for a target on the annulus (module docstring).
 
@@ -83,7 +84,8 @@ def target_error_bounds(target, r1: float, r2: float, lipschitz: float, thetas: 
     for j, th in enumerate(np.ravel(thetas)):
         if th == 0:
             U.flat[j] = 0.0
-            per.append(SupErrorUpperBound(0.0, "data", "region", 1.0, 0.0, "S_0 = {id}", region=region))
+            per.append(SupErrorUpperBound(0.0, "data", "region", 1.0, 0.0, "S_0 = {id}", region=region,
+                                          group=PartialRotations(0), region_space=space))
             continue
         idx = int(np.searchsorted(abs_sorted, th, side="right")) - 1
         obs = float(run[idx])
@@ -93,7 +95,8 @@ def target_error_bounds(target, r1: float, r2: float, lipschitz: float, thetas: 
             f"Lipschitz net bound: max over a polar grid (fill distance {h:.3g}) and angles spaced "
             f"{ds:.3g} + 2 L* h + L* r2 ds", region=region,
             assumptions=(f"the target is {L:g}-Lipschitz (stated by the caller)",),
-            reference="THEORY §3; symbound.bounds.tradeoff._target"))
+            reference="THEORY §3; symbound.bounds.tradeoff._target",
+            group=PartialRotations(float(th)), region_space=space))
     nodes = (np.arange(reynolds_nodes) + 0.5) * 2 * math.pi / reynolds_nodes
     acc = np.zeros(pts.shape[0])
     for sk in nodes:
@@ -107,5 +110,6 @@ def target_error_bounds(target, r1: float, r2: float, lipschitz: float, thetas: 
         f"||f* - Q f*||_inf: midpoint rule with {reynolds_nodes} nodes on a polar grid (fill "
         f"distance {h:.3g}) + L* r2 pi/(2K) + 2 L* h", region=region,
         assumptions=(f"the target is {L:g}-Lipschitz (stated by the caller)",),
-        reference="THEORY §3 (Reynolds operator); symbound.bounds.tradeoff._target")
+        reference="THEORY §3 (Reynolds operator); symbound.bounds.tradeoff._target",
+        group=SO(2), region_space=space)
     return U, rho, per

@@ -29,6 +29,13 @@ equivariance*):
   last sign change of Delta, every larger n certified by interval certificates
   (:func:`symbound.bounds.tradeoff._search.certified_threshold`), up to the accuracy of the
   resolution optimisers whose values it compares.
+* **(T6) Range of eta_d.**  A target with values in ``[-B, B]`` has
+  ``ee_inf(f*; G) <= sup |f*(g x)| + sup |f*(x)| <= 2B``, so ``min(eta_d, 2B)`` is an upper bound
+  whenever ``eta_d`` is.  The entropy-integral bound, which has B as a parameter, refuses
+  ``eta_d > 2B`` (naming ``min(eta_d, 2B)``) rather than capping it silently.  The zero function
+  is in every ``F_eta`` (0-Lipschitz, invariant, valued in ``[-B, B]``), so also ``A(eta) <=
+  ||f*||_inf <= B``; that cap binds only for ``eta_d - eta > B`` and is not applied: ``E`` stays a
+  valid bound there, looser than it could be.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ from ...functions import latex_of
 from ...symbols import symbol
 from ._curve import DRIVERS, BoundSpec, GenCurve, GenFamily
 from ._inputs import DataError, bound_constants, data_error
+from ._params import Parameters
 from .optimum import optimal_level
 from .phase import PhaseDiagram
 from .results import WHICH, LevelOptimum, Threshold
@@ -113,26 +121,39 @@ def _as_levels(levels, high: float | None, what: str = "levels") -> np.ndarray |
     return np.unique(a)
 
 
-class TradeOff:
+def _check_range(eta_d: DataError, B: sp.Expr) -> None:
+    """Statement T6: refuse ``eta_d > 2B`` (exact comparison; symbolic values pass)."""
+    if eta_d.value.free_symbols or B.free_symbols:
+        return
+    if bool(eta_d.value > 2 * B):
+        raise InvalidValueError(
+            f"data_equivariance_error = {float(eta_d.value):.6g} exceeds 2B = {float(2 * B):.6g}: a "
+            f"target with values in [-B, B] has ee_inf(f*; G) <= 2B, so give min(eta_d, 2B) = "
+            f"{float(2 * B):.6g} (the same statement, tighter), or the hypothesis_bound B that "
+            "bounds the target (statement T6 of symbound.bounds.tradeoff.calculator)")
+
+
+class TradeOff(Parameters):
     r"""The trade-off between model and data equivariance error (THEORY §5).
 
-    Built by :func:`tradeoff`.  ``E(eta) = L_l (eta_d - eta)_+ + 2 Gen(eta)`` bounds the excess risk
+    Built by :func:`tradeoff`.  Its parameters are read-only: everything it reports is derived
+    from them, and :meth:`with_params` (e.g. ``t.with_params(n=10**8)``, ``eta_d=...``) returns a
+    new trade-off.  ``E(eta) = L_l (eta_d - eta)_+ + 2 Gen(eta)`` bounds the excess risk
     of empirical risk minimisation over ``F_eta`` with probability at least ``1 - delta``
     (statements T1-T3 of the module docstring), ``Gen(eta)`` the bound of
     :func:`~symbound.bounds.generalization_bound` for ``F_eta`` (the better of the two coverings).
     """
 
-    def __init__(self, spec: BoundSpec, eta_d: DataError, n: Any, delta: float, delta_bounds: float,
-                 constants: dict, levels: np.ndarray | None, scan_points: int, notes: tuple):
-        self.spec = spec
+    _aliases = {"eta_d": "data_equivariance_error"}
+
+    def __init__(self, spec: BoundSpec, eta_d: DataError, n, delta: float, delta_bounds: float,
+                 constants: dict, levels: np.ndarray | None, scan_points: int, notes: tuple,
+                 params: dict):
+        # read-only (derive, don't freeze): with_params(...) returns a new TradeOff
+        self._set(spec=spec, n=n, delta=delta, delta_bounds=delta_bounds, constants=constants,
+                  levels=levels, scan_points=scan_points, notes=notes)
         self._eta_d = eta_d
-        self.n = n
-        self.delta = delta
-        self.delta_bounds = delta_bounds
-        self.constants = constants
-        self.levels = levels
-        self.scan_points = scan_points
-        self.notes = notes
+        self._params = params
         self._family_obj: GenFamily | None = None
         self._optima: dict[str, LevelOptimum] = {}
 
@@ -378,7 +399,8 @@ class TradeOff:
                "over F_eta = {f: L-Lipschitz, |f| <= B, ee_inf(f; G) <= eta}",
                f"{self.spec.group.name} is a compact group acting by isometries on "
                f"{self.spec.space.name}, with its Haar measure (Reynolds operator)",
-               "the target f* is L-Lipschitz with values in [-B, B] and ee_inf(f*; G) <= eta_d",
+               "the target f* is L-Lipschitz with values in [-B, B] and ee_inf(f*; G) <= eta_d, "
+               f"the sup over all of {self.spec.space.name} (not only the data's support)",
                "eta_d is known before the training sample is drawn (or measured on independent "
                "data); otherwise give an explicit level grid (levels=...), paid by a union bound"]
         out += list(self._eta_d.assumptions)
@@ -442,7 +464,9 @@ def tradeoff(space: Space, group: TransformationSetBase, data_equivariance_error
     Raises
     ------
     InvalidValueError / InvalidTypeError
-        eta_d < 0, n < 1, delta outside (0, 1), a level grid outside the range of the model error,
+        eta_d < 0, eta_d > 2B with method="dudley" (statement T6: ee_inf(f*) <= 2B for a target
+        bounded by B; give min(eta_d, 2B)), n < 1, delta outside (0, 1), a level grid outside the
+        range of the model error,
         a transformation set that is not a group, a mean-type estimate for eta_d, missing constants.
 
     Examples
@@ -454,6 +478,7 @@ def tradeoff(space: Space, group: TransformationSetBase, data_equivariance_error
     >>> t.optimal_model_equivariance().regime
     'full'
     """
+    n_given, levels_given = n, levels
     check_choice("method", method, ("dudley", "partition"))
     check_choice("covering", covering, ("upper", "power_law", "auto"))
     check_probability("delta", delta, allow_symbolic=False)
@@ -474,7 +499,7 @@ def tradeoff(space: Space, group: TransformationSetBase, data_equivariance_error
         check_integer("n", n, 1, allow_symbolic=True)
     if scan_points is not None:
         check_integer("scan_points", scan_points, 3)
-    eta_d = data_error(data_equivariance_error)
+    eta_d = data_error(data_equivariance_error, group, space)
     delta_bounds = float(delta) - eta_d.failure
     if delta_bounds <= 0:
         raise InvalidValueError(
@@ -485,6 +510,8 @@ def tradeoff(space: Space, group: TransformationSetBase, data_equivariance_error
         hypothesis_bound=hypothesis_bound, classes=classes, grid_size=grid_size,
         output_space=output_space)
     options.update(covering=covering, power_law=power_law, output_space=output_space)
+    if method == "dudley":
+        _check_range(eta_d, constants["hypothesis_bound"])
     high = 2 * float(constants["hypothesis_bound"]) if method == "dudley" else None
     levels = _as_levels(levels, high)
     notes = [f"G_S and G_N from symbound.bounds.generalization_bound (covering={covering!r})"]
@@ -492,5 +519,13 @@ def tradeoff(space: Space, group: TransformationSetBase, data_equivariance_error
         notes.append(f"delta: {eta_d.failure:g} for the upper estimate of eta_d, {delta_bounds:g} for "
                      "the generalization bounds")
     spec = BoundSpec(space, group, method, options)
+    params = dict(space=space, group=group, data_equivariance_error=data_equivariance_error,
+                  n=n_given, delta=delta, lipschitz=lipschitz, loss_lipschitz=loss_lipschitz,
+                  loss_bound=loss_bound, method=method, hypothesis_bound=hypothesis_bound,
+                  classes=classes, grid_size=grid_size, covering=covering, power_law=power_law,
+                  output_space=output_space, levels=levels_given, scan_points=scan_points)
     return TradeOff(spec, eta_d, n, float(delta), delta_bounds, constants, levels, scan_points,
-                    tuple(notes))
+                    tuple(notes), params)
+
+
+TradeOff._builder = staticmethod(tradeoff)

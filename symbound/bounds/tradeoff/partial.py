@@ -55,6 +55,7 @@ from ...symbols import symbol
 from . import closed_forms as cf
 from ._curve import BoundSpec, GenCurve, GenFamily
 from ._inputs import bound_constants
+from ._params import Parameters
 from ._partial_data import PartialData, k_of, partial_data
 from ._search import TIE
 from ..._types import ArrayLike, Space
@@ -123,26 +124,19 @@ class PartialOptimum:
 _k_of = k_of  # ceil(pi / theta), decided exactly
 
 
-class PartialTradeOff:
-    """The partial / graded trade-off (see the module docstring); built by :func:`partial_tradeoff`."""
+class PartialTradeOff(Parameters):
+    """The partial / graded trade-off (see the module docstring); built by :func:`partial_tradeoff`.
+    Its parameters are read-only; :meth:`with_params` returns a new one (e.g. ``n=10**8``)."""
 
-    def __init__(self, space: Space, n: int, delta: float, method: str, options: dict,
-                 constants: dict, data: PartialData, thetas: np.ndarray):
-        self.space = space
-        self.n = n
-        self.delta = delta
-        self.method = method
-        self.options = options
-        self.constants = constants
+    def __init__(self, space, n: int, delta: float, method: str, options: dict, constants: dict,
+                 data: PartialData, thetas: np.ndarray, params: dict):
+        # read-only (derive, don't freeze): with_params(...) returns a new PartialTradeOff
+        self._set(space=space, n=n, delta=delta, method=method, options=options,
+                  constants=constants, rho=data.rho, source=data.source, thetas=thetas,
+                  breaking_rate=data.lam, notes=data.notes, assumptions=data.assumptions,
+                  data_bounds=data.bounds, delta_bounds=delta - data.failure)
         self._data = data.data
-        self.rho = data.rho
-        self.source = data.source
-        self.thetas = thetas
-        self.breaking_rate = data.lam
-        self.notes = data.notes
-        self.assumptions = data.assumptions
-        self.data_bounds = data.bounds
-        self.delta_bounds = delta - data.failure
+        self._params = params
         self._curves: dict[Any, GenCurve] = {}
         self._checks: dict = {}
         self._optima: dict[str, PartialOptimum] = {}
@@ -416,4 +410,12 @@ def partial_tradeoff(space: Space, n: int, delta: float = 0.05, *, breaking_rate
         method, lipschitz=lipschitz, loss_lipschitz=loss_lipschitz, loss_bound=loss_bound,
         hypothesis_bound=hypothesis_bound, classes=classes, grid_size=grid_size)
     options["covering"] = covering
-    return PartialTradeOff(space, n, float(delta), method, options, constants, data, th)
+    params = dict(space=space, n=n, delta=delta, breaking_rate=breaking_rate, data_error=data_error,
+                  reynolds_gap=reynolds_gap, target=target, target_lipschitz=target_lipschitz,
+                  lipschitz=lipschitz, loss_lipschitz=loss_lipschitz, loss_bound=loss_bound,
+                  method=method, classes=classes, hypothesis_bound=hypothesis_bound,
+                  grid_size=grid_size, covering=covering, thetas=thetas, target_grid=target_grid)
+    return PartialTradeOff(space, n, float(delta), method, options, constants, data, th, params)
+
+
+PartialTradeOff._builder = staticmethod(partial_tradeoff)
