@@ -36,12 +36,19 @@ def is_numeric(*xs: Any) -> bool:
     return all(not sp.sympify(x).free_symbols for x in xs)
 
 
-def fraction(x: sp.Expr) -> Fraction:
-    """An exact rational of a numeric SymPy value (only for rational/float values)."""
+def fraction(x: sp.Expr, side: str = "near") -> Fraction:
+    """An exact rational of a numeric SymPy value: the value itself when it is rational (a Float:
+    its binary value); for an irrational value (``sqrt(2)``, ``pi/3``) a rational within a relative
+    ``1e-35`` of it, on the requested ``side``: ``"above"`` (an upper bound), ``"below"`` (a lower
+    bound) or ``"near"`` (either).  Covers built from a radius rounded up and an eps rounded down
+    remain covers, so the certified constructions use the directed versions."""
     q = _exact(sp.sympify(x))
-    if not q.is_Rational:
-        q = sp.Rational(sp.N(q, 40))
-    return Fraction(int(q.p), int(q.q))
+    if q.is_Rational:
+        return Fraction(int(q.p), int(q.q))
+    r = sp.Rational(sp.N(q, 45))  # 45 correct digits (SymPy's evalf is adaptive)
+    f = Fraction(int(r.p), int(r.q))
+    pad = abs(f) / 10**35
+    return f + pad if side == "above" else f - pad if side == "below" else f
 
 
 def record(expr, log_expr, kind, method, reference=REF, regime=()) -> CoveringBound:

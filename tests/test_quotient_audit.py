@@ -1,0 +1,82 @@
+"""Defects of the covering/quotient code found by the issue #9 audit: irrational radii in the band
+cover, rotations by at most 0 about any axis, the quotient's bound never above the space's own.
+
+Expected values: scale invariance of the band cover (the same count for ``(R, eps)`` and
+``(1, eps/R)``), greedy 2eps-separated sets in the quotient metric (brute force), hand counts.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from symbound.bounds import generalization_bound
+from symbound.groups import Cyclic, Dihedral, PartialRotations, Symmetric
+from symbound.quotient import quotient
+from symbound.spaces import Annulus, Ball, Sphere, Torus
+
+from _quotient_brute import ball_points, greedy_separated_orbits, plane_rotations, val
+
+
+# --------------------------------------------------------------------------------------------
+# item 3: irrational radii (the band cover crashed: sqrt of a negative slack)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("R, k", [(sp.sqrt(2), 20), (sp.pi / 3, 10), (sp.sqrt(3) / 7, 5)])
+@pytest.mark.parametrize("group", [Cyclic(4), Dihedral(3), PartialRotations(sp.pi / 3)])
+def test_irrational_radius_band_cover_is_scale_invariant(R, k, group):
+    # eps = R/k makes (r2 - r1)/(2 eps) an integer: the old float/rational rounding of R and eps
+    # separately gave a negative slack there (ValueError / TypeError)
+    up = quotient(Ball(2, R), group).covering(R / k)
+    ref = quotient(Ball(2, 1), group).covering(sp.Rational(1, k))
+    assert up.expr == ref.expr
+    assert quotient(Ball(2, R), group).covering(R / k, kind="lower").expr <= up.expr
+
+
+@pytest.mark.parametrize("r1, r2", [(sp.sqrt(2) / 2, sp.sqrt(2)), (sp.pi / 6, sp.pi / 3)])
+def test_irrational_annulus_against_separated_orbits(r1, r2):
+    rng = np.random.default_rng(3)
+    eps = (r2 - r1) / 6
+    Q = quotient(Annulus(r1, r2), Cyclic(4))
+    up = val(Q, eps)
+    # a 2eps-separated set in the quotient metric min_g |g y - x| has at most N_G points
+    a, b = float(r1), float(r2)
+    ang = rng.uniform(0, 2 * np.pi, 3000)
+    rad = np.sqrt(rng.uniform(a * a, b * b, 3000))
+    pts = np.stack([rad * np.cos(ang), rad * np.sin(ang)], axis=1)
+    mats = plane_rotations(np.arange(4) * np.pi / 2, 2, (0, 1))
+    assert greedy_separated_orbits(pts, mats, 2 * float(eps), rng) <= up
+    # scale invariance again, against the rational annulus
+    s = sp.Rational(1) / r2
+    assert up == val(quotient(Annulus(sp.nsimplify(r1 * s), 1), Cyclic(4)), eps * s)
+
+
+def test_irrational_radius_three_dimensional_bands():
+    # the other two band covers (B^3 modulo rotations by at most theta in a plane / about any
+    # axis) with R = sqrt(2): valid and ordered, no crash
+    for group in (PartialRotations(sp.pi / 4, dim=3, plane=(0, 1)), PartialRotations(sp.pi / 4, dim=3)):
+        Q = quotient(Ball(3, sp.sqrt(2)), group)
+        e = sp.sqrt(2) / 10
+        assert 1 <= val(Q, e, "lower") <= val(Q, e) <= val(quotient(Ball(3, 2), group), e)
+
+
+# --------------------------------------------------------------------------------------------
+# item 4: rotations by at most 0 about any axis are the identity
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("space", [Ball(3), Sphere(3)])
+def test_partial_rotations_by_zero_about_any_axis(space):
+    G = PartialRotations(0.0, dim=3, plane=None)  # raised ZeroDivisionError in the cap cover
+    Q = quotient(space, G)
+    e = sp.Rational(1, 10)
+    # S+ = {id}: an (eps, S)-cover is an eps-cover, so N_S = N for every kind
+    for kind in ("upper", "lower"):
+        assert Q.covering(e, kind).expr == space.covering(e, kind).expr
+    b = generalization_bound(space, G, lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2)
+    plain = generalization_bound(space, lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2)
+    assert b.evaluate(n=10**6, delta=0.05) == pytest.approx(plain.evaluate(n=10**6, delta=0.05))
