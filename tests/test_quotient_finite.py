@@ -334,7 +334,7 @@ def test_quotient_dimension_of_finite_pairs():
     for space, group in [(Ball(5), Cyclic(8, dim=5)), (Sphere(4), Symmetric(4, axis=-1)),
                          (Ball(2), TransformationSet([R90]))]:
         Q = quotient(space, group)
-        assert Q.dim == space.dim and Q.pair.quotient_dim == "dim X" and Q.pair.drop == "0"
+        assert Q.dim == space.manifold_dim and Q.pair.quotient_dim == "dim X" and Q.pair.drop == "0"
 
 
 def test_dudley_bound_gains_and_its_rate():
