@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 from symbound.bounds import generalization_bound
-from symbound.groups import Cyclic, Dihedral, PartialRotations, Symmetric
+from symbound.groups import Cyclic, Dihedral, PartialRotations, Symmetric, TransformationSet
 from symbound.quotient import quotient
 from symbound.spaces import Annulus, Ball, Sphere, Torus
 
@@ -80,3 +80,69 @@ def test_partial_rotations_by_zero_about_any_axis(space):
     b = generalization_bound(space, G, lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2)
     plain = generalization_bound(space, lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2)
     assert b.evaluate(n=10**6, delta=0.05) == pytest.approx(plain.evaluate(n=10**6, delta=0.05))
+
+
+# --------------------------------------------------------------------------------------------
+# item 2: the circle modulo C_k / D_k in its intrinsic (arc) geometry
+# --------------------------------------------------------------------------------------------
+
+
+def rotated_dihedral(k, phi):
+    """D_k with mirror lines rotated by phi (built here, independent of the library)."""
+    rots = plane_rotations(2 * np.pi * np.arange(k) / k, 2, (0, 1))
+    mirror = np.array([[np.cos(2 * phi), np.sin(2 * phi)], [np.sin(2 * phi), -np.cos(2 * phi)]])
+    return np.concatenate([rots, rots @ mirror])
+
+
+def arc_count(order, eps) -> int:
+    """ceil(pi / (|G| 2 asin(eps/2))) with mpmath at 50 digits (the hand count)."""
+    import mpmath
+
+    with mpmath.workdps(50):
+        e = mpmath.mpf(sp.Rational(eps).p) / sp.Rational(eps).q
+        return 1 if e >= 2 else int(mpmath.ceil(mpmath.pi / (order * 2 * mpmath.asin(e / 2))))
+
+
+@pytest.mark.parametrize("group, mats", [
+    (Cyclic(2), plane_rotations(np.array([0, np.pi]), 2, (0, 1))),
+    (Cyclic(8), plane_rotations(2 * np.pi * np.arange(8) / 8, 2, (0, 1))),
+    (Dihedral(3), rotated_dihedral(3, 0.0)),
+    (TransformationSet(rotated_dihedral(4, 0.3)), rotated_dihedral(4, 0.3)),
+])
+def test_circle_modulo_finite_group_exact(group, mats):
+    from _quotient_brute import cover_radius, greedy_separated_orbits
+
+    rng = np.random.default_rng(5)
+    Q = quotient(Sphere(2), group)
+    order = len(mats)
+    for eps in (sp.Rational(1, 100), sp.Rational(1, 7), sp.Rational(3, 5), sp.Rational(19, 10), 3):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # an exact count: no trivial-bound warning
+            up = Q.covering(eps)
+        assert up.kind == "exact" and up.expr == Q.covering(eps, kind="lower").expr
+        assert up.expr == arc_count(order, eps)
+        e = float(eps)
+        # the cover: up arcs of equal length inside an arc of length 2 pi / |G| at the mirror line
+        t = min(2 * np.arcsin(min(e / 2, 1.0)), np.pi)
+        phi = 0.3 if isinstance(group, TransformationSet) else 0.0
+        L = 2 * np.pi / order
+        ang = phi + (np.arange(int(up.expr)) + 0.5) * L / int(up.expr)
+        centres = np.stack([np.cos(ang), np.sin(ang)], axis=1)
+        a = rng.uniform(0, 2 * np.pi, 4000)
+        samples = np.stack([np.cos(a), np.sin(a)], axis=1)
+        assert cover_radius(samples, centres, mats) <= e + 1e-12
+        # a 2eps-separated set in the quotient metric has at most N_G points
+        assert greedy_separated_orbits(samples[:1500], mats, 2 * e, rng) <= up.expr
+    # the gain tends to |G| (N(S^1) = ceil(pi / (2 asin(eps/2))))
+    eps = sp.Rational(1, 10**4)
+    assert Sphere(2).covering(eps).expr / Q.covering(eps).expr == pytest.approx(order, rel=1e-3)
+
+
+def test_product_of_circles_gains():
+    from symbound.groups import DirectProduct
+    from symbound.spaces import Product
+
+    eps = sp.Rational(1, 1000)
+    X = Product(Sphere(2), Sphere(2))
+    gain = X.covering(eps).expr / quotient(X, DirectProduct(Cyclic(2), Cyclic(3))).covering(eps).expr
+    assert gain == pytest.approx(6, rel=1e-2)
