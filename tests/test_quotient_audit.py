@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symbound.bounds import generalization_bound
 from symbound.groups import Cyclic, Dihedral, PartialRotations, Symmetric, TransformationSet
@@ -146,3 +148,34 @@ def test_product_of_circles_gains():
     X = Product(Sphere(2), Sphere(2))
     gain = X.covering(eps).expr / quotient(X, DirectProduct(Cyclic(2), Cyclic(3))).covering(eps).expr
     assert gain == pytest.approx(6, rel=1e-2)
+
+
+# --------------------------------------------------------------------------------------------
+# item 5: the quotient's upper bound is never above the space's own N(X)
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(i=st.integers(0, 4), q=st.fractions(sp.Rational(1, 50), sp.Rational(3, 2), max_denominator=200))
+def test_quotient_upper_never_above_the_space(i, q):
+    space, group = [(Torus(2), Symmetric(2, axis=-1)), (Torus(3), Symmetric(3, axis=-1)),
+                    (Ball(2), Cyclic(3)), (Sphere(3), Cyclic(4, dim=3)),
+                    (Annulus(1, 2), Dihedral(2))][i]
+    eps = sp.Rational(q.numerator, q.denominator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        up = quotient(space, group).covering(eps)
+    assert up.expr <= space.covering(eps).expr
+
+
+def test_torus_coordinates_falls_back_to_the_space_and_says_so():
+    # the audit: 3 > N(T^2) = 2 at eps = 0.7 (the multiset cover of two circle points)
+    Q = quotient(Torus(2), Symmetric(2, axis=-1))
+    eps = sp.Rational(7, 10)
+    with pytest.warns(UserWarning, match="no symmetry gain at this eps"):
+        up = Q.covering(eps)
+    assert up.expr == Torus(2).covering(eps).expr == 2 and up.method.startswith("trivial")
+    assert "fallback" in Q.describe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # where the pair's own bound wins: no warning
+        assert Q.covering(sp.Rational(1, 10)).expr < Torus(2).covering(sp.Rational(1, 10)).expr

@@ -454,7 +454,7 @@ def test_sphere_pairs_circle_brute_force(rng):
 
 def test_direct_product_group():
     G = DirectProduct(Cyclic(4), Cyclic(3))
-    assert G.order == 12 and G.is_group and G.is_finite and G.n == 4 and G.dim == 0
+    assert G.order == 12 and G.is_group and G.is_finite and G.n == 4 and G.manifold_dim == 0
     e = G.elements()
     assert e.shape == (12, 4, 4)
     assert np.all(np.abs(e[:, :2, 2:]) == 0) and np.all(np.abs(e[:, 2:, :2]) == 0)
@@ -464,7 +464,7 @@ def test_direct_product_group():
     assert not G.contains(np.eye(4)[[1, 0, 2, 3]])
     assert G.is_orthogonal and G.latex() == "C_{4} \\times C_{3}"
     H = DirectProduct(SO(3), O(2))
-    assert not H.is_finite and H.dim == 4 and H.order is None
+    assert not H.is_finite and H.manifold_dim == 4 and H.order is None
     s = H.sample(50, np.random.default_rng(1))
     assert s.shape == (50, 5, 5) and all(H.contains(m) for m in s)
     with pytest.raises(InvalidValueError, match="act linearly"):

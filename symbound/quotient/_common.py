@@ -114,6 +114,9 @@ class Case:
 
     kinds: tuple[str, ...] = KINDS
     description: str = ""
+    #: whether the case bounds ``N_S`` of ``space`` itself (False when the quotient is of a space
+    #: built from it, such as the configurations ``B^n`` of n points of ``space``)
+    bounds_space: bool = True
 
     def __init__(self, space: Space, group: TransformationSetBase):
         self.space, self.group = space, group
@@ -127,7 +130,15 @@ class Case:
         return None
 
     def covering(self, e: sp.Expr, kind: str) -> CoveringBound:
-        return getattr(self, kind)(e)
+        """The case's bound of the requested kind; a numeric upper bound is never above the
+        space's own certified ``N(X, eps)`` (``N_S <= N``: an eps-cover of X is an (eps, S)-cover,
+        as S+ contains the identity), so the smaller of the two is returned."""
+        b = getattr(self, kind)(e)
+        if kind != "upper" or b.kind == "exact" or not self.bounds_space or not is_numeric(e) \
+                or b.method.startswith(TRIVIAL):
+            return b
+        return best([(b.expr, b.log_expr, b.method, b.reference, b.regime), self.trivial_upper(e)],
+                    "upper")
 
     # the general facts of THEORY.md §2, shared by the cases -----------------------------------
     def trivial_upper(self, e):
