@@ -179,3 +179,79 @@ def test_torus_coordinates_falls_back_to_the_space_and_says_so():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # where the pair's own bound wins: no warning
         assert Q.covering(sp.Rational(1, 10)).expr < Torus(2).covering(sp.Rational(1, 10)).expr
+
+
+# --------------------------------------------------------------------------------------------
+# item 6: products, sign flips of a torus
+# --------------------------------------------------------------------------------------------
+
+
+def test_direct_product_with_a_trivial_factor_says_so():
+    from symbound.groups import DirectProduct
+    from symbound.spaces import Product
+
+    # rotations by at most 0.3 in a plane of S^2: no certified gain; C_3 on the disk: a gain
+    Q = quotient(Product(Sphere(3), Ball(2)), DirectProduct(PartialRotations(0.3, dim=3), Cyclic(3)))
+    assert "WARNING: S^2 / " in Q.describe() and "no gain from this factor" in Q.describe()
+    with pytest.warns(UserWarning, match="no symmetry gain"):
+        up = Q.covering(sp.Rational(1, 10))
+    assert "X: trivial" in up.method
+
+
+@pytest.mark.parametrize("space, group", [(Ball(2), Sphere(2)), (Ball(3), Sphere(3))])
+def test_rotations_of_a_mixed_product_fall_back_with_a_warning(space, group):
+    from symbound.groups import SO
+    from symbound.spaces import Product
+
+    X = Product(space, group)
+    G = SO(space.ambient_dim)  # acts diagonally; no certified pair for a ball times a sphere
+    Q = quotient(X, G)  # was refused: "can be checked only for finite sets of matrices"
+    e = sp.Rational(1, 5)
+    with pytest.warns(UserWarning, match="no certified covering bound modulo SO"):
+        up = Q.covering(e)
+    assert up.expr == X.covering(e).expr and up.method.startswith("trivial")
+    assert Q.is_trivial and "only the trivial bound" in Q.describe()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        b = generalization_bound(X, G, lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2)
+        plain = generalization_bound(X, lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2)
+        assert b.evaluate(n=10**6, delta=0.05) == pytest.approx(plain.evaluate(n=10**6, delta=0.05))
+
+
+def torus_dist_to_set(x, ys):
+    d = (ys - x + 0.5) % 1.0 - 0.5
+    return np.sqrt((d * d).sum(-1))
+
+
+@pytest.mark.parametrize("mats", [
+    np.array([np.eye(2), np.diag([-1.0, 1.0])]),  # a sign flip of one coordinate
+    np.array([np.eye(2), -np.eye(2)]),  # y -> -y
+    plane_rotations(np.arange(4) * np.pi / 2, 2, (0, 1)),  # C_4: signed permutations
+])
+def test_torus_signed_permutations_against_brute_force(mats):
+    # signed permutations of the coordinates are the linear isometries of R^2 / Z^2
+    rng = np.random.default_rng(11)
+    Q = quotient(Torus(2), TransformationSet(np.round(mats), is_group=True))
+    for eps in (sp.Rational(1, 10), sp.Rational(1, 6), sp.Rational(3, 10)):
+        e = float(eps)
+        up = val(Q, eps)
+        # the G-orbits of the grid cover ((i + 1/2)/m): an (eps, G)-cover, counted by brute force
+        m = int(np.ceil(np.sqrt(2) / (2 * e)))
+        g = (np.arange(m) + 0.5) / m
+        grid = np.stack(np.meshgrid(g, g, indexing="ij"), -1).reshape(-1, 2)
+        orbits = {frozenset(tuple(np.round(((p @ M.T) % 1.0) * 2 * m).astype(int) % (2 * m))
+                            for M in mats) for p in grid}
+        assert up <= len(orbits)
+        # a 2eps-separated set in the quotient metric min_g |x - g y| (mod 1) has at most N_G points
+        pts = rng.uniform(0, 1, (1200, 2))
+        orbit_pts = np.einsum("kij,pj->pki", mats, pts) % 1.0
+        order = rng.permutation(len(pts))
+        chosen = np.empty((0, len(mats), 2))
+        for i in order:
+            if len(chosen) == 0 or min(torus_dist_to_set(pts[i], c).min() for c in chosen) > 2 * e:
+                chosen = np.concatenate([chosen, orbit_pts[i][None]])
+        assert len(chosen) <= up
+    # the gain tends to |G| at small eps
+    eps = sp.Rational(1, 200)
+    assert val(quotient(Torus(2), TransformationSet(np.round(mats), is_group=True)), eps) <= \
+        val(Torus(2), eps) / len(mats) * 1.05

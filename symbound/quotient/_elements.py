@@ -40,7 +40,8 @@ class ElementType:
     ``count`` elements; ``rank``: the number m of singular values of ``h - I`` the cylinder bound
     uses and ``smallest``: a certified positive lower bound on the m-th largest (a SymPy number;
     ``rank = 0``: none is used); ``norm``: an upper bound on ``||h - I||_2`` (at most 2);
-    ``cycles``: cycle lengths when h permutes coordinates, else None.
+    ``cycles``: signed cycle lengths when h is a signed permutation of the coordinates (a cycle
+    whose signs multiply to -1 has a negative length), else None.
     """
 
     count: int
@@ -144,26 +145,30 @@ def matrix_types(mats: np.ndarray, tol: float) -> list[ElementType]:
 
 
 def _permutation_cycles(mats: np.ndarray) -> list[tuple | None]:
-    """Cycle lengths of each matrix that is a 0/1 permutation matrix (else None)."""
+    """Signed cycle lengths of each matrix that is a signed permutation matrix (entries 0, +-1;
+    else None): a cycle of length l whose signs multiply to +1 is ``l``, to -1 is ``-l``.  A 0/1
+    permutation matrix has only positive cycles."""
     out: list[tuple | None] = []
     for m in mats:
         r = np.round(m)
-        if not (np.all(np.abs(m - r) <= 1e-12) and np.all((r == 0) | (r == 1))
-                and np.all(r.sum(0) == 1) and np.all(r.sum(1) == 1)):
+        a = np.abs(r)
+        if not (np.all(np.abs(m - r) <= 1e-12) and np.all((a == 0) | (a == 1))
+                and np.all(a.sum(0) == 1) and np.all(a.sum(1) == 1)):
             out.append(None)
             continue
-        target = np.argmax(r, axis=0)  # column j is sent to row target[j]
+        target = np.argmax(a, axis=0)  # column j is sent to row target[j], with sign r[target[j], j]
         seen, lengths = set(), []
         for j in range(len(target)):
             if j in seen:
                 continue
-            length, k = 0, j
+            length, k, sign = 0, j, 1
             while k not in seen:
                 seen.add(k)
+                sign *= int(r[target[k], k])
                 k = int(target[k])
                 length += 1
-            lengths.append(length)
-        out.append(tuple(sorted(lengths, reverse=True)))
+            lengths.append(length * sign)
+        out.append(tuple(sorted(lengths, key=lambda c: (-abs(c), -c))))
     return out
 
 
