@@ -129,6 +129,11 @@ class Case:
     def volume(self) -> sp.Expr | None:
         return None
 
+    def trivial_parts(self) -> list[str]:
+        """Names of the parts of the quotient (factors of a product) for which only ``N_S <= N``
+        is known: no symmetry gain comes from them."""
+        return []
+
     def covering(self, e: sp.Expr, kind: str) -> CoveringBound:
         """The case's bound of the requested kind; a numeric upper bound is never above the
         space's own certified ``N(X, eps)`` (``N_S <= N``: an eps-cover of X is an (eps, S)-cover,

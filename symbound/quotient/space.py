@@ -166,6 +166,9 @@ class QuotientSpace:
         elif p.status != "exact" and self._case.bounds_space:
             lines.append("  fallback:   N_S ≤ N(X) at any eps where the method's bound is larger "
                          "(no gain there; covering() warns)")
+        for part in self._case.trivial_parts():
+            lines.append(f"  WARNING: {part}: only the trivial bound N_S ≤ N applies (no gain from "
+                         "this factor; its covering warns)")
         return "\n".join(lines)
 
     def power_law(self) -> tuple[sp.Expr, sp.Expr] | None:
