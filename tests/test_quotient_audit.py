@@ -255,3 +255,16 @@ def test_torus_signed_permutations_against_brute_force(mats):
     eps = sp.Rational(1, 200)
     assert val(quotient(Torus(2), TransformationSet(np.round(mats), is_group=True)), eps) <= \
         val(Torus(2), eps) / len(mats) * 1.05
+
+
+@pytest.mark.parametrize("group, mats", [
+    (Cyclic(4), plane_rotations(np.arange(4) * np.pi / 2, 2, (0, 1))),
+    (Dihedral(2), np.array([np.eye(2), -np.eye(2), np.diag([1.0, -1.0]), np.diag([-1.0, 1.0])])),
+])
+def test_torus_cyclic_and_dihedral_are_signed_permutations(group, mats):
+    # C_4 and D_2 on T^2 were trivial (their exact element types carried no cycles): the same
+    # bound as the rounded matrices, and a gain near |G|
+    eps = sp.Rational(1, 200)
+    same = TransformationSet(np.round(mats), is_group=True)
+    assert val(quotient(Torus(2), group), eps) == val(quotient(Torus(2), same), eps)
+    assert val(Torus(2), eps) / val(quotient(Torus(2), group), eps) > 0.95 * len(mats)

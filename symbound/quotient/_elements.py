@@ -77,13 +77,27 @@ def _rotation_types(k: int) -> list[ElementType]:
     return out
 
 
+def _signed_permutation_types(group) -> list[ElementType] | None:
+    """C_k, D_k with k in {1, 2, 4}: every element is a signed permutation of the coordinates (its
+    entries are cos and sin of multiples of pi/2, stored within one rounding of 0, +-1), so the
+    rounded matrices are the exact elements; their types carry the signed cycles that the
+    coordinate-slab and invariant-grid bounds of a cube or torus need."""
+    if group.k not in (1, 2, 4):
+        return None
+    exact = np.round(group.elements())
+    return matrix_types(exact, 0.0)
+
+
 @element_types.register(Cyclic)
 def _(group):
-    return _rotation_types(group.k)
+    return _signed_permutation_types(group) or _rotation_types(group.k)
 
 
 @element_types.register(Dihedral)
 def _(group):
+    signed = _signed_permutation_types(group)
+    if signed is not None:
+        return signed
     # the k reflections: h - I = -2 (projection on the mirror's normal): one singular value 2
     two = sp.Integer(2)
     return _rotation_types(group.k) + [ElementType(group.k, 1, two, two, None)]
