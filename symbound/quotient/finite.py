@@ -186,7 +186,7 @@ class _CircleArcCase(Case):
     def volume(self):
         return 2 * sp.pi / self.order
 
-    def _exact_count(self, e, kind):
+    def _exact_count(self, e):
         if is_numeric(e) and not sp.Lt(_exact(sp.sympify(e)), 2):
             n, regime = sp.Integer(1), ()
         else:
@@ -197,10 +197,10 @@ class _CircleArcCase(Case):
                       REF + "; symbound.quotient.finite._CircleArcCase", regime)
 
     def upper(self, e):
-        return self._exact_count(e, "upper")
+        return self._exact_count(e)
 
     def lower(self, e):
-        return self._exact_count(e, "lower")
+        return self._exact_count(e)
 
     def asymptotic(self, e):
         return record(sp.pi / (self.order * e), sp.log(sp.pi / self.order) - sp.log(e), "asymptotic",
