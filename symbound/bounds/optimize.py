@@ -12,16 +12,28 @@ Three searches, chosen by the shape of the bound ``f(x)`` in the resolution x:
   left end: the candidates are those left ends, ``x = psi(k)`` where ``phi(x) = k`` solves the
   ceiling argument for an integer k (exactly, by SymPy).  Pieces that cannot hold the minimum are
   pruned with the monotonicity of h: for ``x <= y``, ``f(x) >= h(y)``; for ``x <= hi``,
-  ``f(x) >= A x + h(hi)``.  When h also varies smoothly inside a piece (``Min`` of a smooth bound and
-  a ceiling), the best pieces are refined by golden section.  When the ceilings cannot be solved
-  for x or the pruned range holds more than :data:`MAX_PIECES` pieces (so fine that one step of
-  a ceiling changes the bound by a relative ``1/MAX_PIECES`` or less), a dense scan of
+  ``f(x) >= A x + h(hi)``.  When h also varies smoothly inside a piece (a ``Min`` of a smooth bound
+  and a ceiling, a ``Piecewise`` whose branches depend on x, a covering number computed at each
+  radius), the best pieces are refined by golden section.  When the ceilings cannot be solved for
+  x or the pruned range holds more than :data:`MAX_PIECES` pieces (so fine that one step of a
+  ceiling changes the bound by a relative ``1/MAX_PIECES`` or less), a dense scan of
   :data:`MAX_PIECES` points is followed by the breakpoints near its best point; the result says so.
 * **Smooth**: a log-spaced scan, three zooms and golden section.
 
+**Reliable values.**  Every decision that prunes the search or picks a region (the log-spaced scan
+that fixes the reference value ``f0``, the monotonicity check of h, the ranking of a grid) uses
+values that are cross-checked: float64 against mpmath at 30 digits, and on disagreement mpmath at
+30 against 60 digits, and on disagreement the exact evaluation.  Float64 alone is not enough: a
+covering bound written as ``(1 + 2/x)^3 - (2/x - 1)^3``, or an area ``(1 + x/2)^2 - (1 - x/2)^2``,
+cancels catastrophically at small x (it evaluated to 0 at ``x = 4e-17``), and a scan that believed
+it returned the bound at ``x = 4e-17`` (147.6, where ``x = 4e-5`` gives 2.3e-4).  The search
+within the pruned range, where the values are moderate, runs on float64 and its candidates are
+then evaluated exactly.
+
 In every case the returned value is the bound *evaluated exactly* at the returned point (a Python
 float, so ``b.evaluate(eps=opt.argmin) == opt.value``): it is a valid bound whatever the search's
-accuracy.  A minimum of a ``Min`` of several bounds is the smallest of their separate minima
+accuracy, and the best point of the reliable scan is always among the candidates.  A minimum
+of a ``Min`` of several bounds is the smallest of their separate minima
 (``min_x min_i f_i(x) = min_i min_x f_i(x)``), so each branch keeps its own optimal resolution.
 """
 
@@ -91,8 +103,9 @@ def exact_value(f: sp.Expr, sym: sp.Symbol, x: Any):
     return evaluate_expr(xreplace_numbers(f, {sym: exact_number(x)}))
 
 
-def _fast(f: sp.Expr, sym: sp.Symbol) -> Callable[[float], Any]:
-    """A float evaluator of f (math module; mpmath where float64 fails); +inf where undefined."""
+def _fast(f: sp.Expr, sym: sp.Symbol, flagged: bool = False) -> Callable[[float], Any]:
+    """A float evaluator of f (math module; mpmath where float64 fails); +inf where undefined.
+    With ``flagged=True`` it returns ``(value, whether float64 computed it)``."""
     try:
         g = sp.lambdify(sym, f, modules="math")
     except Exception:  # pragma: no cover - a function math cannot print: mpmath only
@@ -105,23 +118,74 @@ def _fast(f: sp.Expr, sym: sp.Symbol) -> Callable[[float], Any]:
             try:
                 y = g(x)
                 if isinstance(y, (int, float)) and math.isfinite(y):
-                    return float(y)
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                    return (float(y), True) if flagged else float(y)
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError, NameError):
                 pass
         if g_mp is None:
             g_mp = sp.lambdify(sym, f, modules="mpmath")
         with mpmath.workdps(30):
             try:
-                y = g_mp(mpmath.mpf(x))
+                y = _real(g_mp(mpmath.mpf(x)))
             except (ZeroDivisionError, ValueError, OverflowError, TypeError):
-                return math.inf
-            if isinstance(y, mpmath.mpc):
-                return math.inf if abs(y.imag) > 1e-20 else y.real
-            if mpmath.isnan(y):
-                return math.inf
-            return y
+                y = math.inf
+        return (y, False) if flagged else y
 
     return val
+
+
+def _real(y) -> float:
+    """A float of an mpmath / Python number (+inf for non-real, NaN or beyond float64)."""
+    if isinstance(y, mpmath.mpc):
+        if abs(y.imag) > mpmath.mpf(10) ** -20 * (1 + abs(y.real)):
+            return math.inf
+        y = y.real
+    try:
+        v = float(y)
+    except (TypeError, ValueError, OverflowError):
+        return math.inf
+    return math.inf if math.isnan(v) else v
+
+
+def _close(a: float, b: float, rel: float) -> bool:
+    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= rel * max(abs(a), abs(b))
+
+
+class _Evaluator:
+    """``f`` at float x: ``fast`` (float64, mpmath fallback) and ``reliable`` (cross-checked, see
+    the module docstring; cached)."""
+
+    def __init__(self, f: sp.Expr, sym: sp.Symbol):
+        self.f, self.sym = f, sym
+        self._flagged = _fast(f, sym, flagged=True)
+        self.fast = lambda x: self._flagged(x)[0]
+        self._mp = sp.lambdify(sym, f, modules="mpmath")
+        self._cache: dict[float, float] = {}
+
+    def _mp_at(self, x: float, dps: int) -> float:
+        with mpmath.workdps(dps):
+            try:
+                return _real(self._mp(mpmath.mpf(x)))
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                return math.inf
+
+    def reliable(self, x: float) -> float:
+        v = self._cache.get(x)
+        if v is not None:
+            return v
+        (fl, by_float), m30 = self._flagged(x), self._mp_at(x, 30)
+        if by_float and _close(fl, m30, 1e-9):
+            v = m30
+        else:
+            m60 = self._mp_at(x, 60)
+            if _close(m30, m60, 1e-12) or (m30 == m60 == math.inf):
+                v = m60
+            else:
+                try:
+                    v = _real(exact_value(self.f, self.sym, x))
+                except (NumericalError, InvalidValueError, ZeroDivisionError, TypeError, ValueError):
+                    v = math.inf
+        self._cache[x] = v
+        return v
 
 
 def _float_at_or_above(b: sp.Expr) -> float:
@@ -133,30 +197,59 @@ def _float_at_or_above(b: sp.Expr) -> float:
 
 
 def _log_grid(lo: float, hi: float, k: int) -> list[float]:
+    if k < 2 or hi <= lo:
+        return [lo]
     return [lo * (hi / lo) ** (i / (k - 1)) for i in range(k)]
+
+
+def _scan(ev: _Evaluator, lo: float, hi: float, k: int) -> tuple[list[float], list[float], int]:
+    """The reliable log-spaced scan: points, values and the index of the smallest value."""
+    xs = _log_grid(lo, hi, k)
+    vals = [ev.reliable(x) for x in xs]
+    i0 = min(range(len(xs)), key=lambda i: vals[i])
+    if vals[i0] == math.inf:
+        raise NumericalError(f"the bound is infinite or undefined over the whole interval [{lo}, {hi}]")
+    return xs, vals, i0
+
+
+def _settle(f, sym, ev: "_Evaluator", points, method: str, branch=None) -> MinimizeResult:
+    """Rank the candidate points by their reliable values, evaluate the best few exactly and
+    return the best (the value is the bound there)."""
+    pts = sorted({float(p) for p in points if p is not None and math.isfinite(p) and p > 0},
+                 key=ev.reliable)
+    best = None
+    for p in pts[:_EXACT_CANDIDATES]:
+        try:
+            v = exact_value(f, sym, p)
+        except NumericalError:
+            continue
+        if best is None or v < best[1]:
+            best = (p, v)
+    if best is None:
+        raise NumericalError("the bound could not be evaluated at any candidate resolution")
+    return MinimizeResult(best[0], best[1], method, branch)
+
+
+#: candidates evaluated exactly at the end of a search (ranked by their reliable values)
+_EXACT_CANDIDATES = 3
 
 
 # ----- smooth ---------------------------------------------------------------------------------------
 
 
 def _smooth(f, sym, lo, hi) -> MinimizeResult:
-    val = _fast(f, sym)
-    a, c = lo, hi
-    best_x, best_v = lo, math.inf
-    for _ in range(3):
+    ev = _Evaluator(f, sym)
+    xs, vals, i = _scan(ev, lo, hi, 201)
+    best_x, best_v = xs[i], vals[i]
+    a, c = xs[max(i - 3, 0)], xs[min(i + 3, len(xs) - 1)]
+    for _ in range(2):
         grid = _log_grid(a, c, 201)
-        vals = [val(x) for x in grid]
-        i = min(range(len(grid)), key=lambda k: vals[k])
-        if vals[i] < best_v:
-            best_x, best_v = grid[i], vals[i]
-        a, c = grid[max(i - 3, 0)], grid[min(i + 3, len(grid) - 1)]
-    if best_v == math.inf:
-        raise NumericalError(f"the bound is infinite or undefined over the whole interval [{lo}, {hi}]")
-    x, v = _golden(val, a, c)
-    if v > best_v:
-        x = best_x
-    return MinimizeResult(float(x), exact_value(f, sym, x),
-                          "numeric (log-grid scan + golden section; smooth bound)")
+        gv = [ev.fast(x) for x in grid]
+        j = min(range(len(grid)), key=lambda k: gv[k])
+        a, c = grid[max(j - 3, 0)], grid[min(j + 3, len(grid) - 1)]
+    x, _v = _golden(ev.fast, a, c)
+    return _settle(f, sym, ev, [best_x, x, grid[j]],
+                   "numeric (log-grid scan + golden section; smooth bound)")
 
 
 def _golden(val, a: float, c: float, iters: int = 80) -> tuple[float, Any]:
@@ -240,27 +333,31 @@ def _piecewise_points(f: sp.Expr, sym: sp.Symbol) -> list[sp.Expr] | None:
     return pts
 
 
-def _steps(f, sym, lo, hi, grid_hint=None) -> MinimizeResult:
-    val = _fast(f, sym)
+def _bracket(xs: list[float], vals: list[float], f0: float) -> tuple[float, float]:
+    """The smallest range of the scan holding every point within a relative 1e-3 of ``f0``, one
+    scan step wider on each side (used when h is not monotone and cannot prune)."""
+    near = [i for i, v in enumerate(vals) if v <= f0 * (1 + 1e-3) + 1e-300]
+    return xs[max(min(near) - 1, 0)], xs[min(max(near) + 1, len(xs) - 1)]
+
+
+def _steps(f, sym, lo, hi) -> MinimizeResult:
+    ev = _Evaluator(f, sym)
     A, h = _split_linear(f, sym)
-    hval = _fast(h, sym) if A > 0 else val
     Af = float(A)
-    scan = _log_grid(lo, hi, SCAN_POINTS)
-    vals = [val(x) for x in scan]
-    i0 = min(range(len(scan)), key=lambda k: vals[k])
-    f0 = vals[i0]
-    if f0 == math.inf:
-        raise NumericalError(f"the bound is infinite or undefined over the whole interval [{lo}, {hi}]")
-    f0 = f0 * (1 + 1e-9) + 1e-300
-    # pruning: h nonincreasing (checked on the scan), f(x) >= h(y) for x <= y, f(x) >= A x + h(hi)
-    hs = [hval(x) for x in scan] if A > 0 else None
-    monotone = A > 0 and all(hs[j + 1] <= hs[j] * (1 + 1e-12) + 1e-300 for j in range(len(hs) - 1))
-    x_lo, x_hi = lo, hi
+    scan, vals, i0 = _scan(ev, lo, hi, SCAN_POINTS)
+    f0 = vals[i0] * (1 + 1e-9) + 1e-300
+    seed = scan[i0]
+    # pruning: h nonincreasing (checked on the reliable scan), f(x) >= h(y) for x <= y,
+    # f(x) >= A x + h(hi) for every x
+    hs = [v - Af * x for x, v in zip(scan, vals)] if A > 0 else None
+    monotone = A > 0 and all(
+        hs[j + 1] <= hs[j] + 1e-9 * abs(hs[j]) + 1e-300 for j in range(len(hs) - 1))
     if monotone:
-        x_hi = min(hi, max(lo, (float(f0) - float(hs[-1])) / Af))
-        above = [x for x, hv in zip(scan, hs) if hv > f0]
-        if above:
-            x_lo = max(lo, above[-1])
+        x_hi = min(hi, max(seed, (f0 - hs[-1]) / Af))
+        above = [x for x, hv in zip(scan, hs) if hv > f0 and x <= seed]
+        x_lo = max(lo, above[-1]) if above else lo
+    else:
+        x_lo, x_hi = _bracket(scan, vals, vals[i0])
     # breakpoints of every ceiling / floor in sym, exactly
     solvers = []
     for atom in f.atoms(sp.ceiling, sp.floor):
@@ -278,20 +375,21 @@ def _steps(f, sym, lo, hi, grid_hint=None) -> MinimizeResult:
     pw_points = _piecewise_points(f, sym)
     method = "numeric (breakpoints of the ceilings: left ends of the constant pieces, exact)"
     if solvers is None or pw_points is None:
-        return _dense(f, sym, val, x_lo, x_hi,
+        return _dense(f, sym, ev, x_lo, x_hi, seed,
                       "numeric (dense scan; the ceilings could not be solved for the resolution)")
     cands: list[tuple[float, Any]] = []  # (float position, exact position)
     total = 0
     ranges = []
     for (psi_exact, psi_f), phi in solvers:
-        p1, p2 = phi(x_lo), phi(x_hi)
-        if not all(isinstance(p, (int, float)) and math.isfinite(p) for p in (p1, p2)):
-            return _dense(f, sym, val, x_lo, x_hi, "numeric (dense scan; unbounded ceiling argument)")
+        p1, p2 = _real(phi(x_lo)), _real(phi(x_hi))
+        if not (math.isfinite(p1) and math.isfinite(p2)):
+            return _dense(f, sym, ev, x_lo, x_hi, seed,
+                          "numeric (dense scan; unbounded ceiling argument)")
         k1, k2 = int(math.floor(min(p1, p2))) - 1, int(math.ceil(max(p1, p2))) + 1
         ranges.append((psi_exact, psi_f, max(k1, 0), k2))
         total += max(k2 - max(k1, 0) + 1, 0)
     if total > MAX_PIECES:
-        return _dense(f, sym, val, x_lo, x_hi,
+        return _dense(f, sym, ev, x_lo, x_hi, seed,
                       f"numeric (dense scan of {MAX_PIECES} points, then the breakpoints near the "
                       "best one: more pieces than evaluated one by one)", ranges)
     for psi_exact, psi_f, k1, k2 in ranges:
@@ -307,76 +405,87 @@ def _steps(f, sym, lo, hi, grid_hint=None) -> MinimizeResult:
         if x_lo <= x <= x_hi:
             cands.append((x, p))
     cands.append((x_lo, None))
-    return _best_piece(f, sym, val, A, hval, cands, x_hi, method)
+    return _best_piece(f, sym, ev, A, h, cands, x_hi, seed, method)
 
 
 def _mask_steps(e: sp.Expr, sym: sp.Symbol) -> sp.Expr:
-    """``e`` with its outermost ceilings, floors and Piecewise in ``sym`` replaced by constants."""
-    if isinstance(e, (sp.ceiling, sp.floor, sp.Piecewise)) and sym in e.free_symbols:
+    """``e`` with its outermost ceilings and floors in ``sym``, and the ``Piecewise`` in ``sym``
+    whose branches are constant between breakpoints, replaced by constants.  A ``Piecewise`` with a
+    branch that varies with ``sym`` keeps ``sym`` (it is not constant between its breakpoints)."""
+    if isinstance(e, (sp.ceiling, sp.floor)) and sym in e.free_symbols:
         return sp.Dummy("step")
+    if isinstance(e, sp.Piecewise) and sym in e.free_symbols:
+        parts = [_mask_steps(x, sym) for x, _cond in e.args]
+        if all(sym not in p.free_symbols for p in parts):
+            return sp.Dummy("step")
+        return sp.Add(*parts)
     if not e.args or sym not in e.free_symbols:
         return e
     return e.func(*[_mask_steps(a, sym) for a in e.args])
 
 
-def _best_piece(f, sym, val, A, hval, cands, x_hi, method) -> MinimizeResult:
-    """Rank the constant pieces by their left-end value, refine, evaluate exactly."""
+#: pieces refined by golden section when h varies inside the pieces
+_GOLDEN_PIECES = 8
+
+
+def _best_piece(f, sym, ev, A, h, cands, x_hi, seed, method) -> MinimizeResult:
+    """Rank the pieces between breakpoints, refine, evaluate exactly (module docstring)."""
     cands.sort(key=lambda c: c[0])
     pos = [c[0] for c in cands] + [x_hi]
-    # is h constant between breakpoints?  (only ceilings / floors / Piecewise carry sym)
+    # is h constant between breakpoints?  (only ceilings / floors / constant Piecewise carry sym)
     pure = A > 0 and sym not in (_mask_steps(f, sym) - A * sym).expand().free_symbols
+    hval = _fast(h, sym) if A > 0 else None
     scored = []
     for i, (x, ex) in enumerate(cands):
         right = pos[i + 1]
         if right <= x:
             continue
-        mid = x + (right - x) / 2
-        v = float(A) * x + hval(mid) if pure else val(x + (right - x) * 1e-9)
+        if pure:
+            v = float(A) * x + hval(x + (right - x) / 2)
+        else:
+            v = ev.fast(x + (right - x) * 1e-9)
         scored.append((v, x, right, ex))
+    points = [seed]
     if not scored:
-        x = cands[-1][0]
-        return MinimizeResult(float(x), exact_value(f, sym, x), method)
+        points.append(cands[-1][0])
+        return _settle(f, sym, ev, points, method)
     scored.sort(key=lambda s: s[0])
-    best = None
-    for v, x, right, ex in scored[:3 if pure else 6]:
+    for v, x, right, ex in scored[:3 if pure else _GOLDEN_PIECES]:
         if ex is None:
-            points = [x]
+            points.append(x)
         else:
             exact = ex[0](ex[1]) if isinstance(ex, tuple) else ex
             xa = _float_at_or_above(exact)
-            points = [xa, math.nextafter(xa, math.inf)]
+            points += [xa, math.nextafter(xa, math.inf)]
         if not pure:
-            xg, _vg = _golden(val, max(x, 1e-300), right)
-            points.append(xg)
-        for p in points:
-            ev = exact_value(f, sym, p)
-            if best is None or ev < best[1]:
-                best = (p, ev)
-    return MinimizeResult(float(best[0]), best[1], method if pure else
-                          method + "; golden section inside the best pieces")
+            points.append(_golden(ev.fast, max(x, 1e-300), right)[0])
+    if not pure:
+        # a smooth piece can hold its minimum anywhere: golden section over the pruned range too
+        points.append(_golden(ev.fast, max(pos[0], 1e-300), x_hi)[0])
+    return _settle(f, sym, ev, points, method if pure else
+                   method + "; golden section inside the best pieces")
 
 
-def _dense(f, sym, val, lo, hi, method, ranges=None) -> MinimizeResult:
+def _dense(f, sym, ev, lo, hi, seed, method, ranges=None) -> MinimizeResult:
     scan = _log_grid(lo, hi, MAX_PIECES) if hi > lo else [lo]
-    vals = [val(x) for x in scan]
-    i = min(range(len(scan)), key=lambda k: vals[k])
-    x = scan[i]
-    best = (x, exact_value(f, sym, x))
+    vals = [ev.fast(x) for x in scan]
+    order = sorted(range(len(scan)), key=lambda k: vals[k])[:5]
+    # the float scan picks the region; its best points are confirmed with reliable values
+    i = min(order, key=lambda k: ev.reliable(scan[k]))
+    points = [seed, scan[i]]
+    a, c = scan[max(i - 2, 0)], scan[min(i + 2, len(scan) - 1)]
     if ranges:
-        a, c = scan[max(i - 2, 0)], scan[min(i + 2, len(scan) - 1)]
         near = []
         for psi_exact, psi_f, _k1, _k2 in ranges:
             # the k whose breakpoints fall in [a, c]: bisection-free, from the monotone psi
             ks = _ks_between(psi_f, a, c)
             near += [(psi_exact, k) for k in ks]
-        scored = sorted(((val(_float_at_or_above(pe(k))), pe, k) for pe, k in near),
+        scored = sorted(((ev.fast(_float_at_or_above(pe(k))), pe, k) for pe, k in near),
                         key=lambda s: s[0])[:3]
-        for _v, pe, k in scored:
-            xa = _float_at_or_above(pe(k))
-            ev = exact_value(f, sym, xa)
-            if ev < best[1]:
-                best = (xa, ev)
-    return MinimizeResult(float(best[0]), best[1], method)
+        points += [_float_at_or_above(pe(k)) for _v, pe, k in scored]
+    else:
+        points.append(_golden(ev.fast, a, c)[0])
+    return _settle(f, sym, ev, points, method)
 
 
 def _ks_between(psi_f, a: float, c: float, limit: int = 2000) -> list[int]:
@@ -441,9 +550,9 @@ def minimize(f: sp.Expr, sym: sp.Symbol, interval: tuple[float, float],
         grid = list(grid)
         if not grid:
             raise InvalidValueError("grid must contain at least one value")
-        # rank in floats, then decide among the near-best in exact arithmetic
-        val = _fast(f, sym)
-        ranked = sorted((val(float(x)), i) for i, x in enumerate(grid))
+        # rank with reliable values, then decide among the near-best in exact arithmetic
+        ev = _Evaluator(f, sym)
+        ranked = sorted((ev.reliable(float(x)), i) for i, x in enumerate(grid))
         top = [i for v, i in ranked[:3]] + [i for v, i in ranked[3:] if v <= ranked[0][0] * (1 + 1e-9)]
         v, x = min(((exact_value(f, sym, grid[i]), grid[i]) for i in top), key=lambda t: t[0])
         return MinimizeResult(float(x), v, f"grid of {len(grid)} values fixed in advance")

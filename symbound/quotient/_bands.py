@@ -69,7 +69,8 @@ def ball_band_plan(R, eps, theta, k: int) -> tuple[int, int, Fraction] | None:
     ``R``, ``eps`` numeric (exact binary values), ``0 < theta < pi`` numeric, or ``theta=None`` for
     the whole SO(2) (one centre per cell: a cover of the half ball ``H^{k+1}_R`` by the cells,
     :class:`~symbound.quotient.axial._HalfBallCase`)."""
-    Rf, e = fraction(R), fraction(eps)
+    # exact rationals (irrational R rounded up, eps rounded down: the cover stays a cover)
+    Rf, e = fraction(R, "above"), fraction(eps, "below")
     full = theta is None
     th = math.pi if full else float(sp.N(theta, 20))
     n_exact = 1 if full else int(_ceil(sp.pi / _exact(sp.sympify(theta))))

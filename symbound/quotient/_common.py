@@ -36,12 +36,19 @@ def is_numeric(*xs: Any) -> bool:
     return all(not sp.sympify(x).free_symbols for x in xs)
 
 
-def fraction(x: sp.Expr) -> Fraction:
-    """An exact rational of a numeric SymPy value (only for rational/float values)."""
+def fraction(x: sp.Expr, side: str = "near") -> Fraction:
+    """An exact rational of a numeric SymPy value: the value itself when it is rational (a Float:
+    its binary value); for an irrational value (``sqrt(2)``, ``pi/3``) a rational within a relative
+    ``1e-35`` of it, on the requested ``side``: ``"above"`` (an upper bound), ``"below"`` (a lower
+    bound) or ``"near"`` (either).  Covers built from a radius rounded up and an eps rounded down
+    remain covers, so the certified constructions use the directed versions."""
     q = _exact(sp.sympify(x))
-    if not q.is_Rational:
-        q = sp.Rational(sp.N(q, 40))
-    return Fraction(int(q.p), int(q.q))
+    if q.is_Rational:
+        return Fraction(int(q.p), int(q.q))
+    r = sp.Rational(sp.N(q, 45))  # 45 correct digits (SymPy's evalf is adaptive)
+    f = Fraction(int(r.p), int(r.q))
+    pad = abs(f) / 10**35
+    return f + pad if side == "above" else f - pad if side == "below" else f
 
 
 def record(expr, log_expr, kind, method, reference=REF, regime=()) -> CoveringBound:
@@ -107,6 +114,9 @@ class Case:
 
     kinds: tuple[str, ...] = KINDS
     description: str = ""
+    #: whether the case bounds ``N_S`` of ``space`` itself (False when the quotient is of a space
+    #: built from it, such as the configurations ``B^n`` of n points of ``space``)
+    bounds_space: bool = True
 
     def __init__(self, space: Space, group: TransformationSetBase):
         self.space, self.group = space, group
@@ -119,8 +129,21 @@ class Case:
     def volume(self) -> sp.Expr | None:
         return None
 
+    def trivial_parts(self) -> list[str]:
+        """Names of the parts of the quotient (factors of a product) for which only ``N_S <= N``
+        is known: no symmetry gain comes from them."""
+        return []
+
     def covering(self, e: sp.Expr, kind: str) -> CoveringBound:
-        return getattr(self, kind)(e)
+        """The case's bound of the requested kind; a numeric upper bound is never above the
+        space's own certified ``N(X, eps)`` (``N_S <= N``: an eps-cover of X is an (eps, S)-cover,
+        as S+ contains the identity), so the smaller of the two is returned."""
+        b = getattr(self, kind)(e)
+        if kind != "upper" or b.kind == "exact" or not self.bounds_space or not is_numeric(e) \
+                or b.method.startswith(TRIVIAL):
+            return b
+        return best([(b.expr, b.log_expr, b.method, b.reference, b.regime), self.trivial_upper(e)],
+                    "upper")
 
     # the general facts of THEORY.md §2, shared by the cases -----------------------------------
     def trivial_upper(self, e):

@@ -40,7 +40,8 @@ class ElementType:
     ``count`` elements; ``rank``: the number m of singular values of ``h - I`` the cylinder bound
     uses and ``smallest``: a certified positive lower bound on the m-th largest (a SymPy number;
     ``rank = 0``: none is used); ``norm``: an upper bound on ``||h - I||_2`` (at most 2);
-    ``cycles``: cycle lengths when h permutes coordinates, else None.
+    ``cycles``: signed cycle lengths when h is a signed permutation of the coordinates (a cycle
+    whose signs multiply to -1 has a negative length), else None.
     """
 
     count: int
@@ -76,13 +77,27 @@ def _rotation_types(k: int) -> list[ElementType]:
     return out
 
 
+def _signed_permutation_types(group) -> list[ElementType] | None:
+    """C_k, D_k with k in {1, 2, 4}: every element is a signed permutation of the coordinates (its
+    entries are cos and sin of multiples of pi/2, stored within one rounding of 0, +-1), so the
+    rounded matrices are the exact elements; their types carry the signed cycles that the
+    coordinate-slab and invariant-grid bounds of a cube or torus need."""
+    if group.k not in (1, 2, 4):
+        return None
+    exact = np.round(group.elements())
+    return matrix_types(exact, 0.0)
+
+
 @element_types.register(Cyclic)
 def _(group):
-    return _rotation_types(group.k)
+    return _signed_permutation_types(group) or _rotation_types(group.k)
 
 
 @element_types.register(Dihedral)
 def _(group):
+    signed = _signed_permutation_types(group)
+    if signed is not None:
+        return signed
     # the k reflections: h - I = -2 (projection on the mirror's normal): one singular value 2
     two = sp.Integer(2)
     return _rotation_types(group.k) + [ElementType(group.k, 1, two, two, None)]
@@ -144,26 +159,30 @@ def matrix_types(mats: np.ndarray, tol: float) -> list[ElementType]:
 
 
 def _permutation_cycles(mats: np.ndarray) -> list[tuple | None]:
-    """Cycle lengths of each matrix that is a 0/1 permutation matrix (else None)."""
+    """Signed cycle lengths of each matrix that is a signed permutation matrix (entries 0, +-1;
+    else None): a cycle of length l whose signs multiply to +1 is ``l``, to -1 is ``-l``.  A 0/1
+    permutation matrix has only positive cycles."""
     out: list[tuple | None] = []
     for m in mats:
         r = np.round(m)
-        if not (np.all(np.abs(m - r) <= 1e-12) and np.all((r == 0) | (r == 1))
-                and np.all(r.sum(0) == 1) and np.all(r.sum(1) == 1)):
+        a = np.abs(r)
+        if not (np.all(np.abs(m - r) <= 1e-12) and np.all((a == 0) | (a == 1))
+                and np.all(a.sum(0) == 1) and np.all(a.sum(1) == 1)):
             out.append(None)
             continue
-        target = np.argmax(r, axis=0)  # column j is sent to row target[j]
+        target = np.argmax(a, axis=0)  # column j is sent to row target[j], with sign r[target[j], j]
         seen, lengths = set(), []
         for j in range(len(target)):
             if j in seen:
                 continue
-            length, k = 0, j
+            length, k, sign = 0, j, 1
             while k not in seen:
                 seen.add(k)
+                sign *= int(r[target[k], k])
                 k = int(target[k])
                 length += 1
-            lengths.append(length)
-        out.append(tuple(sorted(lengths, reverse=True)))
+            lengths.append(length * sign)
+        out.append(tuple(sorted(lengths, key=lambda c: (-abs(c), -c))))
     return out
 
 

@@ -62,20 +62,30 @@ both, ``delta_M``, is subtracted from every computed ``s_m`` (and added to ``||M
 matrices (a ``TransformationSet``) is taken as the float rounding, within its ``atol``, of an exact
 set of orthogonal maps; C_k and D_k are within one rounding of cos and sin; permutations are exact.
 
-**Bounding W_h (coordinate slabs).**  For a permutation h of the coordinates with cycles of lengths
-``l_1, ..., l_q``, ``|z|_inf <= ||z||`` in every norm above, so ``|y_{h(i)} - y_i| <= rho_h`` for all i.
-In a box of side A (``X + B_r ⊆ c + [-A/2, A/2]^d``) choosing one coordinate per cycle freely and
-each next one within ``rho_h`` of the previous gives ``W_h <= prod_i A min(A, 2 rho_h)^{l_i - 1}``
-(on a torus of period p: arcs, ``A = p``).  The smaller of the two bounds (and ``V``) is used.
+**Bounding W_h (coordinate slabs).**  For a signed permutation h of the coordinates,
+``(h y)_{pi(i)} = s_i y_i`` with signs ``s_i = +-1`` (a permutation: all ``s_i = 1``), with cycles of
+lengths ``l_1, ..., l_q``, ``|z|_inf <= ||z||`` in every norm above, so
+``|y_{pi(i)} - s_i y_i| <= rho_h`` for all i.  In a box of side A (``X + B_r ⊆ c + [-A/2, A/2]^d``)
+choosing one coordinate per cycle freely and each next one within ``rho_h`` of (plus or minus) the
+previous gives ``W_h <= prod_i A min(A, 2 rho_h)^{l_i - 1}`` (on a torus of period p: arcs,
+``A = p``); for a cycle of length 1 with ``s_i = -1`` (a flipped coordinate, which signed
+permutations apply only to factors centred at 0 or to a torus) ``|2 y_i| <= rho_h`` confines
+``y_i`` to a set of length at most ``min(A, 2 rho_h)`` (two arcs of length ``rho_h`` on a circle
+of length p: ``2 y_i`` within ``rho_h`` of ``p Z``).  The smaller of the two bounds (and ``V``) is
+used.
 
 **Invariant grids (permutations of coordinates).**  If C is an eps-cover of X with ``G C = C``,
 one point of C per G-orbit is an (eps, G)-cover, and by Burnside's lemma there are
 ``(1/|G|) sum_g |{c in C : g c = c}|`` orbits.  The centres ``((i_1 + 1/2) a/m, ..., (i_d + 1/2)
 a/m)`` of the grid cover of a cube ``[0, a]^d`` (and the grid cover of a torus) are permuted by every
 permutation of the coordinates, and a permutation h with ``c(h)`` cycles fixes exactly ``m^{c(h)}``
-of them (those constant on each cycle), so
+of them (those constant on each cycle).  On a torus of period p the grid is also mapped to itself by
+``y -> -y`` (``-(i + 1/2) p/m = (m - i - 1/2) p/m mod p``); a signed permutation fixes a grid point
+iff along each cycle its coordinates follow one of them (``c_{pi(i)} = s_i c_i``), which for a
+negative cycle forces ``c = -c (mod p)``, i.e. ``2 i + 1 = 0 (mod m)``: one choice if m is odd, none if m is even.  So
 
-.. math:: N_G(X, \varepsilon) \le \frac{1}{|G|} \sum_{h \in G} m^{c(h)} ,
+.. math:: N_G(X, \varepsilon) \le \frac{1}{|G|} \sum_{h \in G} m^{c_+(h)}\,
+          (m \bmod 2)^{c_-(h)} ,
 
 with m the number of grid points per axis of the space's certified grid cover (``ceil(a /
 (2 eps))`` in the sup metric, ``ceil(a sqrt(d) / (2 eps))`` in the Euclidean one).  For
@@ -121,8 +131,9 @@ class PackingBound:
         if g.box is not None and t.cycles is not None:
             A = g.box(r, ops)
             box = 1
-            for length in t.cycles:
-                box = box * A * ops.min(A, 2 * rho) ** (length - 1)
+            for c in t.cycles:
+                # a negative 1-cycle (a coordinate flipped) pins that coordinate near 0 (mod p/2)
+                box = box * (ops.min(A, 2 * rho) if c == -1 else A * ops.min(A, 2 * rho) ** (abs(c) - 1))
             cands.append(box)
         return cands
 
@@ -168,4 +179,8 @@ def grid_orbits(space: Space, order: int, types: list[ElementType], eps: sp.Expr
     if m is None or any(t.cycles is None for t in types):
         return None
     d = space.ambient_dim
-    return (m**d + sp.Add(*[t.count * m ** len(t.cycles) for t in types])) / order
+    # fixed grid points: m per positive cycle; per negative cycle, the points with c = -c (mod p):
+    # one if m is odd, none if m is even (an upper bound, 1, for a symbolic m)
+    odd = (m % 2) if m.is_Integer else sp.Integer(1)
+    fixed = [sp.Mul(*[m if c > 0 else odd for c in t.cycles]) for t in types]
+    return (m**d + sp.Add(*[t.count * f for t, f in zip(types, fixed)])) / order

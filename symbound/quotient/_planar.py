@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..spaces import Annulus, Ball, Space, _exact
+from ..spaces import Annulus, Ball, Space, _ceil, _exact
 from ._common import fraction
 
 __all__ = ["planar_radii", "annular_sector_plan"]
@@ -83,17 +83,22 @@ def annular_sector_plan(r1: Any, r2: Any, alpha: Any, theta: Any, eps: Any
     All arguments are numeric (SymPy numbers or floats).  ``alpha`` is ``2 pi / k`` (C_k),
     ``pi / k`` (D_k) or ``2 pi`` (partial rotations); ``theta`` is 0 for the finite groups.
     """
-    L = fraction(sp.sympify(r2) - sp.sympify(r1))
-    e = fraction(eps)
-    k_min = math.ceil(L / (2 * e))  # smallest K with h = L/(2K) <= eps (exact)
+    # the construction is scale invariant: it runs in units of eps (e = 1), where the width is
+    # L = (r2 - r1) / eps, exact when that ratio is rational (sqrt(2) / (sqrt(2)/20) = 20), else
+    # rounded up (and r1 / eps down): the bands then cover a superset, still a cover
+    r1x, r2x, ex = (_exact(sp.sympify(v)) for v in (r1, r2, eps))
+    r1_lo = fraction(r1x / ex, "below")
+    L = fraction((r2x - r1x) / ex, "above")
+    e = Fraction(1)
+    k_min = math.ceil(L / (2 * e))  # smallest K with h = L/(2K) <= e (exact)
     k_min = max(k_min, 1)
-    f_r1, f_r2 = float(_exact(sp.sympify(r1))), float(_exact(sp.sympify(r2)))
+    f_r1, f_r2 = float(r1_lo), float(r1_lo + L)
     f_alpha, f_theta = float(sp.N(alpha, 20)), float(sp.N(theta, 20))
     if k_min > _MAX_BANDS:
         return None
     n_exact = None
-    if f_theta > 0:
-        n_exact = int(sp.ceiling(_exact(sp.sympify(alpha)) / (2 * _exact(sp.sympify(theta)))))
+    if _exact(sp.sympify(theta)).is_positive:
+        n_exact = int(_ceil(_exact(sp.sympify(alpha)) / (2 * _exact(sp.sympify(theta)))))
     # candidate numbers of bands: K_min ... about L / (0.6 eps) (past h = eps/sqrt 2, the optimum
     # of the theta = 0 cover), at most ~200 values
     k_max = max(k_min + 1, math.ceil(L / (Fraction(6, 10) * e)))
@@ -105,7 +110,7 @@ def annular_sector_plan(r1: Any, r2: Any, alpha: Any, theta: Any, eps: Any
                     | {k_min, math.ceil(L / (2 * e) * Fraction(14142, 10000))})
     best: tuple[int, np.ndarray] | None = None
     for K in ks:
-        slack2 = e * e - (L / (2 * K)) ** 2  # exact rational
+        slack2 = e * e - (L / (2 * K)) ** 2  # exact rational, >= 0 as K >= L / (2 e)
         slack = math.sqrt(float(slack2)) * (1.0 - 1e-15)
         counts = _band_counts(f_r1, f_r2, f_alpha, f_theta, slack, K, slack2 == 0, n_exact)
         if counts is None:

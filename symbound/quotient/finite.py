@@ -2,6 +2,7 @@ r"""Finite groups and finite sets of isometries (THEORY.md §2).
 
 * C_k and D_k on planar disks and annuli: band cover of a fundamental sector
   (:class:`_AnnularSectorCase`), together with the packing bound below;
+* C_k and D_k on the circle S^1: exact arc count in the quotient (:class:`_CircleArcCase`);
 * any finite group of orthogonal or permutation matrices acting on a ball, annulus, sphere, cube,
   torus or product of those (``S(X) ⊆ X`` checked): the packing bound in the quotient,
   ``N_G <= (V + sum_h W_h) / (|G| v)`` (:class:`_FiniteGroupCase`);
@@ -17,8 +18,8 @@ from __future__ import annotations
 import sympy as sp
 
 from ..groups import Cyclic, Dihedral, TransformationSet, TransformationSetBase
-from ..spaces import Annulus, Ball, Cube, Product, Sphere, Torus, _ceil, _cond
-from ._common import REF, Case, best, is_numeric
+from ..spaces import Annulus, Ball, Cube, Product, Sphere, Torus, _ceil, _cond, _exact
+from ._common import ASYM, REF, Case, best, is_numeric, record
 from ._elements import coset_cover, element_types, generated_group
 from ._geometry import geometry
 from ._packing import PackingBound, grid_orbits
@@ -145,6 +146,66 @@ class _AnnularSectorCase(Case):
         return self.finite_asymptotic(e)
 
 
+class _CircleArcCase(Case):
+    r"""A finite group G of orthogonal 2x2 matrices on the circle ``S^1 = Sphere(2)`` (chordal metric).
+
+    G is ``C_k`` (``|G| = k``) or a conjugate of ``D_k`` by a rotation (``|G| = 2k``).  A chordal
+    eps-ball of ``S^1`` is the closed arc of half-length ``t = 2 asin(eps/2)`` (``eps < 2``).
+
+    * ``C_k``: the quotient is the circle ``R / (2 pi / k) Z``, and ``d_G([x], [y]) =
+      min_g |x - g y| = 2 sin(delta/2)`` with ``delta`` the distance of the angles modulo
+      ``2 pi / k`` (at most ``pi / k <= pi``, where the chord is increasing), so a quotient
+      eps-ball is an arc of half-length t of a circle of length ``2 pi / k``.
+    * ``D_k`` (mirror lines at angles ``pi j / k`` after a rotation): the quotient is the interval
+      ``[0, pi / k]``, and for angles ``a, b`` in it the orbit of b is ``{+-b + 2 pi j / k}``, whose
+      nearest point to a is b itself: ``|a - b| <= a + b`` and ``|a - b| <= 2 pi / k - a - b``.  A
+      quotient eps-ball is a sub-interval of length at most 2t.
+
+    A circle or interval of length ``L = 2 pi / |G|`` is covered by ``ceil(L / (2t))`` closed arcs
+    of length 2t (evenly spaced) and by no fewer (each covers length at most 2t), so
+
+    .. math::
+
+        N_G(S^1, \varepsilon) = \Big\lceil \frac{\pi}{|G|\, 2 \arcsin(\varepsilon/2)} \Big\rceil ,
+        \qquad \varepsilon < 2 \quad (1 \text{ for } \varepsilon \ge 2),
+
+    exactly; ``|G| = 1`` is the space's own exact count.  **Asymptotic:** ``pi / (|G| eps)``.
+    """
+
+    def __init__(self, space, group):
+        super().__init__(space, group)
+        self.order = group.order
+        self.description = (f"an arc of length 2π/{self.order} of S^1 (fundamental domain of "
+                            f"{group.name}), the circle's intrinsic metric")
+
+    @property
+    def dim(self):
+        return 1
+
+    @property
+    def volume(self):
+        return 2 * sp.pi / self.order
+
+    def _exact_count(self, e):
+        if is_numeric(e) and not sp.Lt(_exact(sp.sympify(e)), 2):
+            n, regime = sp.Integer(1), ()
+        else:
+            n = _ceil(sp.pi / (self.order * 2 * sp.asin(e / 2)))
+            regime = () if is_numeric(e) else (_cond(sp.Lt(e, 2)),)
+        return record(n, sp.log(n), "exact",
+                      f"exact arc count of the quotient: ceil(π / ({self.order} · 2 asin(ε/2)))",
+                      REF + "; symbound.quotient.finite._CircleArcCase", regime)
+
+    def upper(self, e):
+        return self._exact_count(e)
+
+    def lower(self, e):
+        return self._exact_count(e)
+
+    def asymptotic(self, e):
+        return record(sp.pi / (self.order * e), sp.log(sp.pi / self.order) - sp.log(e), "asymptotic",
+                      "arc length / (2 eps): π / (|G| ε)", REF, (ASYM,))
+
 
 class _FiniteGroupCase(Case):
     r"""A finite group G of orthogonal (or permutation) matrices mapping X into X.
@@ -248,6 +309,21 @@ register(Pair(
     method="band cover of a fundamental sector; N(X)/|G| and radius-map lower bounds",
     status="certified", quotient_dim="2", drop="0",
     proof="symbound.quotient.finite._AnnularSectorCase", priority=50))
+
+
+def _circle_arcs(space, group, options):
+    # every finite group of orthogonal 2x2 matrices is C_k or a rotated D_k (see _sector)
+    if space.manifold_dim != 1 or not (group.is_finite and group.is_group):
+        return None
+    return _CircleArcCase(space, group)
+
+
+register(Pair(
+    key="circle-arcs", title="C_k, D_k (any finite group of orthogonal 2x2 matrices) on the circle S^1",
+    spaces=(Sphere,), groups=(Cyclic, Dihedral, TransformationSet), build=_circle_arcs,
+    method="arcs of the quotient circle or interval of length 2 pi / |G|: ceil(pi / (|G| 2 asin(eps/2)))",
+    status="exact", quotient_dim="1", drop="0",
+    proof="symbound.quotient.finite._CircleArcCase", priority=50))
 
 
 _FINITE_SPACES = (Ball, Sphere, Annulus, Cube, Torus, Product)

@@ -22,7 +22,12 @@ __all__: list[str] = []
 
 
 class _IdentityCase(Case):
-    """S+ = {id} (SO(1), rotations by at most 0): N_S = N."""
+    """S+ = {id}: N_S = N.
+
+    SO(1), and rotations by at most ``theta = 0`` in a plane or about any axis
+    (``PartialRotations(0, dim=3, plane=None)``): the only rotation by angle 0 is the identity, so
+    an (eps, S)-cover is an eps-cover.  (theta = 0 is accepted rather than refused, because it is
+    the natural end of the family: the bounds for theta > 0 decrease to N as theta -> 0.)"""
 
     description = "S+ = {id}: the quotient is the space itself"
 
@@ -167,8 +172,9 @@ _ROTATIONS = (SO, O)
 def _identity(space, group, options):
     if isinstance(group, SO) and group.degree == 1:
         return _IdentityCase(space, group)
-    if isinstance(group, PartialRotations) and group.plane is not None and \
-            sp.sympify(group.max_angle).is_zero:
+    # rotations by at most 0 are the identity alone, in a plane or about any axis (plane=None):
+    # S+ = {id} and N_S = N, the same answer as for every other set with S+ = {id}
+    if isinstance(group, PartialRotations) and _exact(sp.sympify(group.max_angle)).is_zero:
         return _IdentityCase(space, group)
     return None
 
@@ -200,7 +206,7 @@ def _declared(space, group, options):
 
 
 register(Pair(
-    key="identity", title="S+ = {id} (SO(1), rotations by at most 0) on any space",
+    key="identity", title="S+ = {id} (SO(1), rotations by at most 0 in a plane or about any axis) on any space",
     spaces=(Space,), groups=(SO, PartialRotations), build=_identity,
     method="N_S = N (the space's own bounds)", status="certified", quotient_dim="dim X", drop="0",
     proof="symbound.quotient.lie._IdentityCase", priority=90))

@@ -275,7 +275,8 @@ class _PartialSO3BallCase(Case):
         """``(count, K, psi)`` of the best band cover (numeric eps, R, theta): the count, the number
         of bands and the cap radius used in each band (counts ``cap_cover_count(psi_i)``); None
         beyond ``_MAX_BANDS`` bands."""
-        Rf, ef = fraction(self.R), fraction(e)
+        # exact rationals (irrational R rounded up, eps rounded down: the cover stays a cover)
+        Rf, ef = fraction(self.R, "above"), fraction(e, "below")
         th = float(sp.N(self.theta, 20))
         k_min = max(1, math.ceil(Rf / (2 * ef)))
         if k_min > _MAX_BANDS:

@@ -62,6 +62,8 @@ class _PointConfigurationsCase(Case):
     def __init__(self, space, group, base: Space, metric: str, label: str):
         super().__init__(space, group)
         self.base, self.n, self.metric, self.label = base, group.n, metric, label
+        # permuting points: the quotient is of B^n, not of the base space B (no N(B) comparison)
+        self.bounds_space = label != "points"
         self.interval = None
         if isinstance(base, Ball) and base.manifold_dim == 1:
             self.interval = 2 * base.radius

@@ -77,6 +77,12 @@ class _ProductCase(Case):
             return None
         return self.qx.volume * self.qy.volume
 
+    def trivial_parts(self) -> list[str]:
+        out = []
+        for q in (self.qx, self.qy):
+            out += [q.name] if q.is_trivial else q._case.trivial_parts()
+        return out
+
     def _pair(self, e, kind):
         return self.qx.covering(e, kind), self.qy.covering(e, kind)
 

@@ -30,7 +30,7 @@ from ..groups import TransformationSet, TransformationSetBase
 from ..spaces import Annulus, Ball, Cube, Manifold, Product, Space, Sphere, Torus, _exact
 from ._common import Case
 
-__all__ = ["Pair", "register", "lookup", "pairs", "check_action", "STATUSES"]
+__all__ = ["Pair", "register", "lookup", "pairs", "check_action", "STATUSES", "signed_permutations"]
 
 #: what an entry's certified statement is: exact count, certified bounds, asymptotic form only, or
 #: nothing beyond the general facts (``N_S <= N``)
@@ -204,9 +204,23 @@ def _(space, group) -> None:
             raise unsupported(space, group, "Translations(d, p) acts only on Torus(d, p) with the "
                               "same period")
         return
-    if not group.permutes_coordinates:
+    if not (group.permutes_coordinates or (group.is_finite and group.action == "linear"
+                                           and signed_permutations(group.elements()))):
         raise unsupported(space, group, f"{group.name} does not map {type(space).__name__} into "
-                          "itself (only permutations of coordinates and translations do)")
+                          "itself (only signed permutations of the coordinates, its linear "
+                          "isometries, and translations do)")
+
+
+def signed_permutations(m: np.ndarray) -> bool:
+    """Whether every matrix of the stack ``m`` is a signed permutation matrix (entries 0 and +-1,
+    one nonzero per row and column, within 1e-12).  These are the linear maps of ``R^d`` that
+    preserve the lattice ``p Z^d`` and the Euclidean norm, i.e. the linear isometries of the flat
+    torus ``R^d / p Z^d``: an integer matrix M with ``M Z^d = Z^d`` that is orthogonal has columns
+    that are integer unit vectors."""
+    m = np.asarray(m, dtype=np.float64)
+    a = np.abs(m)
+    ok = np.all((a < 1e-12) | (np.abs(a - 1.0) < 1e-12))
+    return bool(ok and np.allclose(a.sum(axis=1), 1.0) and np.allclose(a.sum(axis=2), 1.0))
 
 
 @check_action.register(Manifold)
@@ -216,14 +230,34 @@ def _(space, group) -> None:
 
 
 
+def _rotation_invariant(space: Space, d: int) -> bool:
+    """Whether every orthogonal map of R^d maps ``space`` (a ball, sphere or annulus centred at 0
+    in R^d, or a product of those) into itself."""
+    if isinstance(space, Product):
+        return _rotation_invariant(space.A, d) and _rotation_invariant(space.B, d)
+    return isinstance(space, (Ball, Sphere, Annulus)) and space.ambient_dim == d
+
+
+def _diagonal_rotations(space: Product, group: TransformationSetBase) -> bool:
+    """SO(d)/O(d) (or its rotations in a plane) on R^d acting diagonally, ``g (x, y) = (g x, g y)``,
+    on a product of rotation-invariant factors in R^d: it maps the product into itself (each
+    factor to itself)."""
+    from ..groups import O, SO
+
+    return isinstance(group, (SO, O)) and _rotation_invariant(space, group.n)
+
+
 @check_action.register(Product)
 def _(space, group) -> None:
     """A finite set of matrices acting factor by factor: every element is block diagonal with
     blocks that map each factor into itself, or (equal factors) swaps the factors that way."""
     amb = space.ambient_dim
+    if _diagonal_rotations(space, group):
+        return
     if amb is None or not (group.is_finite and group.action == "linear"):
         raise unsupported(space, group, f"the action of {group.name} on a product can be checked "
-                          "only for finite sets of matrices acting factor by factor")
+                          "only for finite sets of matrices acting factor by factor, and for "
+                          "SO(d)/O(d) rotating every factor (balls, spheres, annuli in R^d) at once")
     _check_dimension(space, group)
     a = space.A.ambient_dim
     tol = max(group.matrix_tolerance, 1e-12)

@@ -20,7 +20,7 @@ from ..groups import Symmetric, TransformationSetBase
 from ..printing import prettify
 from ..spaces import Manifold, Space, _check_eps, _exact, _to_sympy
 from ..symbols import symbol
-from ._common import Case, is_numeric
+from ._common import TRIVIAL, Case, is_numeric
 from .registry import Pair, lookup
 
 __all__ = ["QuotientSpace", "quotient"]
@@ -126,7 +126,13 @@ class QuotientSpace:
             self._warn_trivial()
         if kind == "asymptotic" or not is_numeric(e):
             return self._case.covering(e, kind)
-        return integral(self._exact_case().covering(_exact(e), kind))
+        b = integral(self._exact_case().covering(_exact(e), kind))
+        if kind == "upper" and not self.is_trivial and b.method.startswith(TRIVIAL):
+            warnings.warn(
+                f"at eps = {float(e):.6g}, the bound of {self.name} by {self.pair.method!r} is not below the "
+                f"space's own N(X, eps): the upper bound is the trivial N_S <= N (no symmetry gain "
+                f"at this eps)", UserWarning, stacklevel=2)
+        return b
 
     def _warn_trivial(self) -> None:
         warnings.warn(
@@ -157,6 +163,12 @@ class QuotientSpace:
         ]
         if self.is_trivial:
             lines.append("  WARNING: only the trivial bound N_S ≤ N applies: no symmetry gain")
+        elif p.status != "exact" and self._case.bounds_space:
+            lines.append("  fallback:   N_S ≤ N(X) at any eps where the method's bound is larger "
+                         "(no gain there; covering() warns)")
+        for part in self._case.trivial_parts():
+            lines.append(f"  WARNING: {part}: only the trivial bound N_S ≤ N applies (no gain from "
+                         "this factor; its covering warns)")
         return "\n".join(lines)
 
     def power_law(self) -> tuple[sp.Expr, sp.Expr] | None:
