@@ -95,7 +95,9 @@ def map_shards(client, fn, tasks: list[tuple], *, broadcast: tuple = (), retries
     """
     from distributed import as_completed
 
-    shared = [client.scatter(v, broadcast=True) for v in broadcast]
+    # hash=False: a fresh key per call (scattering equal data twice under one hashed key races
+    # with the release of the first call's copy: "lost dependencies")
+    shared = [client.scatter(v, broadcast=True, hash=False) for v in broadcast]
     futures = [client.submit(fn, *shared, *task, pure=False, retries=retries) for task in tasks]
     if bar is not None:
         index = {f.key: k for k, f in enumerate(futures)}
