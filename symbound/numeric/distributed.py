@@ -47,7 +47,7 @@ import numpy as np
 from .._validation import check_integer
 from ..errors import InvalidTypeError
 
-__all__ = ["RatioMoments", "check_client", "map_shards", "n_workers", "shard_ranges"]
+__all__ = ["Moments", "RatioMoments", "check_client", "map_shards", "n_threads", "n_workers", "shard_ranges"]
 
 
 def check_client(client) -> None:
@@ -64,6 +64,13 @@ def n_workers(client) -> int:
     """Number of workers the scheduler knows (at least 1)."""
     info = getattr(client, "scheduler_info", None)
     return max(1, len(info().get("workers", {}))) if callable(info) else 1
+
+
+def n_threads(client) -> int:
+    """Total number of worker threads the scheduler knows (at least 1)."""
+    info = getattr(client, "scheduler_info", None)
+    workers = info().get("workers", {}) if callable(info) else {}
+    return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
 
 
 def shard_ranges(n: int, block: int | None = None, n_shards: int | None = None) -> list[tuple[int, int]]:
@@ -84,26 +91,51 @@ def shard_ranges(n: int, block: int | None = None, n_shards: int | None = None) 
 
 
 def map_shards(client, fn, tasks: list[tuple], *, broadcast: tuple = (), retries: int = 1,
-               bar=None, weights: list[int] | None = None) -> list:
+               bar=None, weights: list[int] | None = None, in_flight: int | None = None) -> list:
     """Run ``fn(*broadcast, *task)`` for every task on ``client`` and return the results in task
     order.
 
     ``broadcast`` is scattered once to every worker (data every task needs); each tuple of
-    ``tasks`` is sent with its task only.  ``retries``: attempts after a task raised (a worker that
-    dies is handled by the scheduler, which reruns its tasks elsewhere).  ``bar``: a tqdm bar
-    advanced by ``weights[k]`` when task ``k`` finishes.
+    ``tasks`` is sent with its task only (arrays over 64 KiB scattered to the worker that runs
+    it).  ``retries``: attempts after a task raised (a worker that dies is handled by the
+    scheduler, which reruns its tasks elsewhere).  ``bar``: a tqdm bar advanced by ``weights[k]``
+    when task ``k`` finishes.  ``in_flight``: tasks submitted at a time (default two per worker
+    thread): worker memory is bounded by that many shards.
     """
     from distributed import as_completed
 
     # hash=False: a fresh key per call (scattering equal data twice under one hashed key races
     # with the release of the first call's copy: "lost dependencies")
     shared = [client.scatter(v, broadcast=True, hash=False) for v in broadcast]
-    futures = [client.submit(fn, *shared, *task, pure=False, retries=retries) for task in tasks]
-    if bar is not None:
-        index = {f.key: k for k, f in enumerate(futures)}
-        for fut in as_completed(futures):
-            bar.update(weights[index[fut.key]] if weights is not None else 1)
-    return client.gather(futures)
+    # a window of tasks in flight (two per worker thread): the next task is submitted when one
+    # finishes, its arrays scattered then (sent to one worker as data, not inside the task graph),
+    # and each result is fetched as its task finishes and its future released at once, so the
+    # workers hold the inputs and results of the tasks in the window only
+    window = max(1, int(in_flight or 2 * n_threads(client)))
+    results: list = [None] * len(tasks)
+    index: dict = {}
+    queue = as_completed()
+
+    def submit(k):
+        args = [client.scatter(v, hash=False) if isinstance(v, np.ndarray) and v.nbytes > 2**16
+                else v for v in tasks[k]]
+        fut = client.submit(fn, *shared, *args, pure=False, retries=retries)
+        index[fut.key] = k
+        queue.add(fut)
+
+    nxt = min(window, len(tasks))
+    for k in range(nxt):
+        submit(k)
+    for fut in queue:
+        k = index.pop(fut.key)
+        results[k] = fut.result()
+        fut.release()
+        if bar is not None:
+            bar.update(weights[k] if weights is not None else 1)
+        if nxt < len(tasks):
+            submit(nxt)
+            nxt += 1
+    return results
 
 
 @dataclass(frozen=True)
@@ -164,3 +196,54 @@ class RatioMoments:
         r = math.fsum(b.r + (b.ratio - m) * b.c2_sum for b in parts)
         return RatioMoments(A, C, math.fsum(b.c2_sum for b in parts), max(q, 0.0), r,
                             sum(b.n_clusters for b in parts), scale, parts[0].p)
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Mergeable count, mean and centred sum of squares of vectors (columns independent), each
+    column in units of its own scale (Welford; Chan, Golub and LeVeque's pairwise merge).
+
+    For blocks ``(n_1, mean_1, M2_1)`` and ``(n_2, mean_2, M2_2)`` with ``delta = mean_2 - mean_1``
+    the union has ``n = n_1 + n_2``, ``mean = mean_1 + delta n_2 / n`` and
+    ``M2 = M2_1 + M2_2 + delta^2 n_1 n_2 / n``.  Values are held divided by ``scale`` (the largest
+    absolute value seen in the column, 0 for an all-zero column), so squares never overflow;
+    bringing a block to a larger scale multiplies its mean by ``f = scale_b / scale`` and its M2 by
+    ``f^2``.  Merging fixed blocks in a fixed order gives the same floating-point result however the
+    data arrived (batch sizes, threads, tasks).
+
+    Attributes
+    ----------
+    n : number of rows.
+    mean, m2 : (k,) arrays in units of ``scale`` and ``scale**2``.
+    scale : (k,) array.
+    """
+
+    n: int
+    mean: np.ndarray
+    m2: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def of_block(cls, v: np.ndarray) -> "Moments":
+        """The statistics of the rows of ``v`` (shape ``(n, k)``, finite)."""
+        scale = np.max(np.abs(v), axis=0) if v.shape[0] else np.zeros(v.shape[1])
+        u = v / np.where(scale > 0, scale, 1.0)
+        mean = u.mean(axis=0) if v.shape[0] else np.zeros(v.shape[1])
+        d = u - mean
+        return cls(int(v.shape[0]), mean, np.einsum("ij,ij->j", d, d), scale)
+
+    def merge(self, other: "Moments") -> "Moments":
+        """The statistics of the union of the two blocks' rows."""
+        if other.n == 0:
+            return self
+        if self.n == 0:
+            return other
+        scale = np.maximum(self.scale, other.scale)
+        safe = np.where(scale > 0, scale, 1.0)
+        f1, f2 = self.scale / safe, other.scale / safe
+        m1, m2 = self.mean * f1, other.mean * f2
+        n = self.n + other.n
+        delta = m2 - m1
+        mean = m1 + delta * (other.n / n)
+        M2 = self.m2 * f1 * f1 + other.m2 * f2 * f2 + delta * delta * (self.n * other.n / n)
+        return Moments(n, mean, M2, scale)

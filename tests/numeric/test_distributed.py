@@ -190,3 +190,30 @@ def test_worker_killed_mid_run_loses_and_duplicates_nothing(client, tmp_path):
     assert np.array_equal(remote.per_point, local.per_point)
     assert remote.value == local.value
     client.wait_for_workers(2, timeout=60)  # the nanny restarted it: later tests get 2 workers
+
+
+@settings(max_examples=40)
+@given(st.lists(st.tuples(st.integers(0, 40), st.floats(1e-6, 1e6), st.integers(0, 2**31)),
+                min_size=1, max_size=6))
+def test_moments_merge_equals_mean_and_variance(blocks):
+    """Welford/Chan: blocks of different scales merged in order give the pooled mean and centred
+    sum of squares (numpy on the pooled rows, in float64 and exact rationals for the mean)."""
+    from fractions import Fraction
+
+    from symbound.numeric.distributed import Moments
+
+    rows = []
+    for size, scale, seed in blocks:
+        rows.append(np.random.default_rng(seed).uniform(0, scale, (size, 2)))
+    acc = Moments(0, np.zeros(2), np.zeros(2), np.zeros(2))
+    for r in rows:
+        acc = acc.merge(Moments.of_block(r))
+    v = np.concatenate(rows)
+    assert acc.n == v.shape[0]
+    if v.shape[0] == 0:
+        return
+    for j in range(2):
+        exact_mean = sum(Fraction(float(t)) for t in v[:, j]) / v.shape[0]
+        assert acc.mean[j] * acc.scale[j] == pytest.approx(float(exact_mean), rel=1e-12)
+        m2 = float(np.sum((v[:, j] - float(exact_mean)) ** 2))
+        assert acc.m2[j] * acc.scale[j] ** 2 == pytest.approx(m2, rel=1e-9, abs=1e-12 * acc.scale[j] ** 2)
