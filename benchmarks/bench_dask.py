@@ -8,8 +8,9 @@ unrelated to the sharding).
 
 Printed: wall time of each run and their ratio (dask / local), the values (equal: the group samples
 are counter-based), the peak of numpy allocations in this process during each run (tracemalloc; the
-client holds X and the per-point results, 4 floats per point) and the peak resident memory of each
-worker process (``ru_maxrss``; a worker holds its task's slice of X and its per-point results).
+client holds X and the per-point results, 4 floats per point) and the resident memory of each
+worker after the warm-up and its peak during the run (psutil, sampled every 10 ms; a worker holds
+the slices of X and per-point results of its tasks in flight, two per worker thread).
 On the 2-core machine the cluster competes with the local cores: the ratio measures the overhead of
 sharding (NUMERICS: Dask adds overhead and no speed on one 2-core host), not a cluster's speed-up.
 
@@ -35,10 +36,28 @@ def model(xs):
     return xs[:, 0] * xs[:, 1] + np.sin(xs[:, 2])
 
 
-def _maxrss_mib():
-    import resource
+def _start_sampler(dask_worker):
+    """In a worker: sample its resident memory every 10 ms (ru_maxrss is useless here: a spawned
+    worker inherits the parent's peak)."""
+    import threading
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    import psutil
+
+    w, proc = dask_worker, psutil.Process()
+    w.sb_peak, w.sb_stop = [proc.memory_info().rss], threading.Event()
+
+    def loop():
+        while not w.sb_stop.is_set():
+            w.sb_peak[0] = max(w.sb_peak[0], proc.memory_info().rss)
+            w.sb_stop.wait(0.01)
+
+    threading.Thread(target=loop, daemon=True).start()
+    return w.sb_peak[0] / 2**20
+
+
+def _stop_sampler(dask_worker):
+    dask_worker.sb_stop.set()
+    return dask_worker.sb_peak[0] / 2**20
 
 
 def timed(fn):
@@ -76,15 +95,19 @@ def main():
                                        "NUMBA_THREADING_LAYER": "workqueue"}) as cluster, \
             distributed.Client(cluster) as client:
         t0 = time.perf_counter()
-        client.run(lambda: equivariance_error(model, SO(3), X[:1000], **kw) and None)  # warm-up
+        small = X[:1000].copy()  # the warm-up must not capture X itself (sent to every worker)
+        client.run(lambda: equivariance_error(model, SO(3), small, **kw) and None)
         t_warm = time.perf_counter() - t0
+        rss_warm = client.run(_start_sampler)
         remote, t_dask, mem_dask = timed(lambda: equivariance_error(
             model, SO(3), X, client=client, n_chunks=args.chunks, **kw))
-        rss = client.run(_maxrss_mib)
+        rss = client.run(_stop_sampler)
     print(f"dask (2 w.): {t_dask:7.2f} s  value {remote.value:.12g}  "
           f"client peak (tracemalloc) {mem_dask:7.0f} MiB  ({args.chunks} tasks; worker warm-up "
           f"{t_warm:.1f} s, not timed)")
-    print("worker peak RSS: " + ", ".join(f"{v:.0f} MiB" for v in rss.values()))
+    print("worker RSS after the warm-up: " + ", ".join(f"{v:.0f} MiB" for v in rss_warm.values())
+          + "; peak during the run (sampled every 10 ms): "
+          + ", ".join(f"{v:.0f} MiB" for v in rss.values()))
     print(f"ratio dask / local = {t_dask / t_local:.2f}; values equal: {remote.value == local.value}")
 
 
