@@ -57,7 +57,7 @@ from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
-from ._checks import as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
 from .distributed import check_client
 
 __all__ = ["EmpiricalCovering", "empirical_covering_number"]
@@ -543,7 +543,7 @@ def empirical_covering_number(points, eps: float, group=None, metric: str = "euc
     eps_v = float(check_real("eps", eps, 0, None, low_closed=False, allow_symbolic=False))
     check_choice("metric", metric, ("euclidean", "sup"))
     check_choice("order", order, ("given", "random"))
-    n_group_samples = check_integer("n_group_samples", n_group_samples, 1)
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
     if not isinstance(progress, bool):
         raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
     rng = check_rng_seed(seed)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import MAX_COUNT
 from .._validation import check_bool, check_integer, check_real
 from ._orbit_engine import (DEFAULT_BATCH_SIZE, _batched_pass, _blas_limit, _check_common, _check_X,
                             _choose_path, _fused_pass, _Model, _rho_mode, _run, _seeds)
@@ -133,7 +134,7 @@ def equivariance_error(model, group, X, rho=None, p: float = 2, n_group_samples:
     True
     """
     p, qs = _check_common(p, n_group_samples, batch_size, confidence, quantiles)
-    check_integer("n_bootstrap", n_bootstrap, 1)
+    check_integer("n_bootstrap", n_bootstrap, 1, MAX_COUNT)
     check_integer("model_threads", model_threads, 1)
     check_bool("relative", relative)
     check_bool("progress", progress)
