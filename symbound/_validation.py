@@ -106,11 +106,17 @@ def check_real(
             if rel is sp.false:
                 raise InvalidValueError(f"{name} must lie in {rng}, got {v}")
         return value
-    fv = float(v)
-    if math.isnan(fv) or math.isinf(fv):
+    try:
+        fv = float(v)
+    except OverflowError:  # an exact integer or fraction beyond float64: finite
+        if not allow_symbolic:  # the numeric layer computes in float64
+            raise InvalidValueError(f"{name} must be a real number in {rng} within float64 "
+                                    f"(|x| < 1.8e308), got {_show(value)}") from None
+        fv = None
+    if fv is not None and (math.isnan(fv) or math.isinf(fv)):
         raise InvalidValueError(f"{name} must be a finite real number in {rng}, got {_show(value)}")
-    # exact comparison for SymPy numbers, float for the rest
-    cmp_v = v if isinstance(v, sp.Basic) else fv
+    # exact comparison for SymPy numbers and numbers beyond float64, float for the rest
+    cmp_v = v if isinstance(v, sp.Basic) or fv is None else fv
     if low is not None and (cmp_v < low or (not low_closed and cmp_v == low)):
         raise InvalidValueError(f"{name} must lie in {rng}, got {_show(value)}")
     if high is not None and (cmp_v > high or (not high_closed and cmp_v == high)):
@@ -214,6 +220,8 @@ def _show(value) -> str:
         value = value.item() if getattr(value, "ndim", 0) == 0 else value
     if isinstance(value, sp.Float):
         return repr(float(value))
+    if isinstance(value, (int, sp.Integer)) and int(value).bit_length() > 256:  # no 4300-digit str
+        return f"an integer of about {int(int(value).bit_length() * 0.30103)} digits"
     return repr(value) if not isinstance(value, sp.Basic) else str(value)
 
 

@@ -450,8 +450,14 @@ def _check_positive(name: str, value: Any) -> sp.Expr:
     return _to_sympy(value)
 
 
+#: largest dimension of a space: its covering numbers are exact integers with about
+#: ``dim * log10(R / eps)`` digits, which past this size no longer fit a computation (a dimension
+#: of 10^20 made SymPy expand a 10^20-digit power)
+MAX_DIM = 10**6
+
+
 def _check_dim(value: Any, low: int = 1) -> int:
-    return check_integer("dim", value, low)
+    return check_integer("dim", value, low, MAX_DIM)
 
 
 # --------------------------------------------------------------------------------------------

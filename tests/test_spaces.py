@@ -877,7 +877,7 @@ def test_bad_input(call, exc, match):
 def test_errors_are_standard_exceptions_and_name_the_range():
     with pytest.raises(ValueError, match=r"eps must lie in \(0, inf\)"):
         Sphere(3).covering(-1)
-    with pytest.raises(ValueError, match=r"dim must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"dim must be an integer in \[1, 1000000\], got 0"):
         Torus(0)
 
 

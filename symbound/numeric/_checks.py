@@ -7,7 +7,11 @@ import numpy as np
 
 from ..errors import InvalidTypeError, InvalidValueError
 
-__all__ = ["as_float_array", "check_group_matches", "check_rng_seed"]
+__all__ = ["MAX_COUNT", "as_float_array", "check_group_matches", "check_rng_seed"]
+
+#: largest count of samples, draws or resamples a numeric function accepts (arrays of that many
+#: entries are allocated: a larger request is refused up front rather than failing in numpy)
+MAX_COUNT = 2**31 - 1
 
 
 def as_float_array(name: str, x, *, min_ndim: int = 1, allow_empty: bool = False,
@@ -17,6 +21,9 @@ def as_float_array(name: str, x, *, min_ndim: int = 1, allow_empty: bool = False
         if np.iscomplexobj(x):  # itself converts x: a ragged sequence raises here already
             raise InvalidTypeError(f"{name} must contain real numbers, got complex values")
         arr = np.asarray(x, dtype=dtype, order="C")  # keeps 0-d input 0-d
+    except OverflowError:
+        raise InvalidValueError(f"{name} must contain numbers within float64 (|x| < 1.8e308), got "
+                                f"an integer beyond it") from None
     except (TypeError, ValueError) as exc:
         if isinstance(exc, InvalidTypeError):
             raise

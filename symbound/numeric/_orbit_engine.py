@@ -57,7 +57,8 @@ import numpy as np
 from .._validation import check_choice, check_integer, check_probability, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from . import kernels as K
-from ._checks import as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from .distributed import map_shards, n_workers, shard_ranges
 from .frameworks import NUMPY_BATCH_SIZE, adapt_model
 from .group_samples import _GroupSpec, seed_key
 
@@ -560,7 +561,7 @@ def _point_orbit(spec: _GroupSpec, key, gi, xi):
     return rows, xt.reshape((spec.K,) + xi.shape)
 
 
-def _local_pass(model, X, spec, key, i0, rho, p, batch_size):
+def _local_pass(model, spec, X, key, i0, rho, p, batch_size):
     """Entry point of a Dask task: the batched path with serial GIL-free kernels only (tasks may run
     in concurrent threads of one worker, and numba's workqueue layer aborts on concurrent parallel
     launches).  njit models are evaluated row by row on the task's thread."""
@@ -570,13 +571,11 @@ def _local_pass(model, X, spec, key, i0, rho, p, batch_size):
 
 
 def _dask_pass(client, model, X, spec, key, rho, p, batch_size, n_chunks):
-    N = X.shape[0]
-    n_chunks = max(1, min(n_chunks, N))
-    bounds = np.linspace(0, N, n_chunks + 1).astype(int)
-    futures = [client.submit(_local_pass, model, X[a:b], spec, key, int(a), rho, p, batch_size,
-                             pure=False)
-               for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-    parts = client.gather(futures)
+    """The points in ``n_chunks`` Dask tasks (:func:`~.distributed.map_shards`): the model and the
+    group are sent once per worker, each task its own slice of X; per-point results in order."""
+    tasks = [(X[a:b], key, a, rho, p, batch_size)
+             for a, b in shard_ranges(X.shape[0], n_shards=n_chunks)]
+    parts = map_shards(client, _local_pass, tasks, broadcast=(model, spec))
     return _OrbitStats(np.concatenate([r.m for r in parts]), np.concatenate([r.mx for r in parts]),
                        np.concatenate([r.arg for r in parts]), np.concatenate([r.norms for r in parts]))
 
@@ -600,7 +599,7 @@ def _check_common(p, n_group_samples, batch_size, confidence, quantiles):
     if math.isinf(float(p)):
         raise InvalidValueError("p must be a finite real number in [1, inf); the sup error is "
                                 "max_observed")
-    check_integer("n_group_samples", n_group_samples, 1)
+    check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
     if batch_size is not None:
         check_integer("batch_size", batch_size, 1)
     check_probability("confidence", confidence, allow_symbolic=False)
@@ -647,8 +646,8 @@ def _blas_limit(blas_threads):
 def _run(client, model, mdl, X, spec, key, rho, p, path, batch_size, progress, n_chunks,
          model_threads):
     if client is not None:
-        nw = len(getattr(client, "scheduler_info", lambda: {})().get("workers", {})) or 1
-        st = _dask_pass(client, model, X, spec, key, rho, p, batch_size, n_chunks or 4 * nw)
+        st = _dask_pass(client, model, X, spec, key, rho, p, batch_size,
+                        n_chunks or 4 * n_workers(client))
     elif path == "fused":
         st = _fused_pass(mdl, X, spec, key, 0, rho, p, batch_size, progress)
     else:

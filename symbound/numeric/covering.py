@@ -57,7 +57,8 @@ from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
-from ._checks import as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from .distributed import check_client
 from .._types import ArrayLike, Seed
 
 __all__ = ["EmpiricalCovering", "empirical_covering_number"]
@@ -69,6 +70,9 @@ _CELL_FACTOR = 1.0
 _MAX_NORM = math.sqrt(np.finfo(np.float64).max) / 4.0
 #: cap of the cell-enlarging loop of :func:`_grid` (1.25^7000 > 2^2100 spans every float64 ratio)
 _MAX_CELL_STEPS = 7000
+#: shard size of a run with a client and no shard_size (fixed: the result must not depend on the
+#: number of workers)
+_DEFAULT_SHARD = 1 << 16
 _REFERENCE = "THEORY.md §1 (N <= P <= N(eps/2)) and §2 ((eps, S)-covers, quotient metric)"
 
 
@@ -100,6 +104,10 @@ class EmpiricalCovering:
     order : ``"given"`` or ``"random"`` (the order in which the greedy pass visits the points).
     notes : remarks on the readings.
     reference : the THEORY.md sections.
+    n_shards : number of shards of a sharded run (1: one greedy pass over the sample).
+    merged_centers : sharded runs: the greedy eps-net of the union of the shard nets (indices), a
+        packing of the sample and a 2 eps-cover (:mod:`symbound.numeric.covering_shards`); ``None``
+        for one pass.
     """
 
     eps: float
@@ -119,6 +127,8 @@ class EmpiricalCovering:
     order: str
     notes: tuple = field(default_factory=tuple)
     reference: str = _REFERENCE
+    n_shards: int = 1
+    merged_centers: np.ndarray | None = None
 
     def __repr__(self) -> str:
         g = "none" if self.group is None else getattr(self.group, "name", repr(self.group))
@@ -465,7 +475,8 @@ def _greedy(spec: _MetricSpec, order: np.ndarray, eps: float, sup: bool, assign:
 def empirical_covering_number(points: ArrayLike, eps: float,
                               group: TransformationSetBase | None = None, metric: str = "euclidean",
                               order: str = "given", seed: Seed = None, progress: bool = False,
-                              n_group_samples: int = 1024) -> EmpiricalCovering:
+                              n_group_samples: int = 1024, client=None,
+                              shard_size: int | None = None) -> EmpiricalCovering:
     r"""Greedy eps-net of a sample, plain or modulo a transformation set (THEORY.md §1-§2).
 
     One pass over the points in ``order``: a point that is not within eps of ``s(c)`` for any
@@ -502,6 +513,13 @@ def empirical_covering_number(points: ArrayLike, eps: float,
     progress : show a tqdm progress bar.
     n_group_samples : number of sampled elements of the fallback (SO(3) partial ball, SO(n) on point
         clouds), >= 1.
+    client : ``None`` or a ``dask.distributed.Client``: the shards run as Dask tasks.
+    shard_size : ``None`` (one greedy pass; with a client, shards of 65536 points) or an int >= 1:
+        the visiting order is cut into shards of this many points, each gets its own greedy net,
+        and the nets are merged (:mod:`symbound.numeric.covering_shards`: the union of the shard
+        nets is an eps-cover, ``n_centers`` may exceed one pass's by up to the number of shards;
+        ``covering_lower_at_half_eps`` is the size of the greedy net of the union, a packing).
+        The result depends on ``shard_size`` and the order, not on the client or its workers.
 
     Returns
     -------
@@ -527,17 +545,23 @@ def empirical_covering_number(points: ArrayLike, eps: float,
     eps_v = float(check_real("eps", eps, 0, None, low_closed=False, allow_symbolic=False))
     check_choice("metric", metric, ("euclidean", "sup"))
     check_choice("order", order, ("given", "random"))
-    n_group_samples = check_integer("n_group_samples", n_group_samples, 1)
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
     if not isinstance(progress, bool):
         raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
     rng = check_rng_seed(seed)
+    check_client(client)
+    if shard_size is not None:
+        shard_size = check_integer("shard_size", shard_size, 1)
+    elif client is not None:
+        shard_size = _DEFAULT_SHARD
     nsamp = x.shape[0]
     visit = np.arange(nsamp, dtype=np.int64) if order == "given" else \
         rng.permutation(nsamp).astype(np.int64)
     sup = metric == "sup"
 
     check_magnitude("points", x)  # before the features: plane radii square the coordinates
-    spec = _metric_spec(x, group, metric, n_group_samples, rng)
+    # sharded: the metric of one point suffices here (its matrices; each shard builds its own)
+    spec = _metric_spec(x if shard_size is None else x[:1], group, metric, n_group_samples, rng)
     if spec.mode == 0 and spec.mats.shape[0] > 1:  # orbit copies s(c): |s(c)| <= ||s||_op |c|
         opn = float(np.max(np.linalg.norm(spec.mats, 2, axis=(1, 2))))
         if opn > 1.0:
@@ -547,18 +571,34 @@ def empirical_covering_number(points: ArrayLike, eps: float,
         from tqdm.auto import tqdm
 
         bar = tqdm(total=nsamp * (3 if group is not None else 2), desc="greedy net", unit="pt")
+    merged = None
     try:
-        centres, assignment, dist = _greedy(spec, visit, eps_v, sup, True, bar)
-        n_plain = None
-        if group is not None:
-            plain = _identity_spec(np.ascontiguousarray(x.reshape(nsamp, -1)))
-            n_plain = int(_greedy(plain, visit, eps_v, sup, False, bar)[0].shape[0])
+        if shard_size is not None:
+            from .covering_shards import sharded_nets
+
+            centres, merged, assignment, dist, plain_net, spec = sharded_nets(
+                x, visit, eps_v, group, metric, n_group_samples, int(rng.integers(0, 2**63)),
+                shard_size, client, bar)
+            n_plain = None if plain_net is None else int(plain_net.shape[0])
+        else:
+            centres, assignment, dist = _greedy(spec, visit, eps_v, sup, True, bar)
+            n_plain = None
+            if group is not None:
+                plain = _identity_spec(np.ascontiguousarray(x.reshape(nsamp, -1)))
+                n_plain = int(_greedy(plain, visit, eps_v, sup, False, bar)[0].shape[0])
     finally:
         if bar is not None:
             bar.close()
 
     notes = []
-    lower = int(centres.shape[0]) if spec.separated else None
+    lower = int((centres if merged is None else merged).shape[0]) if spec.separated else None
+    n_shards = 1 if shard_size is None else -(-nsamp // shard_size)
+    if merged is not None:
+        notes.append(f"sharded: {n_shards} shard(s) of at most {shard_size} points; the centres are "
+                     f"the union of the shard nets (an eps-cover, possibly larger than one pass's "
+                     f"net); the greedy net of the union has {merged.shape[0]} centres"
+                     + (" (a packing and a 2 eps-cover: N(sample, 2 eps) <= "
+                        f"{merged.shape[0]})" if spec.separated else ""))
     if lower is None:
         if not spec.exact:
             notes.append("the metric is an upper estimate: the net is a valid cover, but its "
@@ -575,5 +615,5 @@ def empirical_covering_number(points: ArrayLike, eps: float,
         distance=dist, covering_upper=n_c, covering_lower_at_half_eps=lower,
         n_centers_plain=n_plain, gain=(n_plain / n_c) if n_plain is not None else None,
         metric=metric, group=group, metric_method=spec.method, exact_metric=spec.exact,
-        order=order, notes=tuple(notes),
+        order=order, notes=tuple(notes), n_shards=n_shards, merged_centers=merged,
     )

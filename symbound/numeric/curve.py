@@ -17,6 +17,7 @@ from . import kernels as K
 from ._checks import as_float_array
 from ._orbit_engine import (_batched_pass, _blas_limit, _check_common, _check_X,
                             _Model, _overflow_error, _rho_mode)
+from .distributed import Moments
 from .group_samples import _GroupSpec
 from .._types import ArrayLike, Model, Rho
 
@@ -72,6 +73,9 @@ class EquivarianceErrorCurve:
                 f"N={self.n_samples}; max ee_p={self.values.max():.4g}, max observed error "
                 f"{self.max_observed.max():.4g} (lower estimate of the sup))")
 
+
+#: points per block of the streamed statistics (fixed: results do not depend on the batch size)
+_BLOCK = 1024
 
 #: tolerance (radians) of the angles of a finite rotation family (multiples of 2 pi / k) and of the
 #: bound |t| <= theta of partial rotations; the groups' membership tests use 1e-9 too
@@ -179,33 +183,37 @@ def equivariance_error_curve(model: Model, group_family: Any, X: ArrayLike, para
                       np.zeros(1), T, fam, group_family)
     mdl = _Model(model, X)
     _rho_mode(rho, spec, mdl.q, mdl.out_shape)
-    # streaming sums of e^p / c and (e^p / c)^2 with c the running max of e^p per parameter (the
-    # sums are rescaled when c grows): no overflow of the squares e^(2p)
-    c = np.zeros(T)
-    sums = np.zeros(T)
-    sq = np.zeros(T)
+    # per parameter, the mean and centred sum of squares of e^p in units of its largest value
+    # (no overflow of e^(2p)), merged over fixed blocks of _BLOCK points in order (Chan): the same
+    # floating-point result for any batch size or thread count
     mx = np.zeros(T)
+    acc = {"stats": Moments(0, np.zeros(T), np.zeros(T), np.zeros(T)), "rows": []}
+
+    def flush(block):
+        acc["stats"] = acc["stats"].merge(Moments.of_block(block))
 
     def per_k(e2):
         ep = e2 ** (p / 2)
         if not np.all(np.isfinite(ep)):
             raise _overflow_error(p, "X for some parameters")
-        c_new = np.maximum(c, ep.max(axis=0))
-        safe = np.where(c_new > 0, c_new, 1.0)
-        shrink = c / safe
-        sums[:] *= shrink
-        sq[:] *= shrink * shrink
-        eps = ep / safe
-        sums[:] += eps.sum(axis=0)
-        sq[:] += (eps * eps).sum(axis=0)
-        c[:] = c_new
         np.maximum(mx, np.sqrt(e2.max(axis=0)), out=mx)
+        acc["rows"].append(ep)
+        if sum(r.shape[0] for r in acc["rows"]) >= _BLOCK:
+            rows = np.concatenate(acc["rows"])
+            full = rows.shape[0] - rows.shape[0] % _BLOCK
+            for a in range(0, full, _BLOCK):
+                flush(rows[a:a + _BLOCK])
+            acc["rows"] = [rows[full:]]
 
     with _blas_limit("auto"):
         _batched_pass(mdl, X, spec, np.uint64(0), 0, rho, p, batch_size, progress, per_k=per_k)
+    if acc["rows"]:
+        flush(np.concatenate(acc["rows"]))
+    stats = acc["stats"]
     N = X.shape[0]
-    mean_s = sums / N  # mean of e^p / c, in [0, 1]
-    var_s = np.maximum(sq / N - mean_s ** 2, 0.0) * (N / max(N - 1, 1))
+    c = stats.scale
+    mean_s = stats.mean  # mean of e^p / c, in [0, 1]
+    var_s = stats.m2 / max(N - 1, 1)
     root_c = c ** (1 / p)
     values = mean_s ** (1 / p) * root_c
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -65,8 +65,9 @@ from .._validation import check_integer, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
-from ._checks import as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
 from .covering import _grid, check_magnitude  # the dense point grid of the covering engine
+from .distributed import RatioMoments, check_client, map_shards, n_workers, shard_ranges
 from .intervals import student_t_quantile
 from .._types import ArrayLike, Rho, Seed
 from ..seam import SupErrorUpperBound
@@ -79,6 +80,10 @@ _REFERENCE = "THEORY.md §3 (data equivariance error: matching within a radius, 
 #: below this fraction of matched pairs the functional part warns (the matched pairs may not
 #: represent the orbits: e.g. only elements near the identity find a partner)
 DEFAULT_MIN_COVERAGE = 0.5
+
+#: data points per block of the functional part: each block draws its group elements from its own
+#: generator and returns its own mergeable statistics (a Dask task runs whole blocks)
+_BLOCK = 4096
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -256,6 +261,58 @@ def _mmd_test(a: np.ndarray, b: np.ndarray, bandwidth, n_permutations: int, rng)
     return max(stat, 0.0), pvalue, sigma
 
 
+def _functional_block(x, yy, flat, yflat, grid, group, rho, radius, p, y_unit, isometric, elems,
+                      n_el, block_key, a, b) -> RatioMoments:
+    """The functional part for data points ``a..b-1``: every point's group samples (all elements
+    when ``elems`` is given, else ``n_el`` rounds of one fresh element per point from the block's
+    own generator) matched to the nearest data point within the radius.
+
+    Overflow-free accumulation: ``sum_ep`` holds ``sum (e / scale)^p`` per point, ``e`` in units of
+    ``y_unit`` and ``scale`` the largest error of the block so far (rescaled when it grows), so
+    neither ``e`` nor ``e^p`` overflows for any magnitude of ``y`` or ``p``."""
+    axes, origin, cell, ncell, bstart, perm, pvec = grid
+    nb = b - a
+    xb, yb, yfb = x[a:b], yy[a:b], yflat[a:b]
+    rng = None if elems is not None else np.random.default_rng([block_key, a])
+    scale = 0.0
+    sum_ep = np.zeros(nb)
+    cnt = np.zeros(nb)
+    idx = np.empty(nb, np.int64)
+    d2 = np.empty(nb)
+    for kk in range(n_el):
+        if elems is not None:
+            g = elems[kk:kk + 1]
+            gx = group.apply(g, xb)[0]
+            ry = _rho_outputs(rho, group, g, yb)
+            target = yfb if ry is None else ry[0]
+        else:
+            g = group.sample(nb, rng)
+            gx = group.apply_each(g, xb)
+            target = _rho_each(rho, group, g, yb)
+        q = np.ascontiguousarray(gx.reshape(nb, -1))
+        if not isometric:
+            check_magnitude("the transformed inputs g X", q)
+        _k.nearest_within(q, 0, nb, axes, origin, cell, ncell, radius, bstart, perm, pvec, idx, d2)
+        ok = idx >= 0
+        e = np.linalg.norm(yflat[idx[ok]] / y_unit - target[ok] / y_unit, axis=1)
+        if not np.all(np.isfinite(e)):
+            raise InvalidValueError(
+                "rho(g) y is not finite for some outputs (or overflows float64): check rho and y")
+        if e.size and e.max() > scale:
+            if scale > 0:
+                sum_ep *= (scale / e.max()) ** p
+            scale = float(e.max())
+        if scale > 0:
+            sum_ep[ok] += (e / scale) ** p
+        cnt[ok] += 1.0
+    return RatioMoments.from_arrays(sum_ep, cnt, scale, p)
+
+
+def _functional_shard(data, a, b) -> list[RatioMoments]:
+    """Entry point of a Dask task: the blocks of points ``a..b-1`` (``a`` a multiple of _BLOCK)."""
+    return [_functional_block(*data, a + s, a + t) for s, t in shard_ranges(b - a, block=_BLOCK)]
+
+
 @suggest_keywords
 def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSetBase, radius: float,
                             rho: Rho = None, p: float = 2, n_group_samples: int = 64,
@@ -263,7 +320,8 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
                             mmd_bandwidth: float = "median", n_permutations: int = 200,
                             mmd_max_points: int = 1000, confidence: float = 0.95,
                             progress: bool = False,
-                            min_coverage: float = DEFAULT_MIN_COVERAGE) -> DataEquivarianceEstimate:
+                            min_coverage: float = DEFAULT_MIN_COVERAGE, client=None,
+                            n_chunks: int | None = None) -> DataEquivarianceEstimate:
     r"""Data equivariance error of a sample (THEORY.md §3): functional and distributional parts.
 
     Parameters
@@ -298,6 +356,15 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
         point within the radius, a ``UserWarning`` is issued and the result says so
         (``coverage_ok`` False, a note): the estimate is over the matched pairs only, which may not
         represent the orbits (e.g. only elements near the identity match, biasing ee towards 0).
+    client : ``None`` or a ``dask.distributed.Client``: the functional part runs in ``n_chunks``
+        tasks (default 4 per worker) of whole blocks of 4096 points; the data set and its grid are
+        sent once to every worker (every query may match any data point), each task holds the
+        transformed copies of its own blocks only, and returns one :class:`RatioMoments` per block,
+        merged on the client in block order.  Same result as ``client=None`` for the same seed
+        (equal up to floating-point rounding of the merge, which is the same for any number of
+        workers or tasks).  The MMD part runs on the client (its subsample is at most
+        ``mmd_max_points``).
+    n_chunks : number of Dask tasks (``None``: 4 per worker).
 
     Returns
     -------
@@ -331,10 +398,10 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
     check_magnitude("X", x)
     radius = float(check_real("radius", radius, 0, None, low_closed=False, allow_symbolic=False))
     p = float(check_real("p", p, 1, None, allow_symbolic=False))
-    n_group_samples = check_integer("n_group_samples", n_group_samples, 1)
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
     if lipschitz is not None:
         lipschitz = float(check_real("lipschitz", lipschitz, 0, None, allow_symbolic=False))
-    n_permutations = check_integer("n_permutations", n_permutations, 1)
+    n_permutations = check_integer("n_permutations", n_permutations, 1, MAX_COUNT)
     mmd_max_points = check_integer("mmd_max_points", mmd_max_points, 2)
     confidence = float(check_real("confidence", confidence, 0, 1, low_closed=False,
                                   high_closed=False, allow_symbolic=False))
@@ -354,6 +421,9 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
     if not isinstance(progress, bool):
         raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
     rng = check_rng_seed(seed)
+    check_client(client)
+    if n_chunks is not None:
+        check_integer("n_chunks", n_chunks, 1)
 
     n = x.shape[0]
     # permutations (of points or of pixels) and orthogonal matrices keep the magnitude checked
@@ -372,60 +442,46 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
     # point, so the pairs of different points are independent and the standard error clustered by
     # point accounts for the sampling of the group too.
 
-    axes, origin, cell, ncell, bstart, perm, pvec = _grid(flat, radius)
+    grid = _grid(flat, radius)
     # overflow-free accumulation: outputs are multiplied by a power of two (exact) so that |y| < 2
-    # before differences are formed, and sum_ep holds sum (e / scale)^p with scale the largest error
-    # seen so far (rescaled when it grows), so neither e nor e^p overflows for any magnitude of y or p
+    # before differences are formed (see _functional_block for the running scale)
     ymax = float(np.max(np.abs(yflat))) if yflat.size else 0.0
     y_unit = math.ldexp(0.5, math.frexp(ymax)[1]) if ymax > 0 else 1.0  # 2^k <= max |y| < 2^(k+1)
-    scale = 0.0  # in units of y_unit
-    sum_ep = np.zeros(n)  # per data point: sum over matched g of (e / scale)^p, e in units of y_unit
-    cnt = np.zeros(n)
+    # the points are cut into blocks of _BLOCK; block b draws its group elements from its own
+    # generator (seeded by one draw of ``rng`` and b), so the result is the same run locally, in
+    # any number of Dask tasks, on any number of workers
+    block_key = int(rng.integers(0, 2**63))
+    ranges = shard_ranges(n, block=_BLOCK)
+    data = (x, yy, flat, yflat, grid, group, rho, radius, p, y_unit, isometric, elems, n_el,
+            block_key)
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=n_el, desc="data equivariance error", unit="round")
+        bar = tqdm(total=n, desc="data equivariance error", unit="pt")
     try:
-        idx = np.empty(n, np.int64)
-        d2 = np.empty(n)
-        for kk in range(n_el):
-            if exhaustive:
-                g = elems[kk:kk + 1]
-                gx = group.apply(g, x)[0]
-                ry = _rho_outputs(rho, group, g, yy)
-                target = yflat if ry is None else ry[0]
-            else:
-                g = group.sample(n, rng)
-                gx = group.apply_each(g, x)
-                target = _rho_each(rho, group, g, yy)
-            q = np.ascontiguousarray(gx.reshape(n, -1))
-            if not isometric:
-                check_magnitude("the transformed inputs g X", q)
-            _k.nearest_within(q, 0, n, axes, origin, cell, ncell, radius, bstart, perm, pvec,
-                              idx, d2)
-            ok = idx >= 0
-            e = np.linalg.norm(yflat[idx[ok]] / y_unit - target[ok] / y_unit, axis=1)
-            if not np.all(np.isfinite(e)):
-                raise InvalidValueError(
-                    "rho(g) y is not finite for some outputs (or overflows float64): check rho and y")
-            if e.size and e.max() > scale:
-                if scale > 0:
-                    sum_ep *= (scale / e.max()) ** p
-                scale = float(e.max())
-            if scale > 0:
-                sum_ep[ok] += (e / scale) ** p
-            cnt[ok] += 1.0
-            if bar is not None:
-                bar.update(1)
+        if client is None:
+            blocks = []
+            for a, b in ranges:
+                blocks.append(_functional_block(*data, a, b))
+                if bar is not None:
+                    bar.update(b - a)
+        else:
+            shards = shard_ranges(len(ranges), n_shards=n_chunks or 4 * n_workers(client))
+            tasks = [(ranges[i][0], ranges[j - 1][1]) for i, j in shards]
+            parts = map_shards(client, _functional_shard, tasks, broadcast=(data,), bar=bar,
+                               weights=[b - a for a, b in tasks])
+            blocks = [blk for part in parts for blk in part]
     finally:
         if bar is not None:
             bar.close()
+    stats = RatioMoments.merge(blocks)
+    scale = stats.scale
 
     notes = []
-    n_matched = int(cnt.sum())
+    n_matched = int(round(stats.c_sum))
     n_pairs = n * n_el
-    n_clusters = int(np.count_nonzero(cnt))  # data points with at least one match
+    n_clusters = stats.n_clusters  # data points with at least one match
     if n_matched == 0:
         value = stderr = float("nan")
         ci = (float("nan"), float("nan"))
@@ -435,12 +491,11 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
         # m, se_m: mean of (e / scale)^p and its standard error; results in units of y.  Ratio
         # estimator clustered by data point; the clusters are the points with a match (the others
         # contribute nothing), so the small-sample factor and the t degrees of freedom use them.
-        m = float(sum_ep.sum() / n_matched)
-        resid = sum_ep - m * cnt
+        m = stats.ratio
         unit = scale * y_unit
         value = unit * m ** (1.0 / p)
         if n_clusters >= 2:
-            var_m = (n_clusters / (n_clusters - 1)) * float(resid @ resid) / (n_matched ** 2)
+            var_m = (n_clusters / (n_clusters - 1)) * stats.q / (stats.c_sum ** 2)
             se_m = math.sqrt(max(var_m, 0.0))
             tq = student_t_quantile(0.5 + confidence / 2.0, n_clusters - 1)
             stderr = unit * (se_m / p) * m ** (1.0 / p - 1.0) if m > 0 else 0.0

@@ -24,9 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from ._checks import MAX_COUNT
 from .._validation import check_bool, check_integer, check_real, suggest_keywords
 from ._orbit_engine import (DEFAULT_BATCH_SIZE, _batched_pass, _blas_limit, _check_common, _check_X,
                             _choose_path, _fused_pass, _Model, _rho_mode, _run, _seeds)
+from .distributed import check_client
 from .curve import EquivarianceErrorCurve, equivariance_error_curve
 from .estimate import EquivarianceErrorEstimate, _summarise
 from .group_samples import group_spec
@@ -95,8 +97,12 @@ def equivariance_error(model: Model, group: TransformationSetBase, X: ArrayLike,
         ``ci_diagnostic`` says which interval to trust).
     n_bootstrap : resamples of each bootstrap (the studentized one and its tail-extended twin).
     progress : show a tqdm progress bar (``True`` or ``False``).
-    client : a ``distributed.Client``; shards the points into ``n_chunks`` tasks, each run on the
-        batched path with serial kernels (the same result as the local batched path).
+    client : a ``distributed.Client``; shards the points into ``n_chunks`` tasks (default 4 per
+        worker), each run on the batched path with serial kernels (the same result as the local
+        batched path: the group samples are counter-based).  The model and the group are sent once
+        per worker, each task its slice of X; a task whose worker dies is rerun elsewhere
+        (:mod:`symbound.numeric.distributed`).
+    n_chunks : number of Dask tasks (``None``: 4 per worker).
     blas_threads : ``"auto"`` (default: 1), an int, or ``None``.  Limits the BLAS thread pools
         (threadpoolctl; restored afterwards) while the engine runs: the engine already keeps every
         core busy (a producer thread transforms the next batch while the model runs), and a
@@ -132,10 +138,13 @@ def equivariance_error(model: Model, group: TransformationSetBase, X: ArrayLike,
     True
     """
     p, qs = _check_common(p, n_group_samples, batch_size, confidence, quantiles)
-    check_integer("n_bootstrap", n_bootstrap, 1)
+    check_integer("n_bootstrap", n_bootstrap, 1, MAX_COUNT)
     check_integer("model_threads", model_threads, 1)
     check_bool("relative", relative)
     check_bool("progress", progress)
+    check_client(client)
+    if n_chunks is not None:
+        check_integer("n_chunks", n_chunks, 1)
     X = _check_X(X, group)
     spec = group_spec(group, sampling, n_group_samples).for_input(X.shape[1:])
     mdl = _Model(model, X)

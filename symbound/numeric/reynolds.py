@@ -22,7 +22,8 @@ from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Translations
 from ..groups._base import TransformationSetBase
 from . import kernels as K
-from ._checks import as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from .distributed import check_client, map_shards, n_workers, shard_ranges
 from .group_samples import _GroupSpec, group_spec, seed_key
 from ._orbit_engine import _Model, _rho_matrices, _rho_mode
 from .._types import Model, Rho, Seed
@@ -76,9 +77,20 @@ class SymmetrizedModel:
             self._rinv_cache = np.ascontiguousarray(Rinv)
         return self._rinv_cache
 
-    def __call__(self, xs):
+    def __call__(self, xs, client=None, n_chunks: int | None = None):
+        """``Q f`` on a batch ``xs``.  With ``client`` (a ``dask.distributed.Client``) the rows are
+        split into ``n_chunks`` tasks (default 4 per worker; the averaged model is sent once per
+        worker, each task its slice of ``xs``) and the outputs concatenated in order: the same
+        values as without a client (the elements are fixed, each row is averaged on its own)."""
         X = as_float_array("xs", xs, min_ndim=2)
         check_group_matches("xs", X, self.group)
+        check_client(client)
+        if client is not None:
+            if n_chunks is not None:
+                check_integer("n_chunks", n_chunks, 1)
+            tasks = [(X[a:b],) for a, b in
+                     shard_ranges(X.shape[0], n_shards=n_chunks or 4 * n_workers(client))]
+            return np.concatenate(map_shards(client, _call, tasks, broadcast=(self,)))
         mdl = _Model(self.model, X)
         spec = self._spec.for_input(X.shape[1:])
         mode = _rho_mode(self.rho, spec, mdl.q, mdl.out_shape)
@@ -101,6 +113,11 @@ class SymmetrizedModel:
                                                             inverse=True))
             K.orbit_average(FG, Rinv, 1 if mode == 1 else 0, out[s:s + b])
         return out[:, 0] if mdl.squeeze else out.reshape((N,) + mdl.out_shape)
+
+
+def _call(qf: SymmetrizedModel, xs):
+    """Entry point of a Dask task of :meth:`SymmetrizedModel.__call__`."""
+    return qf(xs)
 
 
 _METHODS = ("auto", "exact", "quadrature", "stratified", "monte-carlo")
@@ -198,7 +215,7 @@ def symmetrize(model: Model, group: TransformationSetBase, rho: Rho = None,
             f"group must be a group: the Reynolds operator averages over a compact group with its "
             f"Haar measure (THEORY.md §3); {group.name} is not a group (use a subgroup, e.g. "
             "Cyclic(k), or the full group it lies in)")
-    Kq = check_integer("n_group_samples", n_group_samples, 1)
+    Kq = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
     if batch_size is not None:
         check_integer("batch_size", batch_size, 1)
     method = check_choice("method", method, _METHODS)

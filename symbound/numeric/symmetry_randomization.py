@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._checks import MAX_COUNT
 from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 
@@ -152,7 +153,7 @@ def check_randomizations(n_randomizations):
             raise InvalidValueError(f"n_randomizations must be a positive integer or 'all', got "
                                     f"{n_randomizations!r}")
         return "all"
-    return check_integer("n_randomizations", n_randomizations, 1)
+    return check_integer("n_randomizations", n_randomizations, 1, MAX_COUNT)
 
 
 def check_bandwidth(bandwidth):

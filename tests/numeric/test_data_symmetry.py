@@ -282,7 +282,9 @@ def test_so3_point_clouds_low_coverage_interval_from_matched_points():
     y = X[:, :, 0].sum(1)
     with pytest.warns(UserWarning, match="found a data point within radius"):
         res = data_equivariance_error(X, y, SO(3), radius=r, n_group_samples=K, seed=2)
-    rng = np.random.default_rng(2)
+    # the documented draw scheme: one key from the seed, then each block of points (one block
+    # here) draws its rounds from default_rng([key, first index of the block])
+    rng = np.random.default_rng([int(np.random.default_rng(2).integers(0, 2**63)), 0])
     flat = X.reshape(n, -1)
     s = np.zeros(n)
     c = np.zeros(n)
