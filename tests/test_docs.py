@@ -23,18 +23,21 @@ def test_sphinx_build_has_no_warnings(tmp_path):
                            "-d", str(tmp_path / "doctrees"), str(DOCS), str(out)],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-5000:]
-    # generated pages: the supported pairs (SO(2) on the annulus 1/2 <= |x| <= 1 at eps = 1/10:
+    # generated pages: the registry of supported pairs, the worked values (SO(2) on the annulus 1/2 <= |x| <= 1 at eps = 1/10:
     # ceil(0.5 / 0.2) = 3 by hand), the spec reference, the CLI help, a rendered notebook
     supported = (out / "supported.html").read_text()
+    from symbound.quotient import supported_pairs
+    for row in supported_pairs():  # every registered pair is on the page, with its method
+        assert row.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in supported, row.title
     assert re.search(r"<td><p>annulus</p></td>\s*<td><p>SO\(2\)</p></td>.*?exact: 3<", supported,
                      flags=re.S)
     spec = (out / "spec.html").read_text()
     assert "sup_error_argument" in spec and "partial_rotations" in spec
     assert "130  interrupted" in (out / "cli.html").read_text()
-    nb = (out / "notebooks" / "01_covering_numbers_and_quotients.html").read_text()
-    assert "output" in nb
+    for name in sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb")):
+        assert "output" in (out / "notebooks" / f"{name}.html").read_text(), name
     for page in ("covering", "quotients", "equivariance", "measured-errors", "partition", "dudley",
-                 "corrections"):
+                 "corrections", "symmetry-tests"):
         assert (out / "theory" / f"{page}.html").exists()
 
 

@@ -2,7 +2,11 @@
 
 ``symbound-supported-pairs``
     the table of supported (space, transformation set) pairs: the Markdown returned by
-    :data:`TABLE_SOURCE`, a callable returning a Markdown table.
+    :data:`TABLE_SOURCE`, a callable returning a Markdown table (the registry that
+    :func:`symbound.quotient` dispatches through, ``symbound.quotient.supported_pairs()``).
+``symbound-pair-examples``
+    worked values: :func:`symbound.quotient` called on one representative pair per construction
+    (:func:`probe_table`).
 ``symbound-spec-reference``
     every table, kind and key of a report spec (:func:`symbound.report.spec.reference_markdown`).
 ``symbound-cli-help``
@@ -63,8 +67,14 @@ def probe_table() -> str:
     return "\n".join(rows)
 
 
+def registry_table() -> str:
+    """The registry of supported pairs, as :func:`symbound.quotient` dispatches through it."""
+    import symbound as sb
+    return sb.quotient.supported_pairs().markdown()
+
+
 #: the generator of the supported-pairs table: any callable returning a Markdown table
-TABLE_SOURCE = probe_table
+TABLE_SOURCE = registry_table
 
 
 def _markdown_directive(generate):
@@ -103,6 +113,7 @@ class CliHelp(SphinxDirective):
 
 def setup(app):
     app.add_directive("symbound-supported-pairs", _markdown_directive(lambda: TABLE_SOURCE()))
+    app.add_directive("symbound-pair-examples", _markdown_directive(probe_table))
     app.add_directive("symbound-spec-reference", _markdown_directive(_spec_reference))
     app.add_directive("symbound-cli-help", CliHelp)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
