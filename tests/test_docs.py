@@ -36,6 +36,19 @@ def test_sphinx_build_has_no_warnings(tmp_path):
     assert "130  interrupted" in (out / "cli.html").read_text()
     for name in sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb")):
         assert "output" in (out / "notebooks" / f"{name}.html").read_text(), name
+    # the API reference is rendered by autodoc as reStructuredText (not left as Markdown text with
+    # literal ".. py:function::" lines) and lists the public names of every layer
+    api = {page: (out / "api" / f"{page}.html").read_text() for page in ("numeric", "groups", "bounds")}
+    assert not any(".. py:" in text for text in api.values())
+    for page, name in [("numeric", "certified_sup.certified_sup_error"),
+                       ("numeric", "certified_sup.certified_data_sup_error"),
+                       ("numeric", "symmetry_tests.invariance_test"),
+                       ("numeric", "symmetry_tests.equivariance_test"),
+                       ("numeric", "asymmetry.distributional_asymmetry"),
+                       ("numeric", "frameworks.TorchModel"), ("groups", "groups.Action"),
+                       ("bounds", "plotting.plot_bounds"), ("bounds", "bounds.tradeoff.tradeoff"),
+                       ("bounds", "bounds.tradeoff.partial_tradeoff")]:
+        assert f'id="symbound.{name}"' in api[page], name
     for page in ("covering", "quotients", "equivariance", "measured-errors", "partition", "dudley",
                  "corrections", "symmetry-tests"):
         assert (out / "theory" / f"{page}.html").exists()

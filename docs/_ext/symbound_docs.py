@@ -111,7 +111,22 @@ class CliHelp(SphinxDirective):
         return [nodes.literal_block(text, text, language="text")]
 
 
+def module_sections_as_rubrics(app, what, name, obj, options, lines):
+    """Module docstrings are not rewritten by numpydoc: their numpydoc-style headings
+    (``Examples`` over a line of dashes) would become sections of the API page, and every module's
+    "Examples" the same target.  They are turned into rubrics, as numpydoc does for functions."""
+    if what != "module":
+        return
+    for i in range(len(lines) - 1):
+        title, under = lines[i], lines[i + 1]
+        mark = under.strip()
+        if (title.strip() and not title.startswith(" ") and len(mark) >= 3
+                and len(set(mark)) == 1 and mark[0] in "-=~^" and len(mark) >= len(title.strip())):
+            lines[i], lines[i + 1] = f".. rubric:: {title.strip()}", ""
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", module_sections_as_rubrics)
     app.add_directive("symbound-supported-pairs", _markdown_directive(lambda: TABLE_SOURCE()))
     app.add_directive("symbound-pair-examples", _markdown_directive(probe_table))
     app.add_directive("symbound-spec-reference", _markdown_directive(_spec_reference))
