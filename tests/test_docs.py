@@ -40,12 +40,12 @@ def test_sphinx_build_has_no_warnings(tmp_path):
     # literal ".. py:function::" lines) and lists the public names of every layer
     api = {page: (out / "api" / f"{page}.html").read_text() for page in ("numeric", "groups", "bounds")}
     assert not any(".. py:" in text for text in api.values())
-    for page, name in [("numeric", "certified_sup.certified_sup_error"),
-                       ("numeric", "certified_sup.certified_data_sup_error"),
-                       ("numeric", "symmetry_tests.invariance_test"),
-                       ("numeric", "symmetry_tests.equivariance_test"),
-                       ("numeric", "asymmetry.distributional_asymmetry"),
-                       ("numeric", "frameworks.TorchModel"), ("groups", "groups.Action"),
+    for page, name in [("numeric", "numeric.certified_sup.certified_sup_error"),
+                       ("numeric", "numeric.certified_sup.certified_data_sup_error"),
+                       ("numeric", "numeric.symmetry_tests.invariance_test"),
+                       ("numeric", "numeric.symmetry_tests.equivariance_test"),
+                       ("numeric", "numeric.asymmetry.distributional_asymmetry"),
+                       ("numeric", "numeric.frameworks.TorchModel"), ("groups", "groups.Action"),
                        ("bounds", "plotting.plot_bounds"), ("bounds", "bounds.tradeoff.tradeoff"),
                        ("bounds", "bounds.tradeoff.partial_tradeoff")]:
         assert f'id="symbound.{name}"' in api[page], name
