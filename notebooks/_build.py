@@ -1004,10 +1004,10 @@ The calculator finds the best pair $(\\varepsilon, \\theta)$ at each sample size
 """),
     code("""
 clf = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, covering="power_law")
-for n in (10**6, 10**10):
-    p = sb.partial_tradeoff(sb.Ball(2), n, breaking_rate=0.02, **clf)
+partial = {n: sb.partial_tradeoff(sb.Ball(2), n, breaking_rate=0.02, **clf) for n in (10**6, 10**10)}
+for n, p in partial.items():
     print(f"n = {n:.0e}:", p.optimal_model_equivariance().describe().splitlines()[0])
-p = sb.partial_tradeoff(sb.Ball(2), 10**10, breaking_rate=0.02, **clf)
+p = partial[10**10]
 print(p.optimal_model_equivariance().describe())
 """),
     code("""
