@@ -25,7 +25,7 @@ NOTEBOOKS["01_covering_numbers_and_quotients.ipynb"] = [
     md("""
 # Covering numbers of a space and of its quotients
 
-THEORY.md §1–2. A covering number $N(X, \\varepsilon)$ counts the $\\varepsilon$-balls needed to
+THEORY §1–2 (theory pages *Covering and packing numbers* and *Covering modulo a transformation set*). A covering number $N(X, \\varepsilon)$ counts the $\\varepsilon$-balls needed to
 cover $X$; modulo a transformation set $S$, a centre $c$ also covers every point within
 $\\varepsilon$ of $s(c)$, $s \\in S \\cup \\{\\mathrm{id}\\}$. symbound returns certified upper and lower
 bounds, exact values where known, and asymptotic forms labelled as such.
@@ -93,7 +93,7 @@ NOTEBOOKS["02_generalization_bounds.ipynb"] = [
     md("""
 # Generalization bounds with and without symmetry
 
-THEORY.md §4. The partition (robustness) bound of Xu & Mannor (2012, Thm 3) and the entropy-integral
+THEORY §4 (theory pages on the partition and entropy-integral bounds). The partition (robustness) bound of Xu & Mannor (2012, Thm 3) and the entropy-integral
 (Dudley) bound, for Lipschitz models on the unit disk, plain and invariant under the rotation group
 $C_6$ or under SO(2). By default a bound uses certified upper covering numbers (`kind="certified"`);
 `covering="power_law"` gives the leading-order power-law form instead, with closed-form optimal
@@ -165,10 +165,11 @@ NOTEBOOKS["03_measuring_equivariance.ipynb"] = [
     md("""
 # Measuring the equivariance error of a model and of data
 
-THEORY.md §3. symbound estimates the integrated equivariance error
+THEORY §3 (theory page *Measured errors and bounds*). symbound estimates the integrated equivariance error
 $\\mathrm{ee}_p(f) = (\\mathbb{E}_x \\mathbb{E}_{g} \\|f(gx) - \\rho(g) f(x)\\|^p)^{1/p}$ by orbit
 sampling, with a standard error and confidence intervals, and reports the largest error it saw —
-a *lower* estimate of the sup error, labelled so.
+a *lower* estimate of the sup error, labelled so; a certified *upper* bound of the sup comes from
+`sb.certified_sup_error` (last section).
 
 The model here, $f(x) = |x| + 0.05\\,x_0$ on the annulus $1/2 \\le |x| \\le 1$, has known errors under
 SO(2): $\\mathrm{ee}_2 = 0.05\\sqrt{\\mathbb{E}|x|^2}$ and $\\mathrm{ee}_\\infty = 0.1$.
@@ -236,19 +237,32 @@ print("target's closed form:", 0.02 * np.sqrt(0.625))
 """),
     md("""
 Putting the numbers into a bound. The bound for approximately invariant models needs the *sup*
-error: a measured maximum is only a lower estimate of it, so the bound below uses the closed-form
-$\\mathrm{ee}_\\infty = 0.1$ of this model, and shows what the measured maximum would give beside it.
+error, and a measured maximum is only a lower estimate of it. `sb.certified_sup_error` turns
+measurements into a certified *upper* bound of the sup over the whole annulus (the model on a
+certified grid of the annulus and a certified net of SO(2), plus Lipschitz terms; the model is
+1.05-Lipschitz), which enters the bound through the seam; beside it, the closed-form
+$\\mathrm{ee}_\\infty = 0.1$ of this model (notebook 07 does the same for a torch model):
 """),
     code("""
 X_space = sb.Annulus(sp.Rational(1, 2), 1)
-common = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, grid_size=64, covering="upper")
-for label, eta in [("closed-form sup 0.1", 0.1), (f"measured max {est.max_observed:.4f} (lower estimate)", est.max_observed)]:
-    b = sb.generalization_bound(X_space, G, method="partition", equivariance_error=eta, **common)
-    print(f"{label:>40}: bound at n=1e6: {b.evaluate(n=1_000_000, delta=0.05):.4f}")
-plain = sb.generalization_bound(X_space, None, method="partition", **common)
-print(f"{'no symmetry':>40}: bound at n=1e6: {plain.evaluate(n=1_000_000, delta=0.05):.4f}")
+ub = sb.certified_sup_error(model, G, X_space, lipschitz=1.05, resolution=128, group_resolution=512)
+print(ub)
+common = dict(lipschitz=1.05, loss_lipschitz=1, loss_bound=1, classes=2, grid_size=64, covering="upper")
+rows = {"no symmetry": sb.generalization_bound(X_space, None, method="partition", **common)}
+for label, eta in [("closed-form sup 0.1", 0.1), (f"certified sup <= {ub.value:.4f}", ub)]:
+    rows[label] = sb.generalization_bound(X_space, G, method="partition", equivariance_error=eta, **common)
+ns = (10**3, 10**4, 10**5, 10**6)
+print(f"{'partition bound at n =':>30} " + " ".join(f"{n:>8.0e}" for n in ns))
+for label, b in rows.items():
+    print(f"{label:>30} " + " ".join(f"{b.evaluate(n=n, delta=0.05):8.4f}" for n in ns))
+"""),
+    md("""
+The symmetry helps at small n. As n grows, the resolution of the plain covering falls to the scale
+of $\\eta$, below which an approximate symmetry no longer identifies points, and symbound takes the
+plain bound (it uses the better of the two coverings): the larger the certified level, the sooner.
 """),
 ]
+
 
 NOTEBOOKS["06_tradeoff.ipynb"] = [
     md("""
@@ -510,6 +524,613 @@ ax.semilogx(th_grid, p.total_error(0.0 * th_grid, th_grid), label=r"$\\varepsilo
 ax.semilogx(th_grid, p.total_error(p.data_error(th_grid), th_grid), label=r"$\\varepsilon = \\lambda\\theta$ (matches the data)")
 ax.set_xlabel(r"largest rotation angle $\\theta$"); ax.set_ylabel("total-error bound"); ax.legend(fontsize=8)
 fig.tight_layout()
+"""),
+]
+
+
+NOTEBOOKS["00_quickstart.ipynb"] = [
+    md("""
+# Quickstart: a closed-form bound in ten lines
+
+A bound is a SymPy object: it has a closed form, a LaTeX rendering, a rate, and it evaluates and
+optimises. Below, the partition (robustness) bound for 1-Lipschitz binary classifiers on the unit
+disk that are invariant under the rotation group $C_6$, with the leading-order (power-law)
+covering number so that the optimal resolution has a closed form.
+"""),
+    code("""
+import symbound as sb
+
+X, G = sb.Ball(2), sb.groups.Cyclic(6)
+consts = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, covering="power_law")
+b = sb.generalization_bound(X, G, method="partition", **consts)
+print(b.describe())
+"""),
+    md("Its LaTeX, ready for a paper (rendered here):"),
+    code("""
+from IPython.display import Math
+print(b.latex())
+Math(b.latex())
+"""),
+    md("Evaluate at a sample size and confidence; read its rate in n:"),
+    code("""
+print("bound at n = 1e5, delta = 0.05:", b.evaluate(n=100_000, delta=0.05))
+print("rate: n^(%s)" % b.rate("n"))
+"""),
+    md("""
+Leave the resolution $\\varepsilon$ free (`resolution="expose"`) and let symbound optimise it; the
+optimum agrees with the closed form substituted above:
+"""),
+    code("""
+free = sb.generalization_bound(X, G, method="partition", resolution="expose", **consts)
+opt = free.optimize(n=100_000, delta=0.05)
+print(opt)
+print("closed form:", b.evaluate(n=100_000, delta=0.05), "  numerical optimum:", opt.value)
+"""),
+    md("The same bound without the symmetry, side by side (\"n samples are worth m n\"):"),
+    code("""
+plain = sb.generalization_bound(X, None, method="partition", **consts)
+sb.compare([plain, b], n=100_000, delta=0.05, names=["no symmetry", "C_6-invariant"])
+"""),
+]
+
+NOTEBOOKS["04_finite_groups_gain.ipynb"] = [
+    md("""
+# Finite groups and the |G| gain
+
+A finite group $G$ of isometries acting freely on most of $X$ divides the covering number by
+about $|G|$: $N(X, \\varepsilon) / |G| \\le N_G(X, \\varepsilon) \\le N(X, \\varepsilon)$, with the lower
+end approached as $\\varepsilon \\to 0$ (the theory page *Covering modulo a transformation set*).
+The generalization bounds depend on $n$ and the covering only through $N/n$ at leading order, so
+"n samples are worth $|G|\\,n$". Every number below is computed by symbound: certified upper and
+lower bounds on the covering numbers of quotients, and the multiplier of `sb.compare`.
+
+First, which (space, transformation set) pairs symbound knows, with the method and status of each
+answer (the table is generated from the registry that `sb.quotient` dispatches through):
+"""),
+    code("""
+import numpy as np
+import sympy as sp
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+%matplotlib inline
+import symbound as sb
+
+sb.quotient.supported_pairs()
+"""),
+    md("""
+## Rotations of the disk: $B^2 / C_k$
+
+Certified bounds on $N_{C_k}(B^2, \\varepsilon)$ at $\\varepsilon = 1/50$. The gain is read against
+the trivial group $C_1$, whose quotient is the disk itself covered by the same construction (a band
+cover of a sector; for the disk this is already tighter than the plain grid cover of `Ball(2)`,
+printed first): the ratio of the upper bounds, and the bracket that the certified lower and upper
+bounds allow for the ratio of the true covering numbers.
+"""),
+    code("""
+X, eps = sb.Ball(2), sp.Rational(1, 50)
+grid_up, area_lo = (float(X.covering(eps, k).expr) for k in ("upper", "lower"))
+print(f"Ball(2) itself: {area_lo:.0f} <= N(B^2, 1/50) <= {grid_up:.0f}")
+def bracket(k):
+    Q = sb.quotient(X, sb.groups.Cyclic(k))
+    return tuple(float(Q.covering(eps, kind).expr) for kind in ("lower", "upper")) + (Q.covering(eps, "upper").method,)
+ks = [1, 2, 3, 4, 6, 8, 12, 16, 24]
+lo1, up1, _ = bracket(1)
+gain = {}
+for k in ks:
+    lo, up, how = bracket(k)
+    gain[k] = up1 / up
+    print(f"C_{k:<2}: {lo:6.0f} <= N_G <= {up:6.0f}   gain {gain[k]:6.2f}   certified bracket "
+          f"[{lo1 / up:6.2f}, {up1 / lo:6.2f}]   ({how})")
+"""),
+    md("""
+The same gain in the generalization bound: the effective-sample-size multiplier of `sb.compare`
+(the $n'$ with which the $C_1$ bound matches the $C_k$ bound at $n$, divided by $n$), partition
+bound with certified covering numbers at $n = 10^6$:
+"""),
+    code("""
+consts = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2)
+kb = [1, 2, 4, 8, 16]
+cert = sb.compare([sb.generalization_bound(X, sb.groups.Cyclic(k), method="partition", **consts) for k in kb],
+                  n=10**6, delta=0.05, names=[f"C_{k}" for k in kb])
+cert
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(5.2, 3.6))
+ax.loglog(ks, ks, "k:", label="|G|")
+ax.loglog(ks, [gain[k] for k in ks], "o-", label="covering gain at eps = 1/50 (certified upper bounds)")
+ax.loglog(kb, [r["multiplier"] for r in cert.rows], "s-", label="bound: n samples are worth m n (n = 1e6)")
+ax.set_xlabel("|G| (rotation group C_k of the disk)"); ax.set_ylabel("gain"); ax.legend(fontsize=7)
+fig.tight_layout()
+"""),
+    md("""
+The covering gain is a little below $|G|$ at finite resolution (centres near the edges of the
+fundamental sector are partly wasted), and so is the multiplier of the bounds, which also carries
+the $\\ln(1/\\delta)$ term that no symmetry removes.
+
+## Permutations of coordinates: $[0,1]^d / S_d$
+
+The symmetric group permuting the coordinates of the cube (sup metric): the quotient is the
+simplex $x_1 \\le \\dots \\le x_d$, of volume $1/d!$.
+"""),
+    code("""
+for d, e in [(2, sp.Rational(1, 40)), (3, sp.Rational(1, 40)), (3, sp.Rational(1, 400)),
+             (4, sp.Rational(1, 40)), (4, sp.Rational(1, 400))]:
+    C, S = sb.Cube(d), sb.groups.Symmetric(d, axis=-1)
+    Q = sb.quotient(C, S)
+    plain_up = float(C.covering(e, "upper").expr)
+    q = Q.covering(e, "upper")
+    rel = "=" if q.kind == "exact" else "<="
+    print(f"d = {d}, eps = {e}: N([0,1]^d) <= {plain_up:.0f},  N_(S_d) {rel} {float(q.expr):.0f} [{q.kind}],"
+          f"  ratio {plain_up / float(q.expr):6.2f}  (|S_d| = d! = {sp.factorial(d)})")
+"""),
+    md("LaTeX of a quotient and of its covering number:"),
+    code("""
+Q = sb.quotient(sb.Ball(2), sb.groups.Cyclic(8))
+print(sb.latex.snippet(Q), "    ", sb.latex.snippet(Q.covering_number(sb.symbol("eps"))))
+"""),
+]
+
+NOTEBOOKS["05_lie_groups_dimension_drop.ipynb"] = [
+    md("""
+# Lie groups and the dimension drop
+
+A compact Lie group $G$ whose generic orbits have dimension $\\dim G$ does more than divide the
+covering number by a constant: the quotient $X/G$ has dimension $d_0 = d - \\dim G$, and
+$N_G(X, \\varepsilon) \\approx V_0\\, \\varepsilon^{-d_0}$. In the generalization bounds the exponent of
+$n$ is set by $d_0$ (for the partition bound, $n^{-1/(d_0 + 2)}$), so the symmetry changes the
+*rate*, not only the constant. symbound reads $d_0$ from the quotient and the rate from the bound.
+"""),
+    code("""
+import numpy as np
+import sympy as sp
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+%matplotlib inline
+import symbound as sb
+from symbound import groups as G
+
+cases = [
+    ("SO(2) on the disk B^2", sb.Ball(2), G.SO(2)),
+    ("SO(3) on the ball B^3", sb.Ball(3), G.SO(3)),
+    ("axial SO(2) on B^3", sb.Ball(3), G.SO(2, dim=3)),
+    ("translations of the torus T^2", sb.Torus(2), G.Translations(2)),
+    ("rotations by <= pi/4 of the disk", sb.Ball(2), G.PartialRotations(sp.pi / 4)),
+]
+consts = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, covering="power_law")
+plain_rate = {}   # the rate without symmetry, once per space
+print(f"{'':38} {'dim X':>5} {'dim S':>5} {'dim X/S':>7}   rate without -> with the symmetry")
+for name, X, S in cases:
+    Q = sb.quotient(X, S)
+    if X.name not in plain_rate:
+        plain_rate[X.name] = sb.generalization_bound(X, None, method="partition", **consts).rate("n")
+    inv = sb.generalization_bound(X, S, method="partition", **consts)
+    print(f"{name:38} {X.dim:>5} {S.manifold_dim:>5} {str(Q.dim):>7}   n^({plain_rate[X.name]}) -> n^({inv.rate('n')})")
+"""),
+    md("""
+The rotations by at most $\\pi/4$ are not a group, yet they lower the exponent as SO(2) does: a
+centre covers every point within $\\varepsilon$ of the arc it sweeps, of angle $2\\theta$, so about
+$\\pi/\\theta$ centres per radius suffice at every $\\varepsilon$ and only the constant differs from
+SO(2) (notebook 08). The orbits of a transitive action (SO(3) on
+the sphere, translations of the torus) are the whole space: the quotient is a point, and the
+covering term disappears from the bound.
+
+The covering numbers themselves, certified, against $\\varepsilon$: on a log-log plot the slope
+tends to $-d_0$ (fitted on the three finest resolutions):
+"""),
+    code("""
+eps = [sp.Rational(1, m) for m in (4, 8, 16, 32, 64, 128)]
+X3 = sb.Ball(3)
+fig, ax = plt.subplots(figsize=(5.2, 3.6))
+for name, target in [("B^3, no symmetry", X3), ("B^3 / axial SO(2)", sb.quotient(X3, G.SO(2, dim=3))),
+                     ("B^3 / SO(3)", sb.quotient(X3, G.SO(3)))]:
+    vals = [float(target.covering(e, "upper").expr) for e in eps]
+    slope = np.polyfit(np.log([float(e) for e in eps[-3:]]), np.log(vals[-3:]), 1)[0]
+    ax.loglog([float(e) for e in eps], vals, "o-", ms=3,
+              label=f"{name}: dim {target.dim}, fitted slope {slope:.2f}")
+ax.set_xlabel("eps"); ax.set_ylabel("certified upper bound on N"); ax.legend(fontsize=7)
+fig.tight_layout()
+"""),
+    md("""
+The bound against $n$, with and without the symmetry, on the ball $B^3$ (partition bound with
+certified covering numbers and a union bound over a grid of 32 resolutions): the SO(3)-invariant
+bound decays at the rate of a one-dimensional problem.
+"""),
+    code("""
+cert = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, grid_size=32)
+ns = np.geomspace(1e3, 1e12, 10)
+fig, ax = plt.subplots(figsize=(5.2, 3.6))
+for name, S in [("no symmetry", None), ("axial SO(2)", G.SO(2, dim=3)), ("SO(3)", G.SO(3))]:
+    b = sb.generalization_bound(X3, S, method="partition", **cert)
+    ax.loglog(ns, [b.evaluate(n=int(n), delta=0.05) for n in ns], "o-", ms=3,
+              label=f"{name} (dim X/G = {3 if S is None else sb.quotient(X3, S).dim})")
+ax.set_xlabel("n"); ax.set_ylabel("partition bound"); ax.legend(fontsize=8)
+fig.tight_layout()
+"""),
+    md("""
+`sb.plot_bounds` draws the same comparison in one call, for any bounds; here the entropy-integral
+(Dudley) bound on the annulus, leading order, plain and SO(2)-invariant:
+"""),
+    code("""
+A = sb.Annulus(sp.Rational(1, 2), 1)
+dud = dict(method="dudley", covering="power_law", lipschitz=1, loss_lipschitz=1, loss_bound=1, hypothesis_bound=1)
+fig = sb.plot_bounds([sb.generalization_bound(A, None, **dud), sb.generalization_bound(A, G.SO(2), **dud)],
+                     n=np.geomspace(1e3, 1e10, 8), delta=0.05, names=["no symmetry", "SO(2)"])
+fig
+"""),
+]
+
+NOTEBOOKS["07_measuring_a_torch_model.ipynb"] = [
+    md("""
+# A torch model and a data set: measured equivariance errors into a bound
+
+The bounds for approximately invariant models need the **sup** equivariance error
+$\\eta = \\sup_{x, g} |f(gx) - f(x)|$. Sampling orbits gives a mean error with a confidence
+interval and the largest error seen, which is only a *lower* estimate of the sup. A measured
+number enters a bound only as a certified *upper* estimate of the sup (a `SupErrorUpperBound`,
+"the seam"): a Lipschitz net argument over the region and the group (theory page *Measured errors
+and bounds*). This notebook does that for a PyTorch model and for a labelled data set.
+
+The model: $f(x) = \\mathrm{MLP}(|x|) + 0.05\\,x_0$ on the unit disk, a rotation-invariant network
+with a small symmetry-breaking term. Its SO(2) sup error is known in closed form,
+$\\sup_{|x| \\le 1, t} 0.05\\,|(R_t x)_0 - x_0| = 0.1$, so every number below can be checked. When
+torch is not installed the same network runs in NumPy.
+"""),
+    code("""
+import numpy as np
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+%matplotlib inline
+import symbound as sb
+
+rng = np.random.default_rng(0)
+W1, b1 = rng.normal(size=(16, 1)), rng.normal(size=16)
+W2, b2 = rng.normal(size=(1, 16)) / 4, np.zeros(1)
+BREAK = 0.05
+try:
+    import torch
+except ImportError:
+    torch = None
+
+if torch is not None:
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mlp = torch.nn.Sequential(torch.nn.Linear(1, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
+            with torch.no_grad():
+                for layer, (W, b) in zip(self.mlp[::2], [(W1, b1), (W2, b2)]):
+                    layer.weight.copy_(torch.from_numpy(W)); layer.bias.copy_(torch.from_numpy(b))
+
+        def forward(self, x):
+            return self.mlp(x.norm(dim=1, keepdim=True))[:, 0] + BREAK * x[:, 0]
+
+    model = Net().double().eval()
+    print("a torch.nn.Module:", model)
+else:
+    def model(x):
+        h = np.tanh(np.linalg.norm(x, axis=1, keepdims=True) @ W1.T + b1)
+        return (h @ W2.T + b2)[:, 0] + BREAK * x[:, 0]
+    print("torch is not installed: the same network, written in NumPy")
+
+# a Lipschitz constant: |x| is 1-Lipschitz and the MLP is a function g of r = |x| with
+# g'(r) = sum_j W2_j tanh'(W1_j r + b1_j) W1_j, |tanh'| <= 1, so |g'| <= sum_j |W2_j W1_j| (by
+# Cauchy-Schwarz never above the product of the layers' spectral norms); the breaking term adds BREAK
+L = np.abs(W1[:, 0] * W2[0]).sum() + BREAK
+print("Lipschitz constant L <=", L, "  (product of spectral norms:", np.linalg.norm(W1, 2) * np.linalg.norm(W2, 2) + BREAK, ")")
+"""),
+    md("Orbit sampling on 2000 points of the disk: the mean error $\\mathrm{ee}_2$ with its CI, and the largest error seen:"),
+    code("""
+X = rng.uniform(-1, 1, size=(6000, 2)); X = X[np.linalg.norm(X, axis=1) <= 1][:2000]
+G = sb.groups.SO(2)
+est = sb.equivariance_error(model, G, X, p=2, n_group_samples=64, seed=1)
+print(est)
+"""),
+    md("""
+Two certified upper bounds of the sup: from the estimate itself (`est.sup_upper_bound`: the sup
+over the measured points only, adding the gaps between the sampled rotations), and from a certified
+grid of the whole disk and a certified net of SO(2) (`sb.certified_sup_error`: the sup over the
+region, which is what a bound needs). The region bound is the largest error on the nets plus a
+g-term ($L\\,|x|\\,r_g$) and an x-term ($L_x\\,r_x$, with $L_x = 2L$); both shrink as the nets
+get finer:
+"""),
+    code("""
+ub_sample = est.sup_upper_bound(lipschitz=L)
+print("largest error seen (lower estimate of the sup):", est.max_observed)
+print("closed-form sup:                                ", 2 * BREAK)
+print(ub_sample)
+sweep = {res: sb.certified_sup_error(model, G, sb.Ball(2), lipschitz=L, resolution=res, group_resolution=2 * res)
+         for res in (16, 32, 64, 128)}
+for res, ub in sweep.items():
+    d = ub.details
+    print(f"grid {res:>3}/axis, {d['n_group_elements']:>3} rotations: sup <= {ub.value:.4f} = net max {d['max_net_error']:.4f}"
+          f" + g-term {d['g_term']:.4f} + x-term {d['x_term']:.4f}")
+ub_region = sweep[128]
+print(ub_region)
+assert est.max_observed <= 2 * BREAK <= ub_region.value
+"""),
+    code("""
+res = list(sweep)
+fig, ax = plt.subplots(figsize=(5.2, 3.4))
+ax.loglog(res, [sweep[r].value for r in res], "o-", label="certified upper bound of the sup")
+ax.loglog(res, [sweep[r].details["x_term"] for r in res], "s--", ms=3, label="x-term L_x r_x")
+ax.loglog(res, [sweep[r].details["g_term"] for r in res], "^--", ms=3, label="g-term L |x| r_g")
+ax.axhline(2 * BREAK, color="k", ls=":", label="closed-form sup 0.1")
+ax.axhline(est.max_observed, color="C3", lw=0.8, label="largest error seen (orbit sampling)")
+ax.set_xlabel("grid cells per axis (rotations: 2 x as many)"); ax.legend(fontsize=7)
+fig.tight_layout()
+"""),
+    md("""
+The region bound enters the bound for approximately invariant models through the seam (it is a
+`SupErrorUpperBound` with `quantity="model"` and `scope="region"`). Beside it, the bound at the
+closed-form sup, for an exactly invariant model, and without symmetry, against n. symbound takes
+the better of the covering modulo SO(2) at a resolution enlarged by $\\eta$ and the plain covering,
+so a larger $\\eta$ loses the gain from the sample size where $L\\varepsilon$ falls to the order of
+$\\eta$:
+"""),
+    code("""
+common = dict(lipschitz=L, loss_lipschitz=1, loss_bound=1, classes=2, grid_size=64)
+rows = {"no symmetry": sb.generalization_bound(sb.Ball(2), None, **common),
+        f"measured: certified sup <= {ub_region.value:.3f}": sb.generalization_bound(sb.Ball(2), G, equivariance_error=ub_region, **common),
+        "closed-form sup 0.1": sb.generalization_bound(sb.Ball(2), G, equivariance_error=2 * BREAK, **common),
+        "exactly invariant": sb.generalization_bound(sb.Ball(2), G, **common)}
+ns = np.geomspace(1e3, 1e8, 11)
+fig, ax = plt.subplots(figsize=(5.6, 3.6))
+for name, b in rows.items():
+    ax.loglog(ns, [b.evaluate(n=int(n), delta=0.05) for n in ns], "o-" if name != "no symmetry" else "k--", ms=3, label=name)
+ax.set_xlabel("n"); ax.set_ylabel("partition bound"); ax.legend(fontsize=7)
+fig.tight_layout()
+sb.compare(list(rows.values()), n=10**4, delta=0.05, names=list(rows))
+"""),
+    md("""
+The orbit errors behind these numbers: the distribution of the per-point largest errors, the
+closed-form sup and the certified bound:
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(5.2, 3.2))
+ax.hist(est.per_point_max, bins=40, color="C0", alpha=0.8, label="per-point largest error (64 rotations)")
+ax.axvline(2 * BREAK, color="k", ls=":", label="closed-form sup")
+ax.axvline(ub_region.value, color="C3", label="certified upper bound (region)")
+ax.set_xlabel("|f(gx) - f(x)|"); ax.legend(fontsize=7)
+fig.tight_layout()
+"""),
+    md("""
+## A data set
+
+Labels $y = |x|^2 + 0.02\\,x_1 + \\xi$ with $|\\xi| \\le 0.01$, observed on 4000 points. The data's
+functional equivariance error by matching each $g x_i$ to a nearby data point (`data_equivariance_error`),
+then a certified upper bound of the sup error of the regression function over the disk
+(`sup_upper_bound`: the matching distance paid by the Lipschitz constant of the target, the noise
+twice, the fill distance of the sample; theory page *Measured errors and bounds*). The target's
+own sup error is $0.02 \\cdot 2 = 0.04$.
+"""),
+    code("""
+m = 4000
+r, ph = np.sqrt(rng.uniform(size=m)), rng.uniform(0, 2 * np.pi, m)
+Xd = np.stack([r * np.cos(ph), r * np.sin(ph)], axis=1)
+yd = r**2 + 0.02 * Xd[:, 1] + rng.uniform(-0.01, 0.01, m)
+dee = sb.data_equivariance_error(Xd, yd, G, radius=0.05, lipschitz=2.02, seed=3)
+print(dee)
+ub_data = dee.sup_upper_bound(lipschitz=2.02, noise=0.01, region=sb.Ball(2))
+print(ub_data)
+print({k: v for k, v in ub_data.details.items() if isinstance(v, float)})
+"""),
+    md("""
+The certificate is several times the target's own 0.04: its terms (printed above) are the
+matching bias $L r$, twice the noise, and the x-term, twice the target's Lipschitz constant times
+the certified fill distance of 4000 points in the disk. More data shrinks the last two.
+
+The data's certified level is the $\\eta_d$ of the trade-off between the model's and the data's
+equivariance: the calculator says which model level to impose at a given sample size.
+"""),
+    code("""
+t = sb.tradeoff(sb.Ball(2), G, ub_data, n=10**8, method="partition", lipschitz=2.02,
+                loss_lipschitz=1, loss_bound=1, classes=2)
+print(t.optimal_model_equivariance().describe())
+"""),
+]
+
+NOTEBOOKS["08_partial_approximate.ipynb"] = [
+    md("""
+# Partial and approximate symmetry
+
+Two ways a symmetry can be weaker than a group: the model is invariant only to *some* of the
+transformations (rotations by at most $\\theta$, `PartialRotations`, not a group), or it is only
+*approximately* invariant, with sup equivariance error $\\eta$. The covering numbers of the first
+and the bounds for the second are computed below; `sb.partial_tradeoff` then combines both.
+"""),
+    code("""
+import numpy as np
+import sympy as sp
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+%matplotlib inline
+import symbound as sb
+
+A = sb.Annulus(sp.Rational(1, 2), 1)
+eps = sp.Rational(1, 50)
+thetas = [sp.pi / 64, sp.pi / 32, sp.pi / 16, sp.pi / 8, sp.pi / 4, sp.pi / 2, sp.pi]
+N_plain = float(A.covering(eps, "upper").expr)
+print(f"N(A, 1/50) <= {N_plain:.0f}")
+gains = []
+for th in thetas:
+    S = sb.groups.PartialRotations(th)
+    c = sb.quotient(A, S).covering(eps, "upper")
+    gains.append(N_plain / float(c.expr))
+    print(f"theta = {str(th):>6}: N_S <= {float(c.expr):8.0f}   gain {gains[-1]:6.2f}   ({c.method})")
+"""),
+    code("""
+fig, ax = plt.subplots(figsize=(5.2, 3.4))
+th = np.array([float(t) for t in thetas])
+ax.loglog(th, gains, "o-", label="N(A) / N_S(A) at eps = 1/50 (certified upper bounds)")
+ax.set_xlabel("largest rotation angle theta"); ax.set_ylabel("covering gain"); ax.legend(fontsize=7)
+fig.tight_layout()
+"""),
+    md("""
+The gain doubles with $\\theta$: a centre covers every point within $\\varepsilon$ of the arc of
+angle $2\\theta$ it sweeps, so (method column) about $\\lceil (r_2 - r_1)/2\\varepsilon \\rceil
+\\lceil \\pi/\\theta \\rceil$ centres suffice, a count of exponent 1 in $\\varepsilon$ for every
+$\\theta > 0$ (the dimension drop of notebook 05 holds for the partial set too); at $\\theta = \\pi$
+the set is SO(2) and only the radial count is left.
+
+## Approximate invariance: the bound against $\\eta$
+
+For models with sup equivariance error $\\eta$ under $G$, the covering modulo $G$ is taken at a
+resolution enlarged by $\\eta$, so the bound grows with $\\eta$; symbound takes the better of that and
+the bound without symmetry, so it never exceeds the plain bound:
+"""),
+    code("""
+G = sb.groups.SO(2)
+consts = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, grid_size=32)
+etas = [0, 0.001, 0.003, 0.01, 0.03, 0.1]
+ns = np.geomspace(1e3, 1e11, 9)
+fig, ax = plt.subplots(figsize=(5.2, 3.6))
+plain = sb.generalization_bound(A, None, **consts)
+ax.loglog(ns, [plain.evaluate(n=int(n), delta=0.05) for n in ns], "k--", label="no symmetry")
+for eta in etas:
+    b = sb.generalization_bound(A, G, equivariance_error=eta, **consts)
+    ax.loglog(ns, [b.evaluate(n=int(n), delta=0.05) for n in ns], "o-", ms=3, label=f"eta = {eta}")
+ax.set_xlabel("n"); ax.set_ylabel("partition bound"); ax.legend(fontsize=7)
+fig.tight_layout()
+"""),
+    md("""
+## Partial and approximate together: `partial_tradeoff`
+
+Models approximately invariant (level $\\varepsilon$) to rotations by at most $\\theta$, and data
+whose symmetry breaks at rate $\\lambda$: $\\mathrm{ee}_\\infty(f^*; S_\\theta) \\le \\lambda\\theta$.
+The calculator finds the best pair $(\\varepsilon, \\theta)$ at each sample size:
+"""),
+    code("""
+clf = dict(lipschitz=1, loss_lipschitz=1, loss_bound=1, classes=2, covering="power_law")
+partial = {n: sb.partial_tradeoff(sb.Ball(2), n, breaking_rate=0.02, **clf) for n in (10**6, 10**10)}
+for n, p in partial.items():
+    print(f"n = {n:.0e}:", p.optimal_model_equivariance().describe().splitlines()[0])
+p = partial[10**10]
+print(p.optimal_model_equivariance().describe())
+"""),
+    code("""
+th_grid = p.thetas[p.thetas > 0]
+fig, ax = plt.subplots(figsize=(5.2, 3.4))
+ax.semilogx(th_grid, p.total_error(0.0 * th_grid, th_grid), label="eps = 0 (exactly S_theta-invariant in the bound)")
+ax.semilogx(th_grid, p.total_error(p.data_error(th_grid), th_grid), label="eps = lambda theta (matches the data)")
+ax.set_xlabel("largest rotation angle theta"); ax.set_ylabel("total-error bound"); ax.legend(fontsize=7)
+fig.tight_layout()
+"""),
+]
+
+NOTEBOOKS["09_reference_bounds.ipynb"] = [
+    md("""
+# Reference bounds from the literature, side by side
+
+`sb.reference` carries results from the literature as bounds in the setting of their papers, each
+with its regime (checked when values are substituted) and its **relation**: `"<="` (an upper
+bound, as every symbound bound), `"="` (an exact value, hence also an upper bound) or `">="` (a
+lower bound, which must never be read as an upper bound).
+
+## Elesedy & Zaidi (2021): the exact gain of averaging least squares
+
+For least squares on $n$ Gaussian inputs in $\\mathbb{R}^d$ with a $G$-invariant linear target,
+averaging the fitted model over $G$ lowers the expected test risk by exactly
+$\\sigma^2 (d - k)/(n - d - 1)$, with $k = \\dim \\mathrm{Fix}(G) = \\frac{1}{|G|}\\sum_g \\mathrm{tr}\\,g$.
+The value of $k$ below is computed from the groups' matrices.
+"""),
+    code("""
+from fractions import Fraction as F
+import numpy as np
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+%matplotlib inline
+import symbound as sb
+
+d, n = 6, sb.symbol("n")
+def fixed_dim(mats):
+    mats = np.asarray(mats, dtype=float)
+    return int(round(np.trace(mats, axis1=1, axis2=2).mean()))
+perm = np.asarray(sb.groups.Symmetric(d, axis=-1).elements())   # permutations of the coordinates
+perm_mats = np.eye(d)[perm]                                       # as permutation matrices
+half = np.asarray(sb.groups.Symmetric(3, axis=-1).elements())
+blocks = np.array([np.eye(d)[np.concatenate([p, 3 + q])] for p in half for q in half])  # S_3 x S_3
+groups = {"C_4 on a plane of R^6": sb.groups.Cyclic(4, dim=d).elements(),
+          "S_3 x S_3 on two blocks of 3": blocks,
+          "S_6 permuting coordinates": perm_mats}
+ez, ks = {}, {}
+for name, mats in groups.items():
+    ks[name] = k = fixed_dim(mats)
+    ez[name] = sb.reference.elesedy_zaidi2021(d=d, n=n, sigma2=1, fixed_dim=k)
+    print(f"{name:32} k = {k}:  relation {ez[name].relation!r}   {ez[name].latex()}")
+"""),
+    md("Its regime is enforced: $n \\le d + 1$ is refused with a message naming it."),
+    code("""
+try:
+    ez["S_6 permuting coordinates"].evaluate(n=7)
+except sb.InvalidValueError as exc:
+    print("InvalidValueError:", exc)
+"""),
+    code("""
+ns = np.arange(10, 200)
+fig, ax = plt.subplots(figsize=(5.2, 3.4))
+for name, b in ez.items():
+    ax.loglog(ns, [b.evaluate(n=int(m)) for m in ns], label=f"{name} (d - k = {d - ks[name]})")
+ax.set_xlabel("n"); ax.set_ylabel("exact expected risk gain"); ax.legend(fontsize=7)
+fig.tight_layout()
+"""),
+    md("""
+## Wang et al. (2023): the least error of an invariant model under incorrect symmetry
+
+On finite orbits of $C_4$ where the labels are *not* invariant, every invariant classifier errs
+with probability at least the mass outside the majority label of each orbit, and every invariant
+regressor has squared error at least the weighted variance of the target on each orbit. These are
+exact minima over the model class (attained), reported with `relation=">="`.
+"""),
+    code("""
+q = F(1, 8)
+orbits_cls = [[(q, "cat"), (q, "cat"), (q, "cat"), (q, "dog")],     # one orbit breaks the symmetry
+              [(q, "dog")] * 4]                                       # one orbit respects it
+orbits_reg = [[(q, 0.0), (q, 1.0), (q, 0.0), (q, 1.0)], [(q, 2.0)] * 4]
+# equivariant regression on a C_4 orbit in R^2: f(g_j x_0) = rho_j c would be exactly equivariant
+rho = [np.round(np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])) for a in np.arange(4) * np.pi / 2]
+c = np.array([1.0, 0.0])
+orbits_eq = [[(q, rho[j] @ c + (0.5 if j == 0 else 0.0), rho[j]) for j in range(4)]]
+wang = {"invariant classification": sb.reference.wang2023_invariant_classification(orbits_cls),
+        "invariant regression": sb.reference.wang2023_invariant_regression(orbits_reg),
+        "equivariant regression": sb.reference.wang2023_equivariant_regression(orbits_eq)}
+for name, b in wang.items():
+    print(f"{name:26} relation {b.relation!r}: {b.latex()}   (upper bound? {b.is_upper_bound})")
+"""),
+    md("""
+## Side by side
+
+`sb.compare` evaluates bounds of any origin at one $(n, \\delta)$. Its ratio column reads
+directly between rows of the same kind: the three Elesedy–Zaidi rows are exact expected gains, and
+the group with the smaller fixed space gains more, in the ratio of $d - k$. The "n samples are
+worth m n" columns assume that the rows bound a risk that more samples make *smaller*; a gain
+from averaging also shrinks with $n$, but "worth" then means the opposite (the baseline needs fewer
+samples to reach a larger gain), so they are not read here. The relation of each row is printed
+beside the table.
+"""),
+    code("""
+names = list(ez)
+cmp = sb.compare(list(ez.values()), n=100, delta=0.05, names=names)
+for name in names:
+    print(f"{name:32} relation {ez[name].relation!r}")
+cmp
+"""),
+    md("""
+symbound's own bounds and the reference rows are different quantities: an upper bound on a
+generalization gap (`<=`), an exact expected risk difference (`=`), a lower bound on an error
+(`>=`). The table below lists them with their relation, never ranking one kind against another:
+"""),
+    code("""
+own = sb.generalization_bound(sb.Ball(2), sb.groups.Cyclic(4), method="partition", lipschitz=1,
+                              loss_lipschitz=1, loss_bound=1, classes=2, grid_size=32)
+table = [("symbound partition bound, B^2 / C_4, n = 1000", "<=", own.evaluate(n=1000, delta=0.05))]
+table += [(f"Elesedy & Zaidi, {k}, n = 1000", b.relation, b.evaluate(n=1000)) for k, b in ez.items()]
+table += [(f"Wang et al., {k}", b.relation, float(b.expr)) for k, b in wang.items()]
+for name, rel, val in table:
+    print(f"{name:60} {rel:>3} {val:.6g}")
 """),
 ]
 

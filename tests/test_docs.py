@@ -23,18 +23,34 @@ def test_sphinx_build_has_no_warnings(tmp_path):
                            "-d", str(tmp_path / "doctrees"), str(DOCS), str(out)],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr[-5000:]
-    # generated pages: the supported pairs (SO(2) on the annulus 1/2 <= |x| <= 1 at eps = 1/10:
+    # generated pages: the registry of supported pairs, the worked values (SO(2) on the annulus 1/2 <= |x| <= 1 at eps = 1/10:
     # ceil(0.5 / 0.2) = 3 by hand), the spec reference, the CLI help, a rendered notebook
     supported = (out / "supported.html").read_text()
+    from symbound.quotient import supported_pairs
+    for row in supported_pairs():  # every registered pair is on the page, with its method
+        assert row.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in supported, row.title
     assert re.search(r"<td><p>annulus</p></td>\s*<td><p>SO\(2\)</p></td>.*?exact: 3<", supported,
                      flags=re.S)
     spec = (out / "spec.html").read_text()
     assert "sup_error_argument" in spec and "partial_rotations" in spec
     assert "130  interrupted" in (out / "cli.html").read_text()
-    nb = (out / "notebooks" / "01_covering_numbers_and_quotients.html").read_text()
-    assert "output" in nb
+    for name in sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb")):
+        assert "output" in (out / "notebooks" / f"{name}.html").read_text(), name
+    # the API reference is rendered by autodoc as reStructuredText (not left as Markdown text with
+    # literal ".. py:function::" lines) and lists the public names of every layer
+    api = {page: (out / "api" / f"{page}.html").read_text() for page in ("numeric", "groups", "bounds")}
+    assert not any(".. py:" in text for text in api.values())
+    for page, name in [("numeric", "numeric.certified_sup.certified_sup_error"),
+                       ("numeric", "numeric.certified_sup.certified_data_sup_error"),
+                       ("numeric", "numeric.symmetry_tests.invariance_test"),
+                       ("numeric", "numeric.symmetry_tests.equivariance_test"),
+                       ("numeric", "numeric.asymmetry.distributional_asymmetry"),
+                       ("numeric", "numeric.frameworks.TorchModel"), ("groups", "groups.Action"),
+                       ("bounds", "plotting.plot_bounds"), ("bounds", "bounds.tradeoff.tradeoff"),
+                       ("bounds", "bounds.tradeoff.partial_tradeoff")]:
+        assert f'id="symbound.{name}"' in api[page], name
     for page in ("covering", "quotients", "equivariance", "measured-errors", "partition", "dudley",
-                 "corrections"):
+                 "corrections", "symmetry-tests"):
         assert (out / "theory" / f"{page}.html").exists()
 
 

@@ -2,7 +2,11 @@
 
 ``symbound-supported-pairs``
     the table of supported (space, transformation set) pairs: the Markdown returned by
-    :data:`TABLE_SOURCE`, a callable returning a Markdown table.
+    :data:`TABLE_SOURCE`, a callable returning a Markdown table (the registry that
+    :func:`symbound.quotient` dispatches through, ``symbound.quotient.supported_pairs()``).
+``symbound-pair-examples``
+    worked values: :func:`symbound.quotient` called on one representative pair per construction
+    (:func:`probe_table`).
 ``symbound-spec-reference``
     every table, kind and key of a report spec (:func:`symbound.report.spec.reference_markdown`).
 ``symbound-cli-help``
@@ -63,8 +67,14 @@ def probe_table() -> str:
     return "\n".join(rows)
 
 
+def registry_table() -> str:
+    """The registry of supported pairs, as :func:`symbound.quotient` dispatches through it."""
+    import symbound as sb
+    return sb.quotient.supported_pairs().markdown()
+
+
 #: the generator of the supported-pairs table: any callable returning a Markdown table
-TABLE_SOURCE = probe_table
+TABLE_SOURCE = registry_table
 
 
 def _markdown_directive(generate):
@@ -101,8 +111,24 @@ class CliHelp(SphinxDirective):
         return [nodes.literal_block(text, text, language="text")]
 
 
+def module_sections_as_rubrics(app, what, name, obj, options, lines):
+    """Module docstrings are not rewritten by numpydoc: their numpydoc-style headings
+    (``Examples`` over a line of dashes) would become sections of the API page, and every module's
+    "Examples" the same target.  They are turned into rubrics, as numpydoc does for functions."""
+    if what != "module":
+        return
+    for i in range(len(lines) - 1):
+        title, under = lines[i], lines[i + 1]
+        mark = under.strip()
+        if (title.strip() and not title.startswith(" ") and len(mark) >= 3
+                and len(set(mark)) == 1 and mark[0] in "-=~^" and len(mark) >= len(title.strip())):
+            lines[i], lines[i + 1] = f".. rubric:: {title.strip()}", ""
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", module_sections_as_rubrics)
     app.add_directive("symbound-supported-pairs", _markdown_directive(lambda: TABLE_SOURCE()))
+    app.add_directive("symbound-pair-examples", _markdown_directive(probe_table))
     app.add_directive("symbound-spec-reference", _markdown_directive(_spec_reference))
     app.add_directive("symbound-cli-help", CliHelp)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

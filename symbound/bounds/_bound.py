@@ -230,8 +230,8 @@ class Bound:
     notes : anything the user should know (e.g. "holds with probability >= 1 - delta").
     probability : the probability with which the bound holds (text; ``1 - delta`` by default,
         lowered by the failure probability of measured inputs, see ``measured``).
-    measured : the measured values that entered the bound (:class:`~symbound.bounds.measured.
-        MeasuredInput`), recorded by :meth:`subs` (THEORY §3, the seam).
+    measured : the measured values that entered the bound
+        (:class:`~symbound.bounds.measured.MeasuredInput`), recorded by :meth:`subs` (THEORY §3, the seam).
     known_rate : (exponent, log_power) of the leading n-dependence when derived by hand (used by
         :meth:`rate` where the limit cannot be taken symbolically); checked against the expression
         where SymPy can.

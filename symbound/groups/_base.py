@@ -83,12 +83,12 @@ class TransformationSetBase(ABC):
 
     @property
     def order(self) -> int | None:
-        """Number of elements |S| for a finite set, ``None`` for an infinite one."""
+        """Number of elements ``|S|`` for a finite set, ``None`` for an infinite one."""
         return None
 
     @property
     def order_plus(self) -> int | None:
-        """|S+| where S+ = S ∪ {id} (THEORY.md §2)."""
+        """``|S+|`` where ``S+ = S ∪ {id}`` (THEORY.md §2)."""
         if self.order is None:
             return None
         return self.order if self.contains_identity else self.order + 1
@@ -157,7 +157,7 @@ class TransformationSetBase(ABC):
         return hash(self._key())
 
     def order_symbol(self) -> sp.Expr:
-        """|S| as a SymPy integer (finite sets) or ``oo``."""
+        """``|S|`` as a SymPy integer (finite sets) or ``oo``."""
         return sp.Integer(self.order) if self.order is not None else sp.oo
 
     # ----- numeric description ----------------------------------------------------------------

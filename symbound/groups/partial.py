@@ -133,7 +133,7 @@ class PartialRotations(TransformationSetBase):
 
     def volume(self) -> sp.Expr:
         r"""Riemannian volume of the set, in the metric of :meth:`SO.volume` (a rotation by angle t
-        has length |t|): ``2 theta`` in SO(2); ``8 pi (theta - sin theta)`` in SO(3) (Haar angle
+        has length ``|t|``): ``2 theta`` in SO(2); ``8 pi (theta - sin theta)`` in SO(3) (Haar angle
         density (1 - cos w)/pi times vol SO(3) = 8 pi^2).  ``1`` (counting measure) for theta = 0."""
         if self.is_finite:
             return sp.Integer(1)

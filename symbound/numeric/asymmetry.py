@@ -102,8 +102,8 @@ class DistributionalAsymmetry:
     exhaustive : whether the mean over g is exact.
     group : the transformation set.
     quantity : what ``upper`` bounds, in words.
-    terms : the terms of the bound: ``sampling`` (``c_S (1 + sqrt(ln(|Sigma| / delta_n))) /
-        sqrt n``), ``monte_carlo`` (eps_MC), ``c_S``, ``delta_n``, ``delta_mc``, ``grid_size``.
+    terms : the terms of the bound, ``sampling``
+        (``c_S (1 + sqrt(ln(|Sigma| / delta_n))) / sqrt n``), ``monte_carlo`` (eps_MC), ``c_S``, ``delta_n``, ``delta_mc``, ``grid_size``.
     notes : remarks.
     reference : where the bound is proved.
     """

@@ -268,8 +268,8 @@ def certified_sup_error(model: Model, group: TransformationSetBase, region: Any 
     points : optional inputs (N, ...).  With a region, their fill distance is certified by cells
         (every cell must have a point in it or next to it); without, scope is "sample".
     rho : ``None`` (invariance), ``"same"`` or a callable returning (K, k, k) matrices.
-    lipschitz_rho : for a callable rho on an infinite set: ``||rho(s) - rho(g)||_op <=
-        lipschitz_rho d(s, g)``.
+    lipschitz_rho : for a callable rho on an infinite set, the constant in
+        ``||rho(s) - rho(g)||_op <= lipschitz_rho d(s, g)``.
     resolution : cells per axis of the region grid.  Default: 1024 / 64 / 24 / 8 for 1 / 2 / 3 /
         more dimensions of the grid, lowered so that the model is evaluated at most
         ``DEFAULT_EVALUATIONS`` (2^22) times (points x group elements).

@@ -18,13 +18,15 @@ set                           method                                            
 Cyclic, Dihedral,             minimum over the elements and the identity (orbit        yes
 TransformationSet             copies ``s(c)`` of every centre are stored)
 SO(2), O(2) on a plane        closed form over the angle (clouds rotated jointly)      yes
-PartialRotations (plane)      closed form, angle difference clipped to [-theta, theta]  yes
+PartialRotations (plane)      closed form, angle difference clipped to                 yes
+                              ``[-theta, theta]``
 SO(n), O(n) on R^n (points)   ``| |x| - |c| |``                                        yes
 O(1)                          minimum over {+1, -1}                                    yes
 Cyclic / Dihedral on images   minimum over the elements (pixel index maps: a gather    yes
 (``action="image"``)          per copy, no matrices)
 Action, finite                minimum over fn(g, c) for g in S and c itself (the      yes
-                              copies of every point are stored: N (|S| + 1) inputs)
+                              copies of every point are stored:
+                              ``N (|S| + 1)`` inputs)
 Symmetric, scalar items       distance of the sorted vectors (rearrangement)           yes
 Symmetric, items in R^p       assignment problem, Hungarian algorithm, O(n^3)          yes
 Translations (points)         the quotient of the torus is a point: d = 0              yes
@@ -40,7 +42,7 @@ possibly with more centres than the exact metric needs; the centres are separate
 
 Speed: the sample is put once in a dense grid of cell about eps (m <= 4 grid axes); the points are
 visited in order and each new centre marks the points within eps of its orbit copies (or of its
-invariant features) by ball queries on that grid: the work is about (number of centres) x |S+| x
+invariant features) by ball queries on that grid: the work is about (number of centres) x ``|S+|`` x
 (points in 3^m cells), plus one flag test per point.
 The kernels live in :mod:`symbound.numeric.covering_kernels`; the first call compiles them (about
 2-4 s, cached on disk afterwards).

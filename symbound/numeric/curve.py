@@ -34,7 +34,7 @@ class EquivarianceErrorCurve:
     parameters : (T,) the parameters t (angle in radians, or shift length).
     values : (T,) ``(mean_i e(x_i, g_t)^p)^(1/p)``; ``stderr`` its delta-method standard errors.
     max_observed : (T,) ``max_i e(x_i, g_t)``, a lower estimate of ``sup_x e(x, g_t)``.
-    distances : (T,) ``d_G(e, g_t)`` (|angle| wrapped to [0, pi], or the torus distance of the shift).
+    distances : (T,) ``d_G(e, g_t)`` (``|angle|`` wrapped to [0, pi], or the torus distance of the shift).
     """
 
     parameters: np.ndarray

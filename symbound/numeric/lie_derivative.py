@@ -30,7 +30,7 @@ class LieDerivativeEstimate:
         error O(h^4)).
     norms : (N,) their Euclidean norms; ``value = (mean norms^p)^(1/p)``, ``max_observed`` (a lower
         estimate of the sup).
-    error_estimate : (N,) |Richardson - plain central difference at h/2|, an estimate of the
+    error_estimate : (N,) ``|Richardson - plain central difference at h/2|``, an estimate of the
         truncation error of the plain difference (the returned value is more accurate).
     """
 

@@ -72,7 +72,7 @@ def equivariance_error(model: Model, group: TransformationSetBase, X: ArrayLike,
         array (fused path).
     group : a transformation set of :mod:`symbound.groups` (its measure lambda is used), an image
         group (``Dihedral(4, action="image")``) or an :class:`~symbound.groups.Action`.
-    X : (N, *input_shape) samples of mu_X; the group acts on the last axis (axis -2 for points of
+    X : ``(N, *input_shape)`` samples of mu_X; the group acts on the last axis (axis -2 for points of
         ``Symmetric``; the last two axes, the image, for image groups).
     rho : ``None`` (invariance), ``"same"`` (the group's own action on the outputs: its matrices,
         or for an image group the same rotation/flip of output maps ``(..., H, W)``, for an Action

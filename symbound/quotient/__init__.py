@@ -29,6 +29,13 @@ Examples
 (1, 5, 'exact')
 >>> quotient(Ball(2, 1), Cyclic(8)).latex()
 'B^{2}_{1} / C_{8}'
+
+``import symbound as sb`` binds ``sb.quotient`` to the function :func:`quotient`, which carries the
+table as an attribute: ``sb.quotient.supported_pairs()`` is :func:`supported_pairs`.
+
+>>> import symbound as sb
+>>> sb.quotient.supported_pairs is supported_pairs
+True
 """
 
 # the family modules register their pairs on import; the order of registration does not matter
@@ -39,6 +46,10 @@ from .space import QuotientSpace, quotient
 from .table import PairTable, supported_pairs
 
 __all__ = ["quotient", "QuotientSpace", "supported_pairs", "PairTable", "Pair", "SUPPORTED"]
+
+# ``sb.quotient`` is the function (it shadows this package's name on ``symbound``): the table is
+# reachable from it as ``sb.quotient.supported_pairs()``
+quotient.supported_pairs = supported_pairs
 
 #: what :func:`quotient` accepts, one pair after the other (generated from the registry)
 SUPPORTED = supported_text()

@@ -12,10 +12,10 @@ citing the paper and the regime in which it holds, and raising a clear error out
 
 Not carried, because the statements could not be read in the sources available to the project
 (only the abstracts were), and a formula is not shipped on a guess: Sokolic et al. 2017 (the
-robustness bound with |G|), Sannai, Imaizumi & Kawano 2021 (quotient feature spaces; their abstract
+robustness bound with ``|G|``), Sannai, Imaizumi & Kawano 2021 (quotient feature spaces; their abstract
 states a sqrt(n!) improvement for permutation-invariant networks), Bietti, Venturi & Bruna 2021
 and Tahmasebi & Jegelka 2023 (kernel ridge regression under invariance; their abstracts state a
-sample-size gain equal to |G| for finite groups and, for groups of positive dimension, a reduction
+sample-size gain equal to ``|G|`` for finite groups and, for groups of positive dimension, a reduction
 of the dimension and a factor of the quotient volume).
 
 Examples
