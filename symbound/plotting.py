@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ._validation import check_probability
-from .errors import InvalidTypeError, InvalidValueError
+from .errors import InvalidValueError
 
 __all__ = ["plot_bounds", "draw_bound_curves"]
 
@@ -98,14 +98,9 @@ def plot_bounds(bounds: Sequence[Any], n: Any, *, delta: Any, names: Sequence[st
     >>> fig.axes[0].get_xscale()
     'log'
     """
-    bounds = list(bounds)
-    if not bounds:
-        raise InvalidValueError("bounds must contain at least one Bound, got an empty list")
-    from .bounds import Bound
+    from .bounds.compare import check_bounds
 
-    for i, b in enumerate(bounds):
-        if not isinstance(b, Bound):
-            raise InvalidTypeError(f"bounds[{i}] must be a Bound, got {type(b).__name__}")
+    bounds = check_bounds(bounds)
     grid = np.sort(np.ravel(np.asarray(n, dtype=float)))
     if grid.size < 2:
         raise InvalidValueError(f"n must hold at least two sample sizes, got {grid.size}")

@@ -320,6 +320,17 @@ def _relation(b: Bound) -> str:
     return getattr(b, "relation", "<=")
 
 
+def check_bounds(bounds) -> list:
+    """``bounds`` as a non-empty list of :class:`Bound` objects, or a clear error naming the entry."""
+    bounds = list(bounds)
+    if not bounds:
+        raise InvalidValueError("bounds must contain at least one Bound, got an empty list")
+    for i, b in enumerate(bounds):
+        if not isinstance(b, Bound):
+            raise InvalidTypeError(f"bounds[{i}] must be a Bound, got {type(b).__name__}")
+    return bounds
+
+
 def _vacuous_tex(value: str) -> str:
     """A value cell in math mode: the number, then the vacuity mark as text."""
     return value.replace(" (vacuous)", r"\ \text{(vacuous)}")
@@ -376,12 +387,7 @@ def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str]
     >>> [t.n for t in tables]
     [10000, 1000000]
     """
-    bounds = list(bounds)
-    if not bounds:
-        raise InvalidValueError("bounds must contain at least one Bound, got an empty list")
-    for i, b in enumerate(bounds):
-        if not isinstance(b, Bound):
-            raise InvalidTypeError(f"bounds[{i}] must be a Bound, got {type(b).__name__}")
+    bounds = check_bounds(bounds)
     many = isinstance(n, (list, tuple, np.ndarray))
     ns = [check_integer("n", k, 1) for k in (np.ravel(n).tolist() if many else [n])]
     if many and not ns:

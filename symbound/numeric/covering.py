@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -477,7 +478,7 @@ def _greedy(spec: _MetricSpec, order: np.ndarray, eps: float, sup: bool, assign:
 def empirical_covering_number(points: ArrayLike, eps: float,
                               group: TransformationSetBase | None = None, metric: str = "euclidean",
                               order: str = "given", seed: Seed = None, progress: bool = False,
-                              n_group_samples: int = 1024, client=None,
+                              n_group_samples: int = 1024, client: Any = None,
                               shard_size: int | None = None) -> EmpiricalCovering:
     r"""Greedy eps-net of a sample, plain or modulo a transformation set (THEORY.md §1-§2).
 

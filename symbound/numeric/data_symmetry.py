@@ -320,7 +320,7 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
                             mmd_bandwidth: float = "median", n_permutations: int = 200,
                             mmd_max_points: int = 1000, confidence: float = 0.95,
                             progress: bool = False,
-                            min_coverage: float = DEFAULT_MIN_COVERAGE, client=None,
+                            min_coverage: float = DEFAULT_MIN_COVERAGE, client: Any = None,
                             n_chunks: int | None = None) -> DataEquivarianceEstimate:
     r"""Data equivariance error of a sample (THEORY.md §3): functional and distributional parts.
 

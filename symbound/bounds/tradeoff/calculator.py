@@ -146,7 +146,7 @@ class TradeOff(Parameters):
 
     _aliases = {"eta_d": "data_equivariance_error"}
 
-    def __init__(self, spec: BoundSpec, eta_d: DataError, n, delta: float, delta_bounds: float,
+    def __init__(self, spec: BoundSpec, eta_d: DataError, n: Any, delta: float, delta_bounds: float,
                  constants: dict, levels: np.ndarray | None, scan_points: int, notes: tuple,
                  params: dict):
         # read-only (derive, don't freeze): with_params(...) returns a new TradeOff

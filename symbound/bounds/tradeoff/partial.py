@@ -128,7 +128,7 @@ class PartialTradeOff(Parameters):
     """The partial / graded trade-off (see the module docstring); built by :func:`partial_tradeoff`.
     Its parameters are read-only; :meth:`with_params` returns a new one (e.g. ``n=10**8``)."""
 
-    def __init__(self, space, n: int, delta: float, method: str, options: dict, constants: dict,
+    def __init__(self, space: Space, n: int, delta: float, method: str, options: dict, constants: dict,
                  data: PartialData, thetas: np.ndarray, params: dict):
         # read-only (derive, don't freeze): with_params(...) returns a new PartialTradeOff
         self._set(space=space, n=n, delta=delta, method=method, options=options,
