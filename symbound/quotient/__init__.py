@@ -12,7 +12,8 @@ Layout: :mod:`.registry` holds one entry per (space, transformation set) pair an
 dispatch; each family registers its pairs in its own module (:mod:`.lie` for transitive and
 radial actions, :mod:`.axial` for SO(2) on a coordinate plane of a ball or sphere, :mod:`.pairs`
 for O(d) acting on pairs of points, :mod:`.products` for direct products on product spaces,
-:mod:`.finite` for finite groups and finite sets, :mod:`.partial` and :mod:`.partial_so3` for
+:mod:`.finite` for finite groups and finite sets, :mod:`.circles` for finite groups on a
+product of two circles, :mod:`.partial` and :mod:`.partial_so3` for
 partial rotations, :mod:`.points` for permutations of points and coordinates, :mod:`.general` for
 the general facts ``N_S <= N`` and ``N/|S+| <= N_S``); :func:`supported_pairs` prints the registry
 as the public table; :mod:`.space` holds :func:`quotient` and :class:`QuotientSpace`.  Every
@@ -40,7 +41,7 @@ True
 
 # the family modules register their pairs on import; the order of registration does not matter
 # (entries carry their priority)
-from . import axial, finite, general, lie, pairs, partial, partial_so3, points, products  # noqa: F401
+from . import axial, circles, finite, general, lie, pairs, partial, partial_so3, points, products  # noqa: F401
 from .registry import Pair, supported_text
 from .space import QuotientSpace, quotient
 from .table import PairTable, supported_pairs
