@@ -48,8 +48,9 @@ within eps of ``gamma = g c``, c the chosen point of gamma's orbit, x is within 
 
 (``m_i = n_i`` when ``eps_f >= 2``).  ``N(X)`` of the product is ``m_0^2`` with ``m_0 =
 ceil(pi / (2 asin(eps_f / 2)))`` (the product of the circles' exact counts at ``eps_f``), and
-``m_i <= m_0 + n_i - 1``, so ``N(X) / N_G(X) >= |G| m_0^2 / (m_0 + n_1 - 1)(m_0 + n_2 - 1) -> |G|``
-as ``eps -> 0``: for ``C_k`` on both circles the gain tends to k, for ``D_k`` to 2k.
+``m_i <= m_0 + n_i - 1``, so the certified gain ``m_0^2 / (m_1 m_2 / |G|) >= |G| m_0^2 / ((m_0 +
+n_1 - 1)(m_0 + n_2 - 1)) -> |G|`` as ``eps -> 0``: for ``C_k`` on both circles it tends to k, for
+``D_k`` to 2k.
 
 **Lower bounds.**  ``N_lower(X) / |G|`` (THEORY.md §2), and the projections: ``x -> x_i`` is
 1-Lipschitz for both metrics and maps ``g x`` to ``A_g x_1`` (``B_g x_2``), so it maps an (eps,
