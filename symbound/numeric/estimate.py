@@ -68,6 +68,15 @@ class _LazyIntervals:
         return self._values
 
 
+def _interval_attribute(name: str, default, doc: str) -> property:
+    """A read-only attribute of the estimate's lazily computed intervals (``default`` for an
+    estimate built without them)."""
+    def get(self):
+        return default if self._intervals is None else self._intervals.get()[name]
+
+    return property(get, doc=doc)
+
+
 @dataclass(repr=False)
 class EquivarianceErrorEstimate:
     r"""Estimate of the integrated equivariance error ee_p (THEORY.md section 3).
@@ -79,6 +88,9 @@ class EquivarianceErrorEstimate:
     stderr : delta-method standard error of ``value``.
     ci : the reported confidence interval (studentized bootstrap, with a fitted Pareto tail for
         the upper limit; :mod:`symbound.numeric.intervals`); ``ci_method`` says how it was formed.
+        The intervals (``ci``, every ``ci_*`` and ``tail_index``) are computed on first access of
+        one of them, with the estimate's own bootstrap generator: the same numbers whenever they
+        are read, and nothing paid for them by a caller who reads only ``value``.
     ci_normal : the CLT interval (it under-covers unless the tail is light and the skewness small:
         see ``ci_diagnostic``; ``ci`` is the one to report).
     ci_bootstrap : percentile bootstrap interval over the data points (seeded).
@@ -130,48 +142,19 @@ class EquivarianceErrorEstimate:
     # an estimate of a fast model); None for an estimate built by hand without them
     _intervals: _LazyIntervals | None = field(default=None, repr=False)
 
-    def _interval(self, name: str, default):
-        return default if self._intervals is None else self._intervals.get()[name]
-
-    @property
-    def ci(self) -> tuple:
-        """The reported confidence interval (computed on first access, like every ``ci_*``)."""
-        return self._interval("ci", (math.nan, math.nan))
-
-    @property
-    def ci_bootstrap(self) -> tuple:
-        """The percentile bootstrap interval."""
-        return self._interval("ci_bootstrap", (math.nan, math.nan))
-
-    @property
-    def ci_normal(self) -> tuple:
-        """The CLT interval."""
-        return self._interval("ci_normal", (math.nan, math.nan))
-
-    @property
-    def ci_studentized(self) -> tuple:
-        """The studentized (bootstrap-t) interval."""
-        return self._interval("ci_studentized", (math.nan, math.nan))
-
-    @property
-    def ci_method(self) -> str:
-        """How ``ci`` was formed."""
-        return self._interval("ci_method", "")
-
-    @property
-    def ci_reliability(self) -> str:
-        """The tail of the sample: light, heavy, unreliable or unassessed."""
-        return self._interval("ci_reliability", "unassessed")
-
-    @property
-    def ci_diagnostic(self) -> str:
-        """Which interval to trust and why."""
-        return self._interval("ci_diagnostic", "")
-
-    @property
-    def tail_index(self) -> float:
-        """The fitted Pareto shape of the per-point values ``m_i`` (nan when not fitted)."""
-        return self._interval("tail_index", math.nan)
+    ci = _interval_attribute("ci", (math.nan, math.nan), "The reported confidence interval "
+                             "(computed on first access, like every ``ci_*`` and ``tail_index``).")
+    ci_bootstrap = _interval_attribute("ci_bootstrap", (math.nan, math.nan),
+                                       "The percentile bootstrap interval.")
+    ci_normal = _interval_attribute("ci_normal", (math.nan, math.nan), "The CLT interval.")
+    ci_studentized = _interval_attribute("ci_studentized", (math.nan, math.nan),
+                                         "The studentized (bootstrap-t) interval.")
+    ci_method = _interval_attribute("ci_method", "", "How ``ci`` was formed.")
+    ci_reliability = _interval_attribute("ci_reliability", "unassessed", "The tail of the sample: "
+                                         "light, heavy, unreliable or unassessed.")
+    ci_diagnostic = _interval_attribute("ci_diagnostic", "", "Which interval to trust and why.")
+    tail_index = _interval_attribute("tail_index", math.nan, "The fitted Pareto shape of the "
+                                     "per-point values ``m_i`` (nan when not fitted).")
 
     def sup_upper_bound(self, lipschitz: float, region: Any = None, *,
                         lipschitz_rho: float | None = None) -> SupErrorUpperBound:
