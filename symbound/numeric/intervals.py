@@ -78,7 +78,8 @@ import numpy as np
 from . import kernels as K
 from .group_samples import seed_key
 
-__all__ = ["MeanIntervals", "mean_intervals", "mean_and_se", "gpd_fit", "tail_sample_size", "student_t_quantile"]
+__all__ = ["MeanIntervals", "mean_intervals", "mean_and_se", "gpd_fit", "tail_sample_size",
+           "student_t_quantile"]
 
 #: fewest values for a tail fit (the tail sample then has 10 values)
 MIN_TAIL_FIT_N = 50
