@@ -87,6 +87,13 @@ def resolution_grid(m: int, lo: Any, hi: Any) -> tuple[sp.Rational, ...]:
     lo_f, hi_f = float(sp.N(lo, 30)), float(sp.N(hi, 30))
     if not (0 < lo_f <= hi_f) or not math.isfinite(hi_f):
         raise InvalidValueError(f"the grid range must satisfy 0 < lo <= hi, got ({lo_f}, {hi_f})")
+    return _geometric_grid(m, lo_f, hi_f)
+
+
+@functools.lru_cache(maxsize=256)
+def _geometric_grid(m: int, lo_f: float, hi_f: float) -> tuple[sp.Rational, ...]:
+    """:func:`resolution_grid` on checked float ends (cached: the report's bounds ask for the same
+    grid at every sample size)."""
     if m == 1:
         return (sp.Rational(hi_f),)
     with mpmath.workdps(30):

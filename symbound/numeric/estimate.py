@@ -24,6 +24,7 @@ of every point form a net with a computable radius (finite enumerations, one-par
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,10 +33,48 @@ import numpy as np
 
 from ..errors import InvalidValueError
 from ._orbit_engine import _OrbitStats, _overflow_error
-from .intervals import mean_intervals
+from .intervals import mean_and_se, mean_intervals
 from ..seam import SupErrorUpperBound
 
 __all__ = ["EquivarianceErrorEstimate"]
+
+
+class _LazyIntervals:
+    """The intervals of an estimate from its scaled per-point values, computed once on first use.
+
+    The bootstrap generator is private to the estimate and copied for the computation, so the
+    numbers are those of computing them at once, whenever and however often they are asked for."""
+
+    def __init__(self, ms, bs, conf, n_boot, boot_rng, p, root_unit):
+        self._args = (ms, bs, conf, n_boot, boot_rng, p, root_unit)
+        self._values: dict | None = None
+
+    def get(self) -> dict:
+        if self._values is None:
+            ms, bs, conf, n_boot, boot_rng, p, root_unit = self._args
+            iv = mean_intervals(ms, conf, copy.deepcopy(boot_rng), n_boot, denominators=bs)
+
+            def root(pair):
+                return (max(pair[0], 0.0) ** (1 / p) * root_unit,
+                        max(pair[1], 0.0) ** (1 / p) * root_unit)
+
+            pairs = {"ci": root(iv.ci), "ci_normal": root(iv.normal),
+                     "ci_bootstrap": root(iv.percentile), "ci_studentized": root(iv.studentized)}
+            if not all(math.isfinite(v) for pair in pairs.values() for v in pair):
+                raise _overflow_error(p, "the intervals of X (a relative error whose p-th power "
+                                         "exceeds the float64 range)")
+            self._values = dict(pairs, ci_method=iv.method, ci_reliability=iv.reliability,
+                                ci_diagnostic=iv.diagnostic, tail_index=iv.tail_index)
+        return self._values
+
+
+def _interval_attribute(name: str, default, doc: str) -> property:
+    """A read-only attribute of the estimate's lazily computed intervals (``default`` for an
+    estimate built without them)."""
+    def get(self):
+        return default if self._intervals is None else self._intervals.get()[name]
+
+    return property(get, doc=doc)
 
 
 @dataclass(repr=False)
@@ -49,6 +88,9 @@ class EquivarianceErrorEstimate:
     stderr : delta-method standard error of ``value``.
     ci : the reported confidence interval (studentized bootstrap, with a fitted Pareto tail for
         the upper limit; :mod:`symbound.numeric.intervals`); ``ci_method`` says how it was formed.
+        The intervals (``ci``, every ``ci_*`` and ``tail_index``) are computed on first access of
+        one of them, with the estimate's own bootstrap generator: the same numbers whenever they
+        are read, and nothing paid for them by a caller who reads only ``value``.
     ci_normal : the CLT interval (it under-covers unless the tail is light and the skewness small:
         see ``ci_diagnostic``; ``ci`` is the one to report).
     ci_bootstrap : percentile bootstrap interval over the data points (seeded).
@@ -71,8 +113,6 @@ class EquivarianceErrorEstimate:
 
     value: float
     stderr: float
-    ci: tuple
-    ci_bootstrap: tuple
     max_observed: float
     argmax: tuple
     worst_element: np.ndarray
@@ -89,12 +129,6 @@ class EquivarianceErrorEstimate:
     estimation: str
     mean_power: float = 0.0
     stderr_mean_power: float = 0.0
-    ci_normal: tuple = (math.nan, math.nan)
-    ci_studentized: tuple = (math.nan, math.nan)
-    ci_method: str = ""
-    ci_reliability: str = "unassessed"
-    ci_diagnostic: str = ""
-    tail_index: float = math.nan
     per_point_max: np.ndarray | None = None
     per_point_output_norm: np.ndarray | None = None
     max_observed_is_lower_estimate: bool = field(default=True)
@@ -104,6 +138,23 @@ class EquivarianceErrorEstimate:
     _key: object = field(default=None, repr=False)
     _rho: object = field(default=None, repr=False)
     _q: int = field(default=1, repr=False)
+    # the intervals, computed on first access of one of them (the bootstrap is most of the cost of
+    # an estimate of a fast model); None for an estimate built by hand without them
+    _intervals: _LazyIntervals | None = field(default=None, repr=False)
+
+    ci = _interval_attribute("ci", (math.nan, math.nan), "The reported confidence interval "
+                             "(computed on first access, like every ``ci_*`` and ``tail_index``).")
+    ci_bootstrap = _interval_attribute("ci_bootstrap", (math.nan, math.nan),
+                                       "The percentile bootstrap interval.")
+    ci_normal = _interval_attribute("ci_normal", (math.nan, math.nan), "The CLT interval.")
+    ci_studentized = _interval_attribute("ci_studentized", (math.nan, math.nan),
+                                         "The studentized (bootstrap-t) interval.")
+    ci_method = _interval_attribute("ci_method", "", "How ``ci`` was formed.")
+    ci_reliability = _interval_attribute("ci_reliability", "unassessed", "The tail of the sample: "
+                                         "light, heavy, unreliable or unassessed.")
+    ci_diagnostic = _interval_attribute("ci_diagnostic", "", "Which interval to trust and why.")
+    tail_index = _interval_attribute("tail_index", math.nan, "The fitted Pareto shape of the "
+                                     "per-point values ``m_i`` (nan when not fitted).")
 
     def sup_upper_bound(self, lipschitz: float, region: Any = None, *,
                         lipschitz_rho: float | None = None) -> SupErrorUpperBound:
@@ -178,7 +229,8 @@ class EquivarianceErrorEstimate:
 
 def _summarise(st: _OrbitStats, spec, key, p, relative, qs, conf, n_boot, boot_rng, path, dtype,
                X=None, rho=None, q=1):
-    """The estimate, its intervals and the quantiles from the per-point means ``m_i``.
+    """The estimate, its (lazily computed) intervals and the quantiles from the per-point means
+    ``m_i``.
 
     Every statistic is computed on ``m / max(m)`` (and ``||f(x_i)|| / max ||f||``) and scaled back
     in the ``t^(1/p)`` domain: the standard deviation squares ``m_i`` (``e^(2p)``) and the mean sums
@@ -192,34 +244,28 @@ def _summarise(st: _OrbitStats, spec, key, p, relative, qs, conf, n_boot, boot_r
         if nmax == 0.0:
             raise InvalidValueError("relative=True needs a model that is not identically zero on X")
         bs = (st.norms / nmax) ** p
-        iv = mean_intervals(ms, conf, boot_rng, n_boot, denominators=bs)
         root_unit = sm ** (1 / p) / nmax        # (sm / nmax^p)^(1/p): the scale of the value
         scale = nmax * float(bs.mean()) ** (1 / p)  # ||f||_{L^p(mu)}
         est_txt = ("ratio estimator mean(m_i)/mean(||f(x_i)||^p); intervals for it (normal with a "
                    "delta-method stderr, percentile and studentized bootstrap over the data "
                    "points), clipped at 0, to the power 1/p")
     else:
-        iv = mean_intervals(ms, conf, boot_rng, n_boot)
+        bs = None
         root_unit = sm ** (1 / p)
         scale = 1.0
         est_txt = ("intervals for E e^p from the iid per-point means m_i (normal, percentile and "
                    "studentized bootstrap over the data points, and the studentized bootstrap with "
                    "a fitted Pareto tail), clipped at 0, to the power 1/p; stderr of the value by "
                    "the delta method")
-    center_s, se_s = iv.center, iv.se
-
-    def root(iv_pair):
-        return (max(iv_pair[0], 0.0) ** (1 / p) * root_unit, max(iv_pair[1], 0.0) ** (1 / p) * root_unit)
-
+    center_s, se_s = mean_and_se(ms, bs)  # the center and se of mean_intervals
     value = center_s ** (1 / p) * root_unit
-    ci, ci_normal, boot, stud = root(iv.ci), root(iv.normal), root(iv.percentile), root(iv.studentized)
     stderr = (root_unit * se_s / (p * center_s ** (1 - 1 / p)) if center_s > 0 else
               (0.0 if se_s == 0 else math.inf))
     unit = root_unit ** p  # the e^p domain: may overflow for a relative error (then raise below)
     center, se = center_s * unit, se_s * unit
     per_point = m ** (1 / p)
     quant = {t: float(np.quantile(per_point / scale, t)) for t in qs}
-    if not all(math.isfinite(v) for v in (value, stderr, *ci, *ci_normal, *boot, *stud, center, se)):
+    if not all(math.isfinite(v) for v in (value, stderr, center, se)):
         raise _overflow_error(p, "the summary of X (a relative error whose p-th power exceeds the "
                                  "float64 range)")
     i_worst = int(np.argmax(st.mx))
@@ -228,12 +274,11 @@ def _summarise(st: _OrbitStats, spec, key, p, relative, qs, conf, n_boot, boot_r
     spec.sample_rows(key, i_worst, rows)
     worst = spec.to_group_repr(rows[k_worst:k_worst + 1])[0]
     return EquivarianceErrorEstimate(
-        value=float(value), stderr=float(stderr), ci=ci, ci_bootstrap=boot,
+        value=float(value), stderr=float(stderr),
         max_observed=float(st.mx[i_worst]), argmax=(i_worst, k_worst), worst_element=worst,
         n_samples=m.shape[0], n_group_samples=spec.K, sampling=spec.description, p=p,
         relative=bool(relative), confidence=float(conf), quantiles=quant, per_point=per_point,
         path=path, output_dtype=dtype, estimation=est_txt, mean_power=float(center),
-        stderr_mean_power=float(se), ci_normal=ci_normal, ci_studentized=stud,
-        ci_method=iv.method, ci_reliability=iv.reliability, ci_diagnostic=iv.diagnostic,
-        tail_index=iv.tail_index, per_point_max=st.mx, per_point_output_norm=st.norms,
-        _points=X, _spec=spec, _key=key, _rho=rho, _q=int(q))
+        stderr_mean_power=float(se), per_point_max=st.mx, per_point_output_norm=st.norms,
+        _points=X, _spec=spec, _key=key, _rho=rho, _q=int(q),
+        _intervals=_LazyIntervals(ms, bs, conf, n_boot, boot_rng, p, root_unit))

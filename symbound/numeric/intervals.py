@@ -78,7 +78,8 @@ import numpy as np
 from . import kernels as K
 from .group_samples import seed_key
 
-__all__ = ["MeanIntervals", "mean_intervals", "gpd_fit", "tail_sample_size", "student_t_quantile"]
+__all__ = ["MeanIntervals", "mean_intervals", "mean_and_se", "gpd_fit", "tail_sample_size",
+           "student_t_quantile"]
 
 #: fewest values for a tail fit (the tail sample then has 10 values)
 MIN_TAIL_FIT_N = 50
@@ -230,6 +231,27 @@ def _tail_model(x: np.ndarray):
     return u, np.ascontiguousarray(body), int(pos.size), xi, (xis, sigmas, weights)
 
 
+def mean_and_se(values, denominators=None) -> tuple[float, float]:
+    r"""The estimate and its standard error, without the bootstrap: ``mean(a)`` and
+    ``sd(a) / sqrt N`` (``ddof = 1``), or for a ratio ``R = mean(a) / mean(b)`` and the delta-method
+    ``sd(a - R b) / (sqrt N mean(b))``; the ``center`` and ``se`` of :func:`mean_intervals`.
+
+    Examples
+    --------
+    >>> mean_and_se([1.0, 2.0, 3.0])
+    (2.0, 0.5773502691896258)
+    """
+    a = np.ascontiguousarray(values, dtype=np.float64)
+    N = a.size
+    ma = float(a.mean())
+    if denominators is None:
+        return ma, float(np.std(a, ddof=1) / math.sqrt(N))
+    b = np.ascontiguousarray(denominators, dtype=np.float64)
+    mb = float(b.mean())
+    center = ma / mb
+    return center, float(np.std(a - center * b, ddof=1) / math.sqrt(N) / mb)
+
+
 def mean_intervals(values, confidence: float = 0.95, rng=None, n_boot: int = 1000,
                    denominators=None) -> MeanIntervals:
     r"""Normal, percentile, studentized and tail-extended intervals for ``mean(values)`` (or for
@@ -260,14 +282,13 @@ def mean_intervals(values, confidence: float = 0.95, rng=None, n_boot: int = 100
     z = NormalDist().inv_cdf(1.0 - alpha / 2.0)
     levels = [alpha / 2.0, 1.0 - alpha / 2.0]
     ratio = denominators is not None
+    center, se = mean_and_se(a, denominators)
     ma = float(a.mean())
     ac = a - ma
     if ratio:
         b = np.ascontiguousarray(denominators, dtype=np.float64)
         mb = float(b.mean())
-        center = ma / mb
         resid = a - center * b
-        se = float(np.std(resid, ddof=1) / math.sqrt(N) / mb)
         bc = b - mb
         mom = np.empty((n_boot, 5))
         K.bootstrap_moments(ac, bc, True, key_boot, mom)
@@ -280,8 +301,6 @@ def mean_intervals(values, confidence: float = 0.95, rng=None, n_boot: int = 100
         se_star = np.sqrt(var * N / (N - 1) / N) / den
         skew_vals = resid
     else:
-        center = ma
-        se = float(np.std(a, ddof=1) / math.sqrt(N))
         mom = np.empty((n_boot, 2))
         K.bootstrap_moments(ac, ac, False, key_boot, mom)
         stat = ma + mom[:, 0]

@@ -167,3 +167,68 @@ def test_ratio_intervals_cover_a_known_ratio():
         hits += iv.ci[0] <= 1.0 <= iv.ci[1]
         assert iv.tail_upper is None and "ratio" in iv.method
     assert 0.90 * 300 <= hits <= 0.99 * 300
+
+
+def _bootstrap_t_reference(x, key, B, levels):
+    """Bootstrap-t quantiles with explicit index arrays from the kernels' counter stream."""
+    G, M = 0x9E3779B97F4A7C15, (1 << 64) - 1
+
+    def mix(z):
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & M
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB & M
+        return z ^ (z >> 31)
+
+    N = x.size
+    t = np.empty(B)
+    for r in range(B):
+        base = mix((int(key) + (r + 1) * G) & M)
+        idx = [min(int((mix((base + (j + 1) * G) & M) >> 11) / 2.0 ** 53 * N), N - 1) for j in range(N)]
+        xb = x[idx]
+        t[r] = (xb.mean() - x.mean()) / (xb.std(ddof=1) / math.sqrt(N))
+    return np.quantile(t, levels)
+
+
+def test_lazy_intervals_of_an_estimate_equal_the_eager_computation():
+    """The estimate computes its intervals on first access of one of them: the numbers are those of
+    ``mean_intervals`` run at once on the estimate's scaled values with the bootstrap generator of
+    the seed (whatever is asked first), and the studentized interval matches bootstrap-t with
+    explicit index arrays over the per-point means worked by hand (f = x_0 under C_4, exact
+    enumeration: m_i = mean_k (x_0(g_k x) - x_0)^2 = (4 x_0^2 + (x_0 - x_1)^2 + (x_0 + x_1)^2) / 4)."""
+    from symbound.groups import Cyclic
+    from symbound.numeric._orbit_engine import _seeds
+    from symbound.numeric.group_samples import seed_key
+
+    X = np.random.default_rng(3).normal(size=(60, 2))
+    f = lambda xs: xs[:, 0]  # noqa: E731
+    B, p = 200, 2.0
+    first = equivariance_error(f, Cyclic(4), X, seed=5, n_bootstrap=B)
+    assert first._intervals._values is None  # nothing computed yet
+    order = ["ci_method", "tail_index", "ci_diagnostic", "ci_normal", "ci_studentized",
+             "ci_bootstrap", "ci_reliability", "ci"]
+    got_a = {k: getattr(first, k) for k in order}
+    second = equivariance_error(f, Cyclic(4), X, seed=5, n_bootstrap=B)
+    got_b = {k: getattr(second, k) for k in reversed(order)}
+    assert got_a == got_b and repr(first) == repr(second)
+
+    ms = first._intervals._args[0]
+    _, boot_rng = _seeds(5)
+    iv = mean_intervals(ms, 0.95, boot_rng, B)
+    unit = float(first.per_point.max())  # root_unit = max(m)^(1/p) = max per-point error
+
+    def root(pair):
+        return tuple(max(v, 0.0) ** (1 / p) * unit for v in pair)
+
+    assert got_a["ci"] == root(iv.ci) and got_a["ci_studentized"] == root(iv.studentized)
+    assert got_a["ci_normal"] == root(iv.normal) and got_a["ci_bootstrap"] == root(iv.percentile)
+    assert (got_a["ci_method"], got_a["ci_reliability"], got_a["ci_diagnostic"]) == (
+        iv.method, iv.reliability, iv.diagnostic)
+    assert first.stderr == unit * iv.se / (p * iv.center ** (1 - 1 / p))
+    assert first.value == iv.center ** (1 / p) * unit
+
+    x0, x1 = X[:, 0], X[:, 1]
+    m = (4 * x0 ** 2 + (x0 - x1) ** 2 + (x0 + x1) ** 2) / 4
+    key = seed_key(_seeds(5)[1])  # mean_intervals draws its resampling key first
+    q_lo, q_hi = _bootstrap_t_reference(m, key, B, [0.025, 0.975])
+    se = m.std(ddof=1) / math.sqrt(m.size)
+    lo, hi = max(m.mean() - q_hi * se, 0.0), m.mean() - q_lo * se
+    assert got_a["ci_studentized"] == pytest.approx((lo ** 0.5, hi ** 0.5), rel=1e-9)
