@@ -153,7 +153,7 @@ class LargeCount(sp.Integer):
     --------
     >>> n = LargeCount(3**5000)
     >>> str(n)
-    '≈1.26320e+2385'
+    '≈4.039e+2385'
     >>> int(n) == 3**5000
     True
     """
