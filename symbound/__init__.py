@@ -34,7 +34,7 @@ from .bounds import (
     tradeoff,
 )
 from .errors import (AmbiguousDimensionError, InvalidTypeError, InvalidValueError, NumericalError,
-                     FloatOverflowError, SymboundError)
+                     SymboundError)
 from .quotient import QuotientSpace, quotient
 from . import reference
 from .plotting import plot_bounds
@@ -94,7 +94,7 @@ __all__ = [
     "empirical_covering_number", "EmpiricalCovering",
     "compile_bound", "CompiledBound", "TorchModel",
     # errors
-    "SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError", "FloatOverflowError",
+    "SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
     "AmbiguousDimensionError",
 ]
 

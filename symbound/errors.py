@@ -8,7 +8,7 @@ name the argument, the value received and the allowed range (STYLE.md, "Exceptio
 from __future__ import annotations
 
 __all__ = ["SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
-           "FloatOverflowError", "AmbiguousDimensionError", "ReadOnlyError", "SlowEvaluationWarning"]
+           "AmbiguousDimensionError", "ReadOnlyError", "SlowEvaluationWarning"]
 
 
 class SymboundError(Exception):
@@ -25,11 +25,6 @@ class InvalidTypeError(SymboundError, TypeError):
 
 class NumericalError(SymboundError, ArithmeticError):
     """A computation could not be carried out to the promised precision (never silently)."""
-
-
-class FloatOverflowError(NumericalError, OverflowError):
-    """A value (a covering number with thousands of digits) exceeds float64: its ``float()`` would
-    be ``inf``.  The message names the logarithm to use instead."""
 
 
 class AmbiguousDimensionError(SymboundError, AttributeError):

@@ -55,7 +55,7 @@ from typing import Any, Union
 import sympy as sp
 
 from ._covering import (KINDS, MAX_RESOLVED_DIGITS, CoveringBound, check_kind, integer_bound,
-                        integral, rational_power)
+                        integral)
 from ._validation import check_choice, check_integer, check_real, one_dimension
 from .errors import InvalidTypeError, InvalidValueError
 from .printing import latex_to_text
@@ -159,13 +159,9 @@ def _fraction(x: sp.Expr) -> fractions.Fraction | None:
     return fractions.Fraction(int(x.p), int(x.q)) if x.is_Rational else None
 
 
-def _floor_count(value: fractions.Fraction, power: int = 1) -> int | None:
-    """``floor(value**power)`` of an upper bound on a count (None beyond ``10**MAX_RESOLVED_DIGITS``,
-    where :func:`integer_bound` rounds outwards instead; a huge power is never expanded)."""
-    if power > 1 and power * (value.numerator.bit_length() - value.denominator.bit_length() - 1) \
-            > 3.33 * MAX_RESOLVED_DIGITS:
-        return None
-    value = value**power
+def _floor_count(value: fractions.Fraction) -> int | None:
+    """``floor(value)`` of an upper bound on a count (None beyond ``10**MAX_RESOLVED_DIGITS``, where
+    :func:`integer_bound` rounds outwards instead)."""
     n = value.numerator // value.denominator
     return n if n < 10**MAX_RESOLVED_DIGITS else None
 
@@ -545,26 +541,25 @@ class Ball(Space):
             return 1
         if self._dim == 1:
             return -((-R.numerator * eps.denominator) // (R.denominator * eps.numerator))  # ceil
-        return _floor_count(1 + 2 * R / eps, self._dim)
+        return _floor_count((1 + 2 * R / eps) ** self._dim)
 
     def _upper(self, eps):
         if self._dim == 1:
             return self._exact_1d(eps)
         d, R = self._dim, self.radius
-        return _bound(rational_power(1 + 2 * R / eps, d), d * sp.log(1 + 2 * R / eps), "upper",
+        return _bound((1 + 2 * R / eps) ** d, d * sp.log(1 + 2 * R / eps), "upper",
                       "volume/packing argument (Steiner, = classical)", _REF_STEINER)
 
     def _lower(self, eps):
         if self._dim == 1:
             return self._exact_1d(eps)
         d, R = self._dim, self.radius
-        return _certified_lower(rational_power(R / eps, d), d * sp.log(R / eps), "volume argument",
-                                _REF)
+        return _certified_lower((R / eps) ** d, d * sp.log(R / eps), "volume argument", _REF)
 
     def _asymptotic(self, eps):
         d, R = self._dim, self.radius
         regime = (_ASYMPTOTIC_REGIME,) if d == 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
-        return _bound(rational_power(R / eps, d), d * sp.log(R / eps), "asymptotic",
+        return _bound((R / eps) ** d, d * sp.log(R / eps), "asymptotic",
                       "volume ratio vol / (omega_m eps^m)", _REF, regime)
 
 
@@ -703,7 +698,7 @@ class Cube(Space):
     def _asymptotic(self, eps):
         d, a = self._dim, self.side
         if self.metric == "sup" or d == 1:
-            return _bound(rational_power(a / (2 * eps), d), d * sp.log(a / (2 * eps)), "asymptotic",
+            return _bound((a / (2 * eps)) ** d, d * sp.log(a / (2 * eps)), "asymptotic",
                           "grid count without ceiling", _REF, (_ASYMPTOTIC_REGIME,))
         return self._asymptotic_volume_ratio(eps, d * sp.log(a))
 
