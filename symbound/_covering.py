@@ -135,8 +135,10 @@ def integer_bound(value: sp.Expr, up: bool) -> sp.Integer:
         with mpmath.workdps(60):
             m = mpmath.mpf(value.evalf(60)._mpf_)
             margin = mpmath.mpf(10) ** -50
-            return sp.Integer(int(mpmath.ceil(m * (1 + margin))) if up
-                              else int(mpmath.floor(m * (1 - margin))))
+            # outwards: the ceiling of a lower bound is replaced by an integer below it, the floor
+            # of an upper bound by an integer above it (either stays a bound on the count)
+            return sp.Integer(int(mpmath.floor(m * (1 - margin))) if up
+                              else int(mpmath.ceil(m * (1 + margin))))
     digits = max(1, int(mpmath.log10(abs(m))) + 1) if m != 0 else 1
     nearest = None
     for dps in _ROUND_DPS:

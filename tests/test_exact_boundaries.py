@@ -239,3 +239,18 @@ def test_boundary_values_hit_both_sides():
     # the neighbours straddle the jump: the tests above see both values of the ceiling
     vals = {ceil_f(Fraction(1) / F(e)) for e in boundary_values(1, 3)}
     assert vals == {3, 4}
+
+
+def test_huge_irrational_counts_are_rounded_outwards():
+    # beyond MAX_RESOLVED_DIGITS digits a value is rounded from a 60-digit evaluation: a ceiling
+    # asked for a lower bound must come out below the value, a floor for an upper bound above it
+    # (both compared exactly with the irrational value by SymPy at 300 digits)
+    import sympy as sp
+
+    from symbound._covering import MAX_RESOLVED_DIGITS, integer_bound
+
+    value = sp.sqrt(2) * sp.Integer(10) ** (MAX_RESOLVED_DIGITS + 50)
+    lo, hi = integer_bound(value, up=True), integer_bound(value, up=False)
+    exact = value.evalf(MAX_RESOLVED_DIGITS + 100)
+    assert lo <= exact <= hi
+    assert (hi - lo) / exact < sp.Rational(1, 10**45)  # the 1e-50 margin on both sides
