@@ -90,6 +90,21 @@ def shard_ranges(n: int, block: int | None = None, n_shards: int | None = None) 
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
 
 
+#: resubmissions of a task whose inputs were lost with a worker
+_RESUBMITS = 3
+
+
+def _lost_worker(exc: BaseException) -> bool:
+    """Whether ``exc`` says a task was lost with its worker (cancelled for lost inputs, the
+    connection closed, or the worker killed), not that the task itself raised."""
+    from concurrent.futures import CancelledError
+
+    from distributed.comm.core import CommClosedError
+    from distributed.scheduler import KilledWorker
+
+    return isinstance(exc, (CancelledError, CommClosedError, KilledWorker))
+
+
 def map_shards(client, fn, tasks: list[tuple], *, broadcast: tuple = (), retries: int = 1,
                bar=None, weights: list[int] | None = None, in_flight: int | None = None) -> list:
     """Run ``fn(*broadcast, *task)`` for every task on ``client`` and return the results in task
@@ -126,9 +141,22 @@ def map_shards(client, fn, tasks: list[tuple], *, broadcast: tuple = (), retries
     nxt = min(window, len(tasks))
     for k in range(nxt):
         submit(k)
+    resubmitted = [0] * len(tasks)
     for fut in queue:
         k = index.pop(fut.key)
-        results[k] = fut.result()
+        try:
+            result = fut.result()
+        except Exception as exc:
+            # a worker died holding this task's scattered inputs: the scheduler forgets them and
+            # cancels the task ("lost dependencies"); scatter the inputs again and resubmit (the
+            # result of task k is stored once, so nothing is counted twice)
+            if not _lost_worker(exc) or resubmitted[k] >= _RESUBMITS:
+                raise
+            resubmitted[k] += 1
+            fut.release()
+            submit(k)
+            continue
+        results[k] = result
         fut.release()
         if bar is not None:
             bar.update(weights[k] if weights is not None else 1)
