@@ -54,10 +54,14 @@ def test_sphinx_build_has_no_warnings(tmp_path):
         assert (out / "theory" / f"{page}.html").exists()
 
 
+# the forbidden pointers, spelled in parts so that this guard is not itself such a pointer
+OUTSIDE = ("/".join(["..", "shared"]), ".".join(["THEORY", "md"]))
+
+
 def test_docs_never_point_outside_the_repository():
     for f in DOCS.rglob("*.md"):
         text = f.read_text()
-        assert "../shared" not in text and "THEORY.md" not in text, f
+        assert not any(s in text for s in OUTSIDE), f
 
 
 def test_getting_started_example_runs():
