@@ -50,7 +50,7 @@ import sympy as sp
 from ..errors import InvalidValueError, NumericalError
 from ..functions import BranchMin, exact_number, xreplace_numbers
 
-__all__ = ["resolution_grid", "minimize", "MinimizeResult", "MAX_PIECES"]
+__all__ = ["resolution_grid", "minimize", "MinimizeResult", "MAX_PIECES", "compiled"]
 
 #: most constant pieces of a saw-tooth bound that are evaluated one by one
 MAX_PIECES = 20000
@@ -110,11 +110,62 @@ def exact_value(f: sp.Expr, sym: sp.Symbol, x: Any):
     return evaluate_expr(xreplace_numbers(f, {sym: exact_number(x)}))
 
 
+#: integers and rationals with numerator and denominator up to this size stay in the printed code
+#: (exponents such as 1/2, small factors); larger ones (n, sqrt(n), a float taken exactly such as
+#: delta) become arguments of the compiled template
+_SMALL_NUMBER = 16
+
+
+def _template(f: sp.Expr) -> tuple[sp.Expr, tuple[sp.Rational, ...], tuple[sp.Symbol, ...]]:
+    """``f`` with its large integers and rationals replaced by placeholder symbols: ``(template,
+    numbers, placeholders)``, ``template.xreplace(dict(zip(placeholders, numbers))) == f``."""
+    numbers: dict[sp.Rational, sp.Symbol] = {}
+    for a in sp.preorder_traversal(f):
+        if isinstance(a, sp.Rational) and (abs(a.p) > _SMALL_NUMBER or a.q > _SMALL_NUMBER) \
+                and a not in numbers:
+            numbers[a] = sp.Symbol(f"_symbound_c{len(numbers)}")
+    if not numbers:
+        return f, (), ()
+    return f.xreplace(numbers), tuple(numbers), tuple(numbers.values())
+
+
+@functools.lru_cache(maxsize=512)
+def _lambdified(template: sp.Expr, args: tuple[sp.Symbol, ...], module: str) -> Callable:
+    return sp.lambdify(args, template, modules=module)
+
+
+def compiled(f: sp.Expr, sym: sp.Symbol, module: str) -> Callable[[Any], Any]:
+    """``sp.lambdify(sym, f, modules=module)`` (``module`` "math" or "mpmath"), compiled once per
+    *shape* of ``f``.
+
+    The bound at another n or delta is the same expression with other numbers: its large integers
+    and rationals are arguments of a template (:func:`_template`) printed once and cached; each
+    call passes them as the printed code would compute them (an ``int``; a rational ``p/q`` by
+    Python's correctly rounded division for "math", ``mpf(p)/mpf(q)`` at the caller's precision
+    for "mpmath"), so the values are those of ``lambdify(sym, f)``.  The cache holds no state of
+    a bound: a bound with other parameters is another expression, whose numbers are passed anew.
+    """
+    template, numbers, holders = _template(f)
+    if not numbers:
+        return _lambdified(f, (sym,), module)
+    g = _lambdified(template, (sym, *holders), module)
+    pq = tuple((int(r.p), int(r.q)) for r in numbers)
+    if module == "mpmath":
+        mpf = mpmath.mpf
+
+        def call(x):
+            return g(x, *(p if q == 1 else mpf(p) / mpf(q) for p, q in pq))
+    else:
+        def call(x):
+            return g(x, *(p if q == 1 else p / q for p, q in pq))
+    return call
+
+
 def _fast(f: sp.Expr, sym: sp.Symbol, flagged: bool = False) -> Callable[[float], Any]:
     """A float evaluator of f (math module; mpmath where float64 fails); +inf where undefined.
     With ``flagged=True`` it returns ``(value, whether float64 computed it)``."""
     try:
-        g = sp.lambdify(sym, f, modules="math")
+        g = compiled(f, sym, "math")
     except Exception:  # pragma: no cover - a function math cannot print: mpmath only
         g = None
     g_mp = None  # the mpmath evaluator, printed only when float64 fails somewhere (half the cost)
@@ -129,7 +180,7 @@ def _fast(f: sp.Expr, sym: sp.Symbol, flagged: bool = False) -> Callable[[float]
             except (ZeroDivisionError, ValueError, OverflowError, TypeError, NameError):
                 pass
         if g_mp is None:
-            g_mp = sp.lambdify(sym, f, modules="mpmath")
+            g_mp = compiled(f, sym, "mpmath")
         with mpmath.workdps(30):
             try:
                 y = _real(g_mp(mpmath.mpf(x)))
@@ -165,7 +216,7 @@ class _Evaluator:
         self.f, self.sym = f, sym
         self._flagged = _fast(f, sym, flagged=True)
         self.fast = lambda x: self._flagged(x)[0]
-        self._mp = sp.lambdify(sym, f, modules="mpmath")
+        self._mp = compiled(f, sym, "mpmath")
         self._cache: dict[float, float] = {}
 
     def _mp_at(self, x: float, dps: int) -> float:
