@@ -142,8 +142,11 @@ def compiled(f: sp.Expr, sym: sp.Symbol, module: str) -> Callable[[Any], Any]:
     and rationals are arguments of a template (:func:`_template`) printed once and cached; each
     call passes them as the printed code would compute them (an ``int``; a rational ``p/q`` by
     Python's correctly rounded division for "math", ``mpf(p)/mpf(q)`` at the caller's precision
-    for "mpmath"), so the values are those of ``lambdify(sym, f)``.  The cache holds no state of
-    a bound: a bound with other parameters is another expression, whose numbers are passed anew.
+    for "mpmath"), so the operations are those of ``lambdify(sym, f)`` up to the order of the
+    terms of a sum (the placeholders sort differently): a difference at the level of rounding.
+    These evaluators only rank and cross-check candidates (:class:`_Evaluator`); the value
+    :func:`minimize` returns is the exact evaluation.  The cache holds no state of a bound: a bound
+    with other parameters is another expression, whose numbers are passed anew.
     """
     template, numbers, holders = _template(f)
     if not numbers:
