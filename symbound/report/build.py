@@ -169,23 +169,32 @@ def _curve_n(ns) -> list[int]:
 
 
 def _bound_tasks(methods, bounds: dict, names, learning, curve_n) -> list[tuple[tuple, Callable]]:
-    """The independent computations of the bound sections, the longest first: a comparison per
-    (method, n), and the figure's curve of each method."""
+    """The independent computations of the bound sections, the longest first: the comparison of
+    each method (one :func:`symbound.compare` over the table's sample sizes: the bounds are
+    prepared and their rates derived once), and the figure's curve of each method."""
     import symbound as sb
 
     delta = learning["delta"]
+    ns = list(learning["n"])
     tasks = []
     for method in sorted(methods, key=lambda m: m != "dudley"):  # Dudley's are the longest
         bs = bounds[method]
-        for n in learning["n"]:
-            tasks.append((("compare", method, n),
-                          lambda bs=bs, n=n: sb.compare(bs, n=n, delta=delta, names=names)))
-        extra = [k for k in curve_n if k not in learning["n"]]  # the tables give the others
+        tasks.append((("compare", method),
+                      lambda bs=bs: list(sb.compare(bs, n=ns, delta=delta, names=names))))
+        extra = [k for k in curve_n if k not in ns]  # the tables give the others
         if extra:
-            tasks.append((("curves", method, None), lambda bs=bs: {
-                nm: dict(zip(extra, (float(b.evaluate(n=k, delta=delta)) for k in extra)))
-                for nm, b in zip(names, bs)}))
+            tasks.append((("curves", method), lambda bs=bs: _curve_values(bs, names, extra, delta)))
     return tasks
+
+
+def _curve_values(bs, names, ns, delta) -> dict[str, dict[int, float]]:
+    """Each bound at each sample size of ``ns`` (delta substituted once per bound, as
+    :func:`symbound.compare` does)."""
+    out = {}
+    for nm, b in zip(names, bs):
+        at_delta = b.subs(delta=delta)
+        out[nm] = {k: float(at_delta.evaluate(n=k)) for k in ns}
+    return out
 
 
 def _curves(names, curve_n, comparisons, computed: dict | None) -> dict[str, list[float]]:
@@ -212,11 +221,11 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
     tasks = _bound_tasks(methods, bounds, names, learning, curve_n)
     results = dict(zip([key for key, _t in tasks],
                        run_tasks([t for _k, t in tasks], jobs,
-                                 done=lambda i: step(" ".join(map(str, tasks[i][0][:2]))))))
+                                 done=lambda i: step(" ".join(tasks[i][0])))))
     bound_secs = []
     for m in methods:
-        comparisons = [results[("compare", m, n)] for n in learning["n"]]
-        curves = (_curves(names, curve_n, comparisons, results.get(("curves", m, None)))
+        comparisons = results[("compare", m)]
+        curves = (_curves(names, curve_n, comparisons, results.get(("curves", m)))
                   if curve_n else None)
         sec = sections.bounds_section(m, bounds[m], names, learning, comparisons, curve_n, curves)
         if figures_on:
@@ -229,7 +238,7 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
                                            "symmetry (log axes); shaded: vacuous values."))
         bound_secs.append(sec)
     known = {(m, r["name"], c.n): r["value"]
-             for m in methods for c in (results[("compare", m, n)] for n in learning["n"])
+             for m in methods for c in results[("compare", m)]
              for r in c.rows}
     out_sections = [sections.gains_section(bound_secs), covering, *bound_secs]
 
@@ -273,7 +282,7 @@ def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Calla
 
 def _steps(spec: Spec) -> int:
     curves = len(spec.learning["method"]) if spec.report["figures"] else 0
-    n = 1 + len(spec.learning["method"]) * len(spec.learning["n"]) + curves
+    n = 1 + len(spec.learning["method"]) + curves
     if spec.model is not None:
         n += 1 + (spec.model["sup_error"] is not None)
     n += 1 if spec.tradeoff is not None else 0
