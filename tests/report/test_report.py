@@ -270,7 +270,10 @@ def test_exit_codes_are_documented_in_the_help(capsys):
         assert re.search(rf"^ *{code}  {re.escape(meaning.split()[0])}", text, flags=re.M), code
 
 
-def test_results_do_not_depend_on_the_number_of_jobs(tmp_path):
+def test_results_do_not_depend_on_the_number_of_jobs(tmp_path, monkeypatch):
+    from symbound.report import parallel
+
+    monkeypatch.setattr(parallel, "POOL_AFTER_SECONDS", 0.0)  # the workers run even on small work
     spec = tmp_path / "s.toml"
     spec.write_text(SMALL.replace("n = [1000]", "n = [1000, 100000]"))
     for j in (1, 2):
