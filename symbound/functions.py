@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+
 import mpmath
 import sympy as sp
 
@@ -319,10 +321,20 @@ def xreplace_numbers(expr: sp.Basic, mapping) -> sp.Basic:
     Ceilings and floors that stay symbolic are SymPy's own."""
     mapping = {k: exact_number(v) if isinstance(v, (sp.Basic, float, int)) else v
                for k, v in dict(mapping).items()}
+    robust, rounds = _robust_form(expr)
+    out = robust.xreplace(mapping)
+    if not rounds:
+        return out
+    return out.replace(lambda e: type(e) in _PLAIN, lambda e: _PLAIN[type(e)](*e.args))
+
+
+@functools.lru_cache(maxsize=1024)
+def _robust_form(expr: sp.Basic) -> tuple[sp.Basic, bool]:
+    """``(expr with exact floats and its ceilings and floors made reliable, whether it has any)``:
+    the part of :func:`xreplace_numbers` that depends on ``expr`` alone (a bound is evaluated at
+    several resolutions: the same expression, other values)."""
     expr = exact_floats(expr)
     if not expr.has(sp.ceiling, sp.floor):
-        return expr.xreplace(mapping)
-    robust = expr.replace(lambda e: type(e) in _ROBUST,
-                          lambda e: _ROBUST[type(e)](*e.args, evaluate=False))
-    out = robust.xreplace(mapping)
-    return out.replace(lambda e: type(e) in _PLAIN, lambda e: _PLAIN[type(e)](*e.args))
+        return expr, False
+    return expr.replace(lambda e: type(e) in _ROBUST,
+                        lambda e: _ROBUST[type(e)](*e.args, evaluate=False)), True

@@ -154,10 +154,14 @@ def compiled(f: sp.Expr, sym: sp.Symbol, module: str) -> Callable[[Any], Any]:
     g = _lambdified(template, (sym, *holders), module)
     pq = tuple((int(r.p), int(r.q)) for r in numbers)
     if module == "mpmath":
-        mpf = mpmath.mpf
+        mpf, at_prec = mpmath.mpf, {}
 
         def call(x):
-            return g(x, *(p if q == 1 else mpf(p) / mpf(q) for p, q in pq))
+            args = at_prec.get(mpmath.mp.prec)
+            if args is None:  # the numbers at this precision, as the printed code computes them
+                args = at_prec[mpmath.mp.prec] = tuple(p if q == 1 else mpf(p) / mpf(q)
+                                                       for p, q in pq)
+            return g(x, *args)
     else:
         def call(x):
             return g(x, *(p if q == 1 else p / q for p, q in pq))
