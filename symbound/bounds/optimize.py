@@ -100,7 +100,7 @@ def _geometric_grid(m: int, lo_f: float, hi_f: float) -> tuple[sp.Rational, ...]
         q = (mpmath.mpf(hi_f) / mpmath.mpf(lo_f)) ** (mpmath.mpf(1) / (m - 1))
         vals = [float(mpmath.mpf(hi_f) / q ** j) for j in range(m)]
     vals[-1] = lo_f
-    return tuple(sp.Rational(v) for v in vals)
+    return tuple(sp.Rational(*v.as_integer_ratio()) for v in vals)  # exact; 10x Rational(v)
 
 
 def exact_value(f: sp.Expr, sym: sp.Symbol, x: Any):
