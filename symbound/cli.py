@@ -67,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--seed", type=int, metavar="S",
                      help="seed of every random draw (overrides [report] seed)")
     rep.add_argument("--jobs", type=int, metavar="J",
-                     help="processes computing the bound tables (default: the cores available, "
-                          "at most 2; the results do not depend on it)")
+                     help="processes computing the bound tables when they are long (a first "
+                          "table over 2 s of CPU; default: the cores available, at most 2; the "
+                          "results do not depend on it)")
     rep.add_argument("--quiet", action="store_true",
                      help="print nothing but errors (no summary, no progress bars)")
     sub.add_parser("example", help="print the built-in example's spec (TOML)",

@@ -208,7 +208,8 @@ def _curves(names, curve_n, comparisons, computed: dict | None) -> dict[str, lis
 def build_sections(problem: Problem, out: Path, *, figures_on: bool, step: Callable[[str], None],
                    progress: bool, jobs: int = 1) -> list[Section]:
     """The report's sections in order (each a function of :mod:`symbound.report.sections`),
-    drawing the figures into ``out``; the bound tables are computed in ``jobs`` processes."""
+    drawing the figures into ``out``; the bound tables are computed by
+    :func:`~.parallel.run_tasks` (in up to ``jobs`` processes)."""
     import symbound as sb
 
     spec, X, sets = problem.spec, problem.space, problem.sets
@@ -294,8 +295,9 @@ def write_report(spec: Spec, out: Path, *, pdf: bool = True, points: int | None 
                  echo: Callable[[str], None] = print) -> dict[str, Path]:
     """Compute the report of ``spec`` and write it into ``out``; returns the paths written.
 
-    ``jobs``: processes computing the bound tables (default :func:`~.parallel.default_jobs`; the
-    results do not depend on it).
+    ``jobs``: processes computing the bound tables when the first takes at least
+    :data:`~.parallel.POOL_AFTER_SECONDS` of CPU time (default :func:`~.parallel.default_jobs`;
+    the results do not depend on it).
 
     Raises
     ------
