@@ -55,7 +55,7 @@ from typing import Any, Union
 import sympy as sp
 
 from ._covering import (KINDS, MAX_RESOLVED_DIGITS, CoveringBound, check_kind, integer_bound,
-                        integral, rational_power, value_from_log)
+                        integral, power_difference_upper, rational_power, value_from_log)
 from ._validation import check_choice, check_integer, check_real, one_dimension
 from .errors import InvalidTypeError, InvalidValueError
 from .printing import latex_to_text
@@ -169,6 +169,13 @@ def _floor_count(value: fractions.Fraction, power: int = 1) -> int | None:
     value = value**power
     n = value.numerator // value.denominator
     return n if n < 10**MAX_RESOLVED_DIGITS else None
+
+
+def _huge_power(base: sp.Expr, d: int) -> bool:
+    """Whether ``base**d`` (``base`` an exact rational) has more than about ``MAX_RESOLVED_DIGITS``
+    digits (then it is enclosed, never expanded)."""
+    return bool(base.is_Rational) and d * (int(base.p).bit_length() - int(base.q).bit_length() - 1) \
+        > 3.33 * MAX_RESOLVED_DIGITS
 
 
 def _decide(rel) -> bool | None:
@@ -813,6 +820,14 @@ class Sphere(Space):
         if d == 2:
             return self._circle(eps)
         u = 2 / eps
+        if _is_numeric(eps) and _huge_power(u + 1, d):
+            # (u+1)^d - (u-1)^d with u = P/Q: ((P+Q)/Q)^d - ((P-Q)/Q)^d, enclosed and rounded up,
+            # never expanded; its log is that of the integer (a certified answer's log_expr is
+            # ln of its integer anyway, see integral)
+            P, Q = int(u.p), int(u.q)
+            expr = power_difference_upper(P + Q, P - Q, Q, d)
+            return _bound(expr, sp.log(expr), "upper",
+                          "Steiner/shell packing bound (sharper than (1 + 2/eps)^d)", _REF_STEINER)
         # positive-term form: (u+1)^d - (u-1)^d = 2 sum_{k odd} C(d,k) u^{d-k}
         odd = sp.Add(*[sp.binomial(d, k) * (eps / 2) ** k for k in range(1, d + 1, 2)])
         log_expr = d * sp.log(u) + sp.log(2 * odd)
