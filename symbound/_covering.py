@@ -270,6 +270,8 @@ def rational_power(base: sp.Expr, d: int, kind: str) -> sp.Expr:
     if d * (abs(p.bit_length() - q.bit_length()) + 1) <= _MAX_RESOLVED_BITS:
         return base**d
     lo, hi, e = power_enclosure(p, q, d)
+    if hi.bit_length() + e <= _MAX_RESOLVED_BITS:  # small after all: exact (as the fast paths)
+        return base**d
     if kind == "asymptotic":
         return _mpf_of(hi, e)
     if kind == "upper":

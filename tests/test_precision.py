@@ -247,3 +247,16 @@ def test_large_count_prints_and_refuses_float():
 def test_small_counts_stay_plain_integers():
     n = Ball(3).covering_number(sp.Rational(1, 2))
     assert type(n) is sp.Integer and n == 125
+
+
+@pytest.mark.parametrize("d", (100, 120, 150, 300))
+def test_fast_count_agrees_near_the_enclosure_threshold(d):
+    """The bounds' fast path (exact Fractions) and covering() agree where the power is below
+    10^200 but its bit-length estimate is not (21^120 has 159 digits: exact floor in both)."""
+    fast = Ball(d)._upper_count(Fraction(0.1))
+    got = int(Ball(d).covering_number(0.1))
+    x = (1 + 2 / Fraction(0.1)) ** d
+    if fast is not None:
+        assert fast == got == x.numerator // x.denominator
+    else:
+        assert got >= x
