@@ -33,8 +33,8 @@ from .bounds import (
     partial_tradeoff,
     tradeoff,
 )
-from .errors import (AmbiguousDimensionError, InvalidTypeError, InvalidValueError, NumericalError,
-                     SymboundError)
+from .errors import (AmbiguousDimensionError, FloatOverflowError, InvalidTypeError, InvalidValueError,
+                     NumericalError, SymboundError)
 from .quotient import QuotientSpace, quotient
 from . import reference
 from .plotting import plot_bounds
@@ -94,7 +94,7 @@ __all__ = [
     "empirical_covering_number", "EmpiricalCovering",
     "compile_bound", "CompiledBound", "TorchModel",
     # errors
-    "SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
+    "SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError", "FloatOverflowError",
     "AmbiguousDimensionError",
 ]
 

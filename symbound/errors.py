@@ -8,7 +8,7 @@ name the argument, the value received and the allowed range (STYLE.md, "Exceptio
 from __future__ import annotations
 
 __all__ = ["SymboundError", "InvalidValueError", "InvalidTypeError", "NumericalError",
-           "AmbiguousDimensionError", "ReadOnlyError", "SlowEvaluationWarning"]
+           "FloatOverflowError", "AmbiguousDimensionError", "ReadOnlyError", "SlowEvaluationWarning"]
 
 
 class SymboundError(Exception):
@@ -25,6 +25,11 @@ class InvalidTypeError(SymboundError, TypeError):
 
 class NumericalError(SymboundError, ArithmeticError):
     """A computation could not be carried out to the promised precision (never silently)."""
+
+
+class FloatOverflowError(NumericalError, OverflowError):
+    """A value (a covering number with thousands of digits) exceeds float64: its ``float()`` would
+    be ``inf``.  The message names the logarithm to use instead (``CoveringBound.log_expr``)."""
 
 
 class AmbiguousDimensionError(SymboundError, AttributeError):

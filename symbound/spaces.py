@@ -55,7 +55,7 @@ from typing import Any, Union
 import sympy as sp
 
 from ._covering import (KINDS, MAX_RESOLVED_DIGITS, CoveringBound, check_kind, integer_bound,
-                        integral)
+                        integral, power_difference_upper, rational_power, value_from_log)
 from ._validation import check_choice, check_integer, check_real, one_dimension
 from .errors import InvalidTypeError, InvalidValueError
 from .printing import latex_to_text
@@ -159,11 +159,23 @@ def _fraction(x: sp.Expr) -> fractions.Fraction | None:
     return fractions.Fraction(int(x.p), int(x.q)) if x.is_Rational else None
 
 
-def _floor_count(value: fractions.Fraction) -> int | None:
-    """``floor(value)`` of an upper bound on a count (None beyond ``10**MAX_RESOLVED_DIGITS``, where
-    :func:`integer_bound` rounds outwards instead)."""
+def _floor_count(value: fractions.Fraction, power: int = 1) -> int | None:
+    """``floor(value**power)`` of an upper bound on a count (None beyond ``10**MAX_RESOLVED_DIGITS``,
+    where :func:`~symbound._covering.rational_power` rounds outwards instead; a huge power is never
+    expanded)."""
+    if power > 1 and power * (value.numerator.bit_length() - value.denominator.bit_length() - 1) \
+            > 3.33 * MAX_RESOLVED_DIGITS:
+        return None
+    value = value**power
     n = value.numerator // value.denominator
     return n if n < 10**MAX_RESOLVED_DIGITS else None
+
+
+def _huge_power(base: sp.Expr, d: int) -> bool:
+    """Whether ``base**d`` (``base`` an exact rational) has more than about ``MAX_RESOLVED_DIGITS``
+    digits (then it is enclosed, never expanded)."""
+    return bool(base.is_Rational) and d * (int(base.p).bit_length() - int(base.q).bit_length() - 1) \
+        > 3.33 * MAX_RESOLVED_DIGITS
 
 
 def _decide(rel) -> bool | None:
@@ -251,11 +263,21 @@ def _check_eps(eps: Any) -> sp.Expr:
     return _to_sympy(eps)
 
 
-def _volume_ratio(log_volume, volume, m: int, eps) -> tuple[sp.Expr, sp.Expr]:
-    """``vol / (omega_m eps^m)`` and its logarithm in log form."""
-    expr = volume / (unit_ball_volume(m) * eps**m)
+def _volume_ratio(log_volume, volume, m: int, eps, kind: str) -> tuple[sp.Expr, sp.Expr]:
+    """``vol / (omega_m eps^m)`` and its logarithm in log form, for a bound of ``kind``.  At a
+    numeric eps a value beyond ``10**MAX_RESOLVED_DIGITS`` is never formed exactly: it comes from
+    its logarithm (:func:`~symbound._covering.value_from_log`, rounded outwards for a certified
+    kind)."""
     log_expr = log_volume - _log_omega(m) - m * sp.log(eps)
-    return expr, log_expr
+    return _from_log(log_expr, kind, lambda: volume / (unit_ball_volume(m) * eps**m)), log_expr
+
+
+def _from_log(log_expr: sp.Expr, kind: str, make) -> sp.Expr:
+    """The value of a bound of ``kind`` with logarithm ``log_expr``: ``make()`` (the exact
+    expression), except at numeric values beyond ``10**MAX_RESOLVED_DIGITS``, where it comes from
+    the logarithm (:func:`~symbound._covering.value_from_log`; rounded outwards when certified)."""
+    huge = value_from_log(log_expr, kind) if _is_numeric(log_expr) else None
+    return make() if huge is None else huge
 
 
 # --------------------------------------------------------------------------------------------
@@ -440,7 +462,7 @@ class Space(ABC):
 
     def _asymptotic_volume_ratio(self, eps: sp.Expr, log_volume: sp.Expr) -> CoveringBound:
         m = self.manifold_dim
-        expr, log_expr = _volume_ratio(log_volume, self.volume, m, eps)
+        expr, log_expr = _volume_ratio(log_volume, self.volume, m, eps, "asymptotic")
         regime = (_ASYMPTOTIC_REGIME,) if m <= 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
         return _bound(expr, log_expr, "asymptotic", "volume ratio vol / (omega_m eps^m)", _REF, regime)
 
@@ -541,25 +563,26 @@ class Ball(Space):
             return 1
         if self._dim == 1:
             return -((-R.numerator * eps.denominator) // (R.denominator * eps.numerator))  # ceil
-        return _floor_count((1 + 2 * R / eps) ** self._dim)
+        return _floor_count(1 + 2 * R / eps, self._dim)
 
     def _upper(self, eps):
         if self._dim == 1:
             return self._exact_1d(eps)
         d, R = self._dim, self.radius
-        return _bound((1 + 2 * R / eps) ** d, d * sp.log(1 + 2 * R / eps), "upper",
+        return _bound(rational_power(1 + 2 * R / eps, d, "upper"), d * sp.log(1 + 2 * R / eps), "upper",
                       "volume/packing argument (Steiner, = classical)", _REF_STEINER)
 
     def _lower(self, eps):
         if self._dim == 1:
             return self._exact_1d(eps)
         d, R = self._dim, self.radius
-        return _certified_lower((R / eps) ** d, d * sp.log(R / eps), "volume argument", _REF)
+        return _certified_lower(rational_power(R / eps, d, "lower"), d * sp.log(R / eps),
+                                "volume argument", _REF)
 
     def _asymptotic(self, eps):
         d, R = self._dim, self.radius
         regime = (_ASYMPTOTIC_REGIME,) if d == 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
-        return _bound((R / eps) ** d, d * sp.log(R / eps), "asymptotic",
+        return _bound(rational_power(R / eps, d, "asymptotic"), d * sp.log(R / eps), "asymptotic",
                       "volume ratio vol / (omega_m eps^m)", _REF, regime)
 
 
@@ -692,13 +715,15 @@ class Cube(Space):
     def _lower(self, eps):
         if self.metric == "sup" or self._dim == 1:
             return self._exact(eps)
-        expr, log_expr = _volume_ratio(self._dim * sp.log(self.side), self.volume, self._dim, eps)
+        expr, log_expr = _volume_ratio(self._dim * sp.log(self.side), self.volume, self._dim, eps,
+                                       "lower")
         return _certified_lower(expr, log_expr, "volume argument", _REF)
 
     def _asymptotic(self, eps):
         d, a = self._dim, self.side
         if self.metric == "sup" or d == 1:
-            return _bound((a / (2 * eps)) ** d, d * sp.log(a / (2 * eps)), "asymptotic",
+            return _bound(rational_power(a / (2 * eps), d, "asymptotic"), d * sp.log(a / (2 * eps)),
+                          "asymptotic",
                           "grid count without ceiling", _REF, (_ASYMPTOTIC_REGIME,))
         return self._asymptotic_volume_ratio(eps, d * sp.log(a))
 
@@ -795,6 +820,14 @@ class Sphere(Space):
         if d == 2:
             return self._circle(eps)
         u = 2 / eps
+        if _is_numeric(eps) and _huge_power(u + 1, d):
+            # (u+1)^d - (u-1)^d with u = P/Q: ((P+Q)/Q)^d - ((P-Q)/Q)^d, enclosed and rounded up,
+            # never expanded; its log is that of the integer (a certified answer's log_expr is
+            # ln of its integer anyway, see integral)
+            P, Q = int(u.p), int(u.q)
+            expr = power_difference_upper(P + Q, P - Q, Q, d)
+            return _bound(expr, sp.log(expr), "upper",
+                          "Steiner/shell packing bound (sharper than (1 + 2/eps)^d)", _REF_STEINER)
         # positive-term form: (u+1)^d - (u-1)^d = 2 sum_{k odd} C(d,k) u^{d-k}
         odd = sp.Add(*[sp.binomial(d, k) * (eps / 2) ** k for k in range(1, d + 1, 2)])
         log_expr = d * sp.log(u) + sp.log(2 * odd)
@@ -987,13 +1020,14 @@ class Torus(Space):
         if d == 1:
             return self._exact_1d(eps)
         n = _ceil(p * sp.sqrt(d) / (2 * eps))
-        cands = [(n**d, d * sp.log(n), "grid bound", _REF, ())]
+        cands = [(rational_power(n, d, "upper"), d * sp.log(n), "grid bound", _REF, ())]
         fits = _ge(p, eps)
         # balls of radius eps/2 <= p/2 embed isometrically; for eps > p use the value at eps = p
         # (N is nonincreasing in eps), which keeps the bound monotone.
         e_pack = p if fits is False else eps
-        cands.append(((2 * p / e_pack) ** d / unit_ball_volume(d),
-                      d * sp.log(2 * p / e_pack) - _log_omega(d),
+        log_pack = d * sp.log(2 * p / e_pack) - _log_omega(d)
+        cands.append((_from_log(log_pack, "upper", lambda: (2 * p / e_pack) ** d / unit_ball_volume(d)),
+                      log_pack,
                       "packing bound" if fits is not False else "packing bound at eps = p",
                       _REF, () if fits is not None else (_cond(sp.Le(eps, p)),)))
         return _smallest_upper(cands)
@@ -1002,7 +1036,7 @@ class Torus(Space):
         d, p = self._dim, self.period
         if d == 1:
             return self._exact_1d(eps)
-        expr, log_expr = _volume_ratio(d * sp.log(p), self.volume, d, eps)
+        expr, log_expr = _volume_ratio(d * sp.log(p), self.volume, d, eps, "lower")
         return _certified_lower(expr, log_expr, "volume argument", _REF)
 
     def _asymptotic(self, eps):
@@ -1260,6 +1294,6 @@ class Product(Space):
                           "product of the factors' asymptotic forms", _REF, self._regime(a, b))
         m = self.manifold_dim  # available_kinds guarantees locally Euclidean factors with known volumes
         log_vol = sp.log(self.A.volume) + sp.log(self.B.volume)
-        expr, log_expr = _volume_ratio(log_vol, self.volume, m, eps)
+        expr, log_expr = _volume_ratio(log_vol, self.volume, m, eps, "asymptotic")
         regime = (_ASYMPTOTIC_REGIME,) if m <= 1 else (_ASYMPTOTIC_REGIME, _DENSITY_CAVEAT)
         return _bound(expr, log_expr, "asymptotic", "volume ratio vol / (omega_m eps^m)", _REF, regime)

@@ -118,11 +118,30 @@ def _missing_values(what: str, free) -> InvalidValueError:
 _EXAMPLE_VALUES = {"n": 1000, "delta": 0.05, "eps": 0.1, "alpha": 0.1}
 
 
+#: rationals whose denominator has more bits than this are evaluated from their leading bits
+_HUGE_BITS = 4096
+
+
+def _leading_float(p: int, q: int) -> sp.Float:
+    """``p/q`` as a 60-digit Float from the leading 256 bits of ``p`` and ``q`` (relative error
+    below ``2^-190``; for evaluation only, never for a certified rounding)."""
+    kp, kq = max(0, abs(p).bit_length() - 256), max(0, q.bit_length() - 256)
+    with mpmath.workprec(220):
+        m = mpmath.ldexp(mpmath.mpf(p >> kp) / mpmath.mpf(q >> kq), kp - kq)
+    return sp.Float(m, 60)
+
+
 def evaluate_expr(expr: sp.Expr, *, what: str = "bound") -> float | mpmath.mpf:
     """Evaluate a closed SymPy expression: a float when float64 holds it, an ``mpmath.mpf`` otherwise;
     never a silent inf or NaN."""
     if expr.free_symbols:
         raise _missing_values(what, expr.free_symbols)
+    # a rational with millions of digits (a covering number (1 + 2R/eps)^d at d = 10^4, eps = 1e-300)
+    # enters as a 60-digit Float: SymPy's evalf divides its numerator by its denominator in full,
+    # which took 20 s; here only the leading 256 bits of each are divided (relative error < 2^-190)
+    huge = [a for a in expr.atoms(sp.Rational) if int(a.q).bit_length() > _HUGE_BITS]
+    if huge:
+        expr = expr.xreplace({a: _leading_float(int(a.p), int(a.q)) for a in huge})
     with mpmath.workdps(40):
         v = sp.N(expr, 40)
     if v.has(sp.zoo, sp.nan) or v is sp.nan:
