@@ -12,9 +12,11 @@ numeric certified answer that way, deciding the rounding in exact arithmetic (th
 floats enter as the binary numbers they store).  SymPy's own ``floor``/``ceiling`` of an irrational
 number can be wrong by one within about 1e-10 of an integer (sympy/sympy#26368), so the rounding of
 an irrational value is decided by evaluating it with more and more digits until its distance to the
-nearest integer is resolved.  A count too large to resolve that way (more than
-:data:`MAX_RESOLVED_DIGITS` digits) is rounded outwards: an integer above an upper bound (below a
-lower bound) is still a bound.
+nearest integer is resolved; this is done for every value of up to :data:`MAX_EXACT_DIGITS`
+digits (the arc count of a circle or a grid's cells per side at ``eps = 1e-300`` have about 300).
+Only a value beyond that is rounded outwards, and only where it is itself the bound (an integer
+above an upper bound, below a lower bound, is still a bound); an exact count or a ceiling inside a
+larger formula has no safe direction and is refused (:class:`~symbound.errors.NumericalError`).
 
 Huge counts (dimensions up to ``10^4``, eps down to ``1e-300``: millions of digits).  The spaces
 never form such a value exactly before rounding it (SymPy would expand ``(1 + 2/eps)^10000`` at
@@ -60,6 +62,8 @@ __all__ = ["CoveringBound", "KINDS", "LargeCount", "check_kind", "integer_bound"
 
 #: counts with more digits than this are rounded outwards (see the module notes)
 MAX_RESOLVED_DIGITS = 200
+#: irrational values with up to this many digits are always rounded exactly by :func:`integer_bound`
+MAX_EXACT_DIGITS = 20000
 #: the same limit in bits, and as a natural logarithm
 _MAX_RESOLVED_BITS = int(MAX_RESOLVED_DIGITS * 3.3219280948873626) + 1
 _MAX_RESOLVED_LN = MAX_RESOLVED_DIGITS * 2.302585092994046
@@ -336,10 +340,17 @@ def value_from_log(log_value: sp.Expr, kind: str) -> sp.Expr | None:
                       else int(mpmath.floor(m * (1 - margin))))
 
 
-def integer_bound(value: sp.Expr, up: bool) -> sp.Integer:
+def integer_bound(value: sp.Expr, up: bool, outward: bool = True) -> sp.Integer:
     """``ceil(value)`` (``up``) or ``floor(value)`` of a positive real number expression, decided in
-    exact arithmetic (see the module notes; counts beyond :data:`MAX_RESOLVED_DIGITS` digits are
-    rounded outwards instead, which keeps a bound a bound).
+    exact arithmetic (see the module notes).
+
+    An irrational value is evaluated with its integer digits plus 30, 60, ... digits until its
+    distance to the nearest integer is resolved; values with up to :data:`MAX_EXACT_DIGITS` digits
+    (a circle's arc count at ``eps = 1e-300`` has 300) are always resolved that way.  Beyond that,
+    with ``outward`` (``value`` is itself the bound being rounded) the rounding goes outwards
+    instead, which keeps a bound a bound: an integer below a lower bound when ``up``, above an upper
+    bound otherwise; without ``outward`` (an exact count, or a ceiling inside a larger formula,
+    where neither direction is safe) a :class:`~symbound.errors.NumericalError` is raised.
 
     Examples
     --------
@@ -359,7 +370,11 @@ def integer_bound(value: sp.Expr, up: bool) -> sp.Integer:
     if not rough.is_Float:
         raise NumericalError(f"cannot evaluate the covering number {value} to a real number")
     m = mpmath.mpf(rough._mpf_)
-    if m > 0 and mpmath.log10(m) > MAX_RESOLVED_DIGITS:
+    if m > 0 and mpmath.log10(m) > MAX_EXACT_DIGITS:
+        if not outward:
+            raise NumericalError(
+                f"the integer part of a value near {mpmath.nstr(m, 6)} (more than "
+                f"{MAX_EXACT_DIGITS} digits) cannot be resolved; pass a larger eps")
         with mpmath.workdps(60):
             m = mpmath.mpf(value.evalf(60)._mpf_)
             margin = mpmath.mpf(10) ** -50
@@ -391,6 +406,7 @@ def integral(bound: CoveringBound) -> CoveringBound:
     if bound.kind == "asymptotic" or bound.expr.free_symbols:
         return bound
     # an exact count is an integer-valued expression: its ceiling is itself
-    n = _count(int(integer_bound(bound.expr, up=bound.kind in ("lower", "exact"))))
+    n = _count(int(integer_bound(bound.expr, up=bound.kind in ("lower", "exact"),
+                                 outward=bound.kind != "exact")))
     return CoveringBound(expr=n, log_expr=sp.log(n), kind=bound.kind, method=bound.method,
                          reference=bound.reference, regime=bound.regime)

@@ -149,7 +149,7 @@ def _ceil(x: sp.Expr) -> sp.Expr:
     irrational value evaluated until its integer part is resolved, see :func:`integer_bound`)."""
     x = _exact(x)
     if not x.free_symbols:
-        return integer_bound(x, up=True)
+        return integer_bound(x, up=True, outward=False)  # inside a formula: no safe direction
     return sp.ceiling(x)
 
 

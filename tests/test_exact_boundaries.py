@@ -241,16 +241,16 @@ def test_boundary_values_hit_both_sides():
     assert vals == {3, 4}
 
 
-def test_huge_irrational_counts_are_rounded_outwards():
-    # beyond MAX_RESOLVED_DIGITS digits a value is rounded from a 60-digit evaluation: a ceiling
-    # asked for a lower bound must come out below the value, a floor for an upper bound above it
-    # (both compared exactly with the irrational value by SymPy at 300 digits)
+def test_irrational_counts_of_hundreds_of_digits_are_rounded_exactly():
+    # a value of 250 digits (a circle's arc count at eps = 1e-250 has as many) is resolved exactly:
+    # ceil and floor, decided against SymPy's evaluation at 400 digits (it used to be rounded from
+    # 60 digits, which put an exact count or a ceiling inside an upper bound on the wrong side)
     import sympy as sp
 
-    from symbound._covering import MAX_RESOLVED_DIGITS, integer_bound
+    from symbound._covering import integer_bound
 
-    value = sp.sqrt(2) * sp.Integer(10) ** (MAX_RESOLVED_DIGITS + 50)
-    lo, hi = integer_bound(value, up=True), integer_bound(value, up=False)
-    exact = value.evalf(MAX_RESOLVED_DIGITS + 100)
-    assert lo <= exact <= hi
-    assert (hi - lo) / exact < sp.Rational(1, 10**45)  # the 1e-50 margin on both sides
+    value = sp.sqrt(2) * sp.Integer(10) ** 250
+    up, down = integer_bound(value, up=True), integer_bound(value, up=False)
+    exact = value.evalf(400)
+    assert down < exact < up
+    assert up == down + 1

@@ -260,3 +260,64 @@ def test_fast_count_agrees_near_the_enclosure_threshold(d):
         assert fast == got == x.numerator // x.denominator
     else:
         assert got >= x
+
+
+# ---- counts of a few hundred digits with an irrational part (audit of the precision work) ------
+
+def _exact_ceil_mp(f, dps=900):
+    """ceil of an mpmath expression evaluated at ``dps`` digits (far more than the value has)."""
+    with mpmath.workdps(dps):
+        return int(mpmath.ceil(f()))
+
+
+@pytest.mark.parametrize("eps", [1e-200, 1.8088299084094363e-302, 5e-324])
+def test_circle_exact_count_is_exact_beyond_200_digits(eps):
+    # the arc count ceil(pi / (2 asin(eps/2))) of the unit circle, eps as the binary value it stores;
+    # it was rounded from 60 digits (below the count by 1e-50 relative) when it had > 200 digits
+    e = Fraction(eps)
+    want = _exact_ceil_mp(lambda: mpmath.pi / (2 * mpmath.asin(mpmath.mpf(e.numerator) / e.denominator / 2)))
+    c = Sphere(2).covering(eps)
+    assert c.kind == "exact"
+    assert int(c.expr) == want
+
+
+def _ceil_sqrt_ratio(d: int, p: Fraction, eps: Fraction) -> int:
+    """ceil(p sqrt(d) / (2 eps)) in integer arithmetic: the least m with (2 eps m)^2 >= d p^2."""
+    x2 = d * p * p / (4 * eps * eps)
+    m = math.isqrt(x2.numerator // x2.denominator)
+    while Fraction(m * m) < x2:
+        m += 1
+    return m
+
+
+@pytest.mark.parametrize("space, d, p, eps", [
+    (Torus(2, period=1), 2, Fraction(1), 1e-250),
+    (Torus(2, period=1), 2, Fraction(1), 1e-210),
+    (Torus(3, period=1), 3, Fraction(1), 1e-250),
+    (Torus(2, period=3.0), 2, Fraction(3), 3.243513008244544e-251),
+])
+def test_grid_bound_with_irrational_cell_count_stays_above_the_grid(space, d, p, eps):
+    # the grid count m^d with m = ceil(p sqrt(d) / (2 eps)) (a few hundred digits): the certified
+    # upper bound must not fall below it (it did by 2e-50 relative: the ceiling was rounded inwards)
+    m = _ceil_sqrt_ratio(d, p, Fraction(eps))
+    c = space.covering(eps, "upper")
+    assert c.kind == "upper"
+    if c.method == "grid bound":
+        assert int(c.expr) >= m**d
+    else:  # the packing candidate won: it must then be below the grid count
+        assert int(c.expr) <= m**d
+
+
+def test_integer_bound_refuses_an_unresolvable_ceiling_inside_a_formula():
+    from symbound._covering import MAX_EXACT_DIGITS, integer_bound
+
+    huge = sp.sqrt(2) * sp.Integer(10) ** (MAX_EXACT_DIGITS + 5)
+    with pytest.raises(NumericalError, match="cannot be resolved"):
+        integer_bound(huge, up=True, outward=False)
+    # as the bound itself it is rounded outwards: below a lower bound, above an upper bound
+    lo = integer_bound(huge, up=True)
+    hi = integer_bound(huge, up=False)
+    assert lo < hi
+    with mpmath.workdps(MAX_EXACT_DIGITS + 40):
+        v = mpmath.sqrt(2) * mpmath.mpf(10) ** (MAX_EXACT_DIGITS + 5)
+        assert mpmath.mpf(int(lo)) <= v <= mpmath.mpf(int(hi))

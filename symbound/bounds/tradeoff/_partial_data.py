@@ -89,7 +89,7 @@ def k_of(theta: float, step: float = math.pi) -> int:
     ``theta >= step``."""
     if theta >= step:
         return 1
-    return int(integer_bound(angle(step) / angle(theta), up=True))
+    return int(integer_bound(angle(step) / angle(theta), up=True, outward=False))
 
 
 def _reynolds_factor(theta: float) -> sp.Expr:
