@@ -31,7 +31,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 import sympy as sp
 
-from .._validation import one_dimension
+from .._validation import brief, one_dimension
 from ..errors import InvalidTypeError, InvalidValueError
 from ..printing import latex_to_text
 
@@ -270,7 +270,7 @@ def _are_permutation_matrices(m: np.ndarray) -> bool:
 def _check_plane(plane, n):
     if (not isinstance(plane, (tuple, list)) or len(plane) != 2
             or not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in plane)):
-        raise InvalidTypeError(f"plane must be a pair of coordinate indices, got {plane!r}")
+        raise InvalidTypeError(f"plane must be a pair of coordinate indices, got {brief(plane)}")
     i, j = int(plane[0]), int(plane[1])
     if not (0 <= i < n and 0 <= j < n) or i == j:
         raise InvalidValueError(

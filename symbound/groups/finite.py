@@ -10,7 +10,8 @@ import math
 import numpy as np
 import sympy as sp
 
-from .._validation import check_choice, check_integer, check_real
+from .._validation import (MAX_GROUP_DIM, MAX_GROUP_ORDER, check_choice, check_integer,
+                           check_real)
 from ..errors import InvalidTypeError, InvalidValueError
 from ._base import TransformationSetBase, _check_plane, _is_orthogonal, _plane_rotations
 from .image import (IMAGE_ORDERS, apply_maps, apply_maps_each, check_image_shape,
@@ -66,7 +67,7 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
 
     def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1),
                  action: str = "linear"):
-        self.k = check_integer("k", k, 1)
+        self.k = check_integer("k", k, 1, MAX_GROUP_ORDER)
         self.action = check_choice("action", action, ("linear", "image"))
         if self.action == "image":
             if self.k not in IMAGE_ORDERS:
@@ -78,7 +79,7 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
                 raise InvalidValueError(
                     f"dim and plane belong to the linear action; action='image' acts on the last "
                     f"two axes of an array, got dim={dim!r}, plane={plane!r}")
-        self.n = check_integer("dim", dim, 2)
+        self.n = check_integer("dim", dim, 2, MAX_GROUP_DIM)
         self.plane = _check_plane(plane, self.n)
         mats = self._build(2.0 * np.pi * np.arange(self.k) / self.k)
         # the symmetries of the square are exact integer matrices
@@ -237,7 +238,7 @@ class Symmetric(TransformationSetBase):
         return self.axis == -1
 
     def __init__(self, n: int, axis: int = -2):
-        self.n = check_integer("n", n, 1)
+        self.n = check_integer("n", n, 1, MAX_GROUP_DIM)
         if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or axis not in (-1, -2):
             raise InvalidValueError(
                 f"axis must be -2 (permute points) or -1 (permute coordinates), got {axis!r}"
