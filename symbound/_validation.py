@@ -30,6 +30,7 @@ __all__ = [
     "is_symbolic",
     "one_dimension",
     "brief",
+    "check_real_array",
     "MAX_GROUP_DIM",
     "MAX_GROUP_ORDER",
 ]
@@ -249,6 +250,50 @@ def _show(value) -> str:
         text = str(value)
         return text if len(text) <= 60 else text[:57] + "..."
     return brief(value)
+
+
+def check_real_array(name: str, value: Any, low: float | None = None, *,
+                     low_closed: bool = True) -> np.ndarray:
+    """Validate a real number or an array-like of them and return it as a float64 array.
+
+    Strings (also inside lists), bytes, bools, complex numbers and objects are refused with
+    :class:`InvalidTypeError` (a string is never parsed as a number); ragged lists with
+    :class:`InvalidTypeError`; NaN, infinities, integers beyond float64 and values below ``low``
+    with :class:`InvalidValueError`.
+
+    Examples
+    --------
+    >>> check_real_array("n", [10, 100.0])
+    array([ 10., 100.])
+    >>> check_real_array("n", "100")
+    Traceback (most recent call last):
+    ...
+    symbound.errors.InvalidTypeError: n must be a real number or an array of them, got str ('100')
+    """
+    what = f"{name} must be a real number or an array of them"
+    if isinstance(value, (str, bytes, bool, np.bool_, dict, set)) or value is None:
+        raise InvalidTypeError(f"{what}, got {type(value).__name__} ({brief(value)})")
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf" and not (raw.dtype.kind == "O" and all(
+                isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+                for v in raw.ravel())):
+            raise TypeError
+        a = raw.astype(np.float64)
+    except OverflowError:
+        raise InvalidValueError(f"{what} within float64 (|x| < 1.8e308), got {brief(value)}") from None
+    except (TypeError, ValueError):  # strings, complex numbers, objects, ragged lists
+        raise InvalidTypeError(f"{what}, got {type(value).__name__} ({brief(value)})") from None
+    if raw.dtype.kind == "O" and any(abs(v) > 1.7976931348623157e308 for v in raw.ravel()):
+        raise InvalidValueError(f"{what} within float64 (|x| < 1.8e308), got {brief(value)}")
+    if a.size == 0:
+        raise InvalidValueError(f"{what}, got an empty array")
+    if not np.all(np.isfinite(a)):
+        raise InvalidValueError(f"{name} must be finite, got {brief(a[~np.isfinite(a)].flat[0])}")
+    if low is not None and (np.any(a < low) or (not low_closed and np.any(a == low))):
+        rng = f"{'>=' if low_closed else '>'} {low}"
+        raise InvalidValueError(f"{name} must be {rng}, got {brief(a.min().item())}")
+    return a
 
 
 def check_probability(name: str, value: Any, *, allow_symbolic: bool = True):

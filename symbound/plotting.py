@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_probability
+from ._validation import check_probability, check_real_array
 from .errors import InvalidValueError
 
 __all__ = ["plot_bounds", "draw_bound_curves"]
@@ -101,7 +101,7 @@ def plot_bounds(bounds: Sequence[Any], n: Any, *, delta: Any, names: Sequence[st
     from .bounds.compare import check_bounds
 
     bounds = check_bounds(bounds)
-    grid = np.sort(np.ravel(np.asarray(n, dtype=float)))
+    grid = np.sort(np.ravel(check_real_array("n", n, 1)))
     if grid.size < 2:
         raise InvalidValueError(f"n must hold at least two sample sizes, got {grid.size}")
     check_probability("delta", delta, allow_symbolic=False)

@@ -194,7 +194,7 @@ class TransformationSetBase(ABC):
             return np.mod(x[None, ...] + e.reshape((e.shape[0],) + (1,) * (x.ndim - 1) + (self.n,)),
                           self.period)
         raise InvalidValueError(  # the other actions override apply()
-            f"apply() of the base class handles linear and translation actions, got {self.action!r}")
+            f"apply() of the base class handles linear and translation actions, got {brief(self.action)}")
 
     def apply_each(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Reference action with one element per sample: ``out[i] = elements[i] . x[i]`` (x has
@@ -212,7 +212,7 @@ class TransformationSetBase(ABC):
             return np.take_along_axis(x, np.broadcast_to(idx, x.shape), axis=ax)
         raise InvalidValueError(  # the other actions override apply_each()
             f"apply_each() of the base class handles linear, translation and permutation actions, "
-            f"got {self.action!r}")
+            f"got {brief(self.action)}")
 
     def identity(self) -> np.ndarray:
         """The identity element in this set's numeric representation."""
@@ -274,7 +274,7 @@ def _check_plane(plane, n):
     i, j = int(plane[0]), int(plane[1])
     if not (0 <= i < n and 0 <= j < n) or i == j:
         raise InvalidValueError(
-            f"plane must be two distinct coordinate indices in [0, {n - 1}], got {plane!r}"
+            f"plane must be two distinct coordinate indices in [0, {n - 1}], got {brief(plane)}"
         )
     return (i, j)
 

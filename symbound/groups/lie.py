@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .._validation import brief
 from .._validation import MAX_GROUP_DIM, check_integer, check_real
 from ..errors import InvalidValueError
 from ._base import (TransformationSetBase, _check_plane, _is_orthogonal, _off_plane_is_identity,
@@ -175,7 +176,7 @@ def _check_dim_plane(n, dim, plane):
     if n != 2 and (not isinstance(plane, (tuple, list)) or tuple(plane) != (0, 1)):
         raise InvalidValueError(
             f"plane applies only to n=2 (SO(2)/O(2) on a coordinate plane); SO({n})/O({n}) act on "
-            f"all of R^{n}, got plane={plane!r}"
+            f"all of R^{n}, got plane={brief(plane)}"
         )
 
 

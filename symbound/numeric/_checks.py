@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["MAX_COUNT", "as_float_array", "check_group_matches", "check_rng_seed"]
@@ -90,4 +91,4 @@ def check_rng_seed(seed) -> np.random.Generator:
         return seed
     if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
         return np.random.default_rng(seed)
-    raise InvalidTypeError(f"seed must be a nonnegative int, a numpy.random.Generator or None, got {seed!r}")
+    raise InvalidTypeError(f"seed must be a nonnegative int, a numpy.random.Generator or None, got {brief(seed)}")

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_choice, check_integer, check_probability, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from . import kernels as K
@@ -246,7 +247,7 @@ def _rho_mode(rho, spec: _GroupSpec, q: int, out_shape: tuple | None = None) -> 
         return 0
     if isinstance(rho, str):
         if rho != "same":
-            raise InvalidValueError(f"rho must be None, 'same' or a callable, got {rho!r}")
+            raise InvalidValueError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
         if spec.output_action:
             spec.check_output(tuple(out_shape) if out_shape is not None else (q,))
             return 2
@@ -633,7 +634,7 @@ def _blas_limit(blas_threads):
         return contextlib.nullcontext()
     if isinstance(blas_threads, str):
         if blas_threads != "auto":
-            raise InvalidValueError(f"blas_threads must be 'auto', None or an int >= 1, got {blas_threads!r}")
+            raise InvalidValueError(f"blas_threads must be 'auto', None or an int >= 1, got {brief(blas_threads)}")
         try:
             ctl = _controller()
         except ImportError:  # pragma: no cover - optional: without it BLAS is left alone

@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from . import symmetry_actions as A
@@ -220,7 +221,7 @@ def distributional_asymmetry(X: ArrayLike, group: TransformationSetBase, *,
                                   high_closed=False, allow_symbolic=False))
     n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
     if not isinstance(progress, bool):
-        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+        raise InvalidTypeError(f"progress must be a bool, got {brief(progress)}")
     rng = check_rng_seed(seed)
     N = x.shape[0]
     F = A.kernel_features(group, x)

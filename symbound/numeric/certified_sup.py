@@ -72,6 +72,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_bool, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
@@ -452,7 +453,7 @@ def certified_data_sup_error(X: ArrayLike, y: ArrayLike, group: TransformationSe
     if reg is not None:
         reg.check_points(x)
     if rho is not None and not callable(rho) and rho != "same":
-        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {rho!r}")
+        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
     net = group_net(group, group_resolution)
     if not getattr(group, "is_isometric", True):
         raise InvalidValueError(f"{group.name} is not a set of isometries: no certified data sup")

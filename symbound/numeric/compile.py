@@ -51,6 +51,7 @@ from numba.core.errors import NumbaError
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from sympy.printing.pycode import PythonCodePrinter
 
+from .._validation import brief
 from ..bounds._bound import Bound, evaluate_expr
 from ..errors import InvalidTypeError, InvalidValueError
 from ..functions import xreplace_numbers
@@ -366,7 +367,7 @@ class CompiledBound:
 
     def _sharded(self, client, flat, chunk_size):
         if chunk_size < 1:
-            raise InvalidValueError(f"chunk_size must be an integer >= 1, got {chunk_size!r}")
+            raise InvalidValueError(f"chunk_size must be an integer >= 1, got {brief(chunk_size)}")
         total = flat[0].shape[0]
         futures = []
         fn = client.scatter(self, broadcast=True)
@@ -417,7 +418,7 @@ def _real_values(name: str, v):
                 break
         else:
             return out.reshape(a.shape)
-    raise InvalidTypeError(f"{name} must be a real number or an array of real numbers, got {v!r}")
+    raise InvalidTypeError(f"{name} must be a real number or an array of real numbers, got {brief(v)}")
 
 
 def _rebuild(bound, names):

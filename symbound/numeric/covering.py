@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
@@ -550,7 +551,7 @@ def empirical_covering_number(points: ArrayLike, eps: float,
     check_choice("order", order, ("given", "random"))
     n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
     if not isinstance(progress, bool):
-        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+        raise InvalidTypeError(f"progress must be a bool, got {brief(progress)}")
     rng = check_rng_seed(seed)
     check_client(client)
     if shard_size is not None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_bool, check_choice, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Cyclic, PartialRotations, Translations
@@ -127,7 +128,7 @@ def _family_elements(group_family, parameters, direction):
     if not is_plane:
         raise InvalidTypeError(
             "group_family must be a one-parameter family: SO(2), O(2), Cyclic or PartialRotations with "
-            f"a plane (rotation angle), or Translations (shift), got {group_family!r}"
+            f"a plane (rotation angle), or Translations (shift), got {brief(group_family)}"
         )
     _check_family_parameters(group_family, t)
     n = group_family.n

@@ -61,6 +61,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_integer, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
@@ -409,17 +410,17 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
     if not (isinstance(mmd_bandwidth, str) and mmd_bandwidth == "median"):
         if isinstance(mmd_bandwidth, str):
             raise InvalidValueError(
-                f"mmd_bandwidth must be 'median' or a positive number, got {mmd_bandwidth!r}")
+                f"mmd_bandwidth must be 'median' or a positive number, got {brief(mmd_bandwidth)}")
         check_real("mmd_bandwidth", mmd_bandwidth, 0, None, low_closed=False, allow_symbolic=False)
     if rho is not None and not callable(rho) and rho != "same":
-        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {rho!r}")
+        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
     if rho == "same":
         check_group_matches("y", yy, group)
         rho_name = "same"
     else:
         rho_name = "identity (invariance)" if rho is None else getattr(rho, "__name__", "callable")
     if not isinstance(progress, bool):
-        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+        raise InvalidTypeError(f"progress must be a bool, got {brief(progress)}")
     rng = check_rng_seed(seed)
     check_client(client)
     if n_chunks is not None:

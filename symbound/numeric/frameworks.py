@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 from .._types import Model
 
@@ -156,9 +157,9 @@ class TorchModel:
         try:
             self.device = torch.device(device) if device is not None else m_device
         except (TypeError, RuntimeError) as exc:
-            raise InvalidValueError(f"device must be a torch device or its name, got {device!r}") from exc
+            raise InvalidValueError(f"device must be a torch device or its name, got {brief(device)}") from exc
         if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
-            raise InvalidTypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
+            raise InvalidTypeError(f"dtype must be a floating torch.dtype, got {brief(dtype)}")
         self.dtype = m_dtype if dtype is None else dtype
         self._torch = torch
 

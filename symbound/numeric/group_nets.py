@@ -61,6 +61,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, PartialRotations, Translations
 from ..groups._base import TransformationSetBase, _plane_rotations
@@ -142,7 +143,7 @@ def _check_resolution(resolution, default: int) -> int:
     if resolution is None:
         return default
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
-        raise InvalidValueError(f"group_resolution must be an integer >= 1, got {resolution!r}")
+        raise InvalidValueError(f"group_resolution must be an integer >= 1, got {brief(resolution)}")
     return int(resolution)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Cyclic, PartialRotations, Translations
@@ -121,7 +122,7 @@ def lie_derivative(model: Model, generator: Any, X: ArrayLike, rho: Rho = None, 
     mdl = _Model(model, X)
     if isinstance(rho, str):
         if rho != "same":
-            raise InvalidValueError(f"rho must be None, 'same' or a callable, got {rho!r}")
+            raise InvalidValueError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
         if mdl.q != n:
             raise InvalidValueError(f"rho='same' needs model outputs of length n={n}, got k={mdl.q}")
     elif rho is not None and not callable(rho):

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_choice, check_integer
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Translations
@@ -220,7 +221,7 @@ def symmetrize(model: Model, group: TransformationSetBase, rho: Rho = None,
         check_integer("batch_size", batch_size, 1)
     method = check_choice("method", method, _METHODS)
     if rho is not None and not (rho == "same" if isinstance(rho, str) else callable(rho)):
-        raise InvalidValueError(f"rho must be None, 'same' or a callable, got {rho!r}")
+        raise InvalidValueError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
     is_circle = isinstance(group, (SO, O)) and group.degree == 2
     is_torus = isinstance(group, Translations)
     root = _integer_root(Kq, group.n) if is_torus else None

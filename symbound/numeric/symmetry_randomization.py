@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._validation import brief
 from ._checks import MAX_COUNT
 from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
@@ -143,7 +144,7 @@ class SymmetryTestResult:
 # ----- shared helpers -------------------------------------------------------------------------------
 def check_method(method, allowed):
     if not isinstance(method, str):
-        raise InvalidTypeError(f"method must be a string, one of {allowed}, got {method!r}")
+        raise InvalidTypeError(f"method must be a string, one of {allowed}, got {brief(method)}")
     return check_choice("method", method, allowed)
 
 
@@ -168,7 +169,7 @@ def check_bandwidth(bandwidth):
 
 def check_progress(progress):
     if not isinstance(progress, bool):
-        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+        raise InvalidTypeError(f"progress must be a bool, got {brief(progress)}")
 
 
 def median_of_pairs(values_fn, N: int, rng: np.random.Generator) -> float:

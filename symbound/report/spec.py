@@ -45,6 +45,7 @@ from typing import Any, Callable
 
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidValueError
 
 __all__ = ["SpecError", "Spec", "Field", "TABLES", "KINDS", "load_spec", "parse_spec", "parse_text",
@@ -126,7 +127,7 @@ def _real(low=None, high=None, low_closed=True, high_closed=True):
                                 f'"p/q" or "k*pi/q"), got {_show(v)}')
         else:
             if isinstance(v, float) and not math.isfinite(v):
-                raise SpecError(f"{where} must be a finite number in {rng}, got {v!r}")
+                raise SpecError(f"{where} must be a finite number in {rng}, got {brief(v)}")
             x = v
         xs = sp.sympify(x)
         bad = ((low is not None and (xs < low if low_closed else xs <= low))

@@ -28,6 +28,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..._validation import brief
 from ..._validation import check_integer, check_real
 from ...errors import InvalidTypeError, InvalidValueError
 from ...seam import SupErrorUpperBound
@@ -73,7 +74,7 @@ def exact_number(name: str, value: Any) -> sp.Expr:
     if isinstance(value, sp.Basic):
         return value
     if isinstance(value, bool):
-        raise InvalidTypeError(f"{name} must be a real number, got a bool ({value!r})")
+        raise InvalidTypeError(f"{name} must be a real number, got a bool ({brief(value)})")
     if isinstance(value, numbers.Integral):
         return sp.Integer(int(value))
     if isinstance(value, Fraction):
@@ -81,7 +82,7 @@ def exact_number(name: str, value: Any) -> sp.Expr:
     if isinstance(value, numbers.Real):
         f = float(value)
         if not math.isfinite(f):
-            raise InvalidValueError(f"{name} must be a finite real number, got {value!r}")
+            raise InvalidValueError(f"{name} must be a finite real number, got {brief(value)}")
         return sp.Rational(f)
     raise InvalidTypeError(f"{name} must be a real number or a SymPy expression, got "
                            f"{type(value).__name__} ({value!r})")

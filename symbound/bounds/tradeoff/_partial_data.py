@@ -41,6 +41,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
+from ..._validation import brief
 from ..._covering import integer_bound
 from ..._validation import check_integer, check_real
 from ...errors import InvalidTypeError, InvalidValueError
@@ -112,7 +113,7 @@ def _measured_pairs(data_error) -> list[tuple[float, SupErrorUpperBound]]:
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2):
             raise InvalidTypeError("data_error must be a callable, a mapping {theta: SupErrorUpperBound} "
-                                   f"or a sequence of (theta, SupErrorUpperBound) pairs, got an item {item!r}")
+                                   f"or a sequence of (theta, SupErrorUpperBound) pairs, got an item {brief(item)}")
         th, ub = item
         check_real("data_error angle", th, 0, math.pi, allow_symbolic=False)
         if float(th) == 0:

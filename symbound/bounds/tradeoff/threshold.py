@@ -8,6 +8,7 @@ import math
 import numpy as np
 import sympy as sp
 
+from ..._validation import brief
 from ...errors import InvalidValueError
 from . import closed_forms as cf
 from ._search import certified_threshold
@@ -36,7 +37,7 @@ def threshold_n(t, which: str, n_max: int, rtol: float) -> Threshold:
     if t.levels is not None:
         if t.levels[0] != 0:
             raise InvalidValueError("threshold_n compares full symmetry with matching: the level "
-                                    f"grid must contain 0, got levels starting at {t.levels[0]!r}")
+                                    f"grid must contain 0, got levels starting at {brief(t.levels[0])}")
         above = t.levels[t.levels >= eta_d]
         if above.size == 0:
             raise InvalidValueError(f"no level of the grid covers eta_d = {eta_d:g} (largest "
