@@ -622,7 +622,8 @@ def _spec_with(part, kind, key, value):
 
     if kind is None:
         body = _table_text(f"[{part}]", TABLES[part][0], key, value)
-        return _SPACE + _GROUP + body
+        model = '[model]\nfunction = "symbound.report.example:model"\n' if part == "data" else ""
+        return _SPACE + _GROUP + model + body
     fields = KINDS[part][kind][0]
     header = "[space]" if part == "space" else "[[group]]"
     body = _table_text(f'{header}\nkind = "{kind}"', fields, key, value)

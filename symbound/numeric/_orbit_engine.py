@@ -58,7 +58,7 @@ from .._validation import brief
 from .._validation import check_choice, check_integer, check_probability, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from . import kernels as K
-from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_DRAWS, as_float_array, check_group_matches, check_rng_seed
 from .distributed import map_shards, n_workers, shard_ranges
 from .frameworks import NUMPY_BATCH_SIZE, adapt_model
 from .group_samples import _GroupSpec, seed_key
@@ -600,7 +600,7 @@ def _check_common(p, n_group_samples, batch_size, confidence, quantiles):
     if math.isinf(float(p)):
         raise InvalidValueError("p must be a finite real number in [1, inf); the sup error is "
                                 "max_observed")
-    check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
+    check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if batch_size is not None:
         check_integer("batch_size", batch_size, 1)
     check_probability("confidence", confidence, allow_symbolic=False)

@@ -51,7 +51,7 @@ from numba.core.errors import NumbaError
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from sympy.printing.pycode import PythonCodePrinter
 
-from .._validation import brief
+from .._validation import brief, check_integer, check_real
 from ..bounds._bound import Bound, evaluate_expr
 from ..errors import InvalidTypeError, InvalidValueError
 from ..functions import xreplace_numbers
@@ -392,12 +392,19 @@ class CompiledBound:
 
     def evaluate_mpmath(self, dps: int = 50, **values: Any) -> mpmath.mpf:
         """The bound at scalar values in mpmath with ``dps`` digits (reference path)."""
+        dps = check_integer("dps", dps, 1, 10**5)
         sub = {}
         for s in self.args:
             if s.name not in values:
                 raise InvalidValueError(f"missing value for {s.name!r}")
+            check_real(s.name, values[s.name], allow_symbolic=False)
             sub[s] = sp.Float(values[s.name], dps)
-        return mpmath.mpf(str(sp.N(xreplace_numbers(self.formula, sub), dps)))
+        value = sp.N(xreplace_numbers(self.formula, sub), dps)
+        if not (value.is_number and value.is_real and value.is_finite):
+            raise InvalidValueError(f"the bound is not a finite real number at "
+                                    f"{', '.join(f'{k}={brief(v)}' for k, v in values.items())}: "
+                                    f"{brief(str(value))}")
+        return mpmath.mpf(str(value))
 
 
 def _real_values(name: str, v):

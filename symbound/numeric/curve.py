@@ -20,7 +20,7 @@ from ._orbit_engine import (_batched_pass, _blas_limit, _check_common, _check_X,
                             _Model, _overflow_error, _rho_mode)
 from .distributed import Moments
 from .group_samples import _GroupSpec
-from .._types import ArrayLike, Model, Rho
+from .._types import ArrayLike, Model, Rho, TransformationSetBase
 
 __all__ = ["EquivarianceErrorCurve", "equivariance_error_curve"]
 
@@ -169,6 +169,9 @@ def equivariance_error_curve(model: Model, group_family: Any, X: ArrayLike, para
     """
     p, _ = _check_common(p, 1, batch_size, 0.5, ())
     check_bool("progress", progress)
+    if not isinstance(group_family, TransformationSetBase):
+        raise InvalidTypeError(f"group_family must be a transformation set of symbound.groups (a "
+                               f"family such as SO(2)), got {type(group_family).__name__}")
     if getattr(group_family, "action", None) in ("image", "callable"):
         raise InvalidValueError(
             f"equivariance_error_curve needs a one-parameter family of linear maps or shifts; "

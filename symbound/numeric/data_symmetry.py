@@ -66,7 +66,7 @@ from .._validation import check_integer, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
-from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_DRAWS, MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
 from .covering import _grid, check_magnitude  # the dense point grid of the covering engine
 from .distributed import RatioMoments, check_client, map_shards, n_workers, shard_ranges
 from .intervals import student_t_quantile
@@ -399,7 +399,7 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
     check_magnitude("X", x)
     radius = float(check_real("radius", radius, 0, None, low_closed=False, allow_symbolic=False))
     p = float(check_real("p", p, 1, None, allow_symbolic=False))
-    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if lipschitz is not None:
         lipschitz = float(check_real("lipschitz", lipschitz, 0, None, allow_symbolic=False))
     n_permutations = check_integer("n_permutations", n_permutations, 1, MAX_COUNT)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._validation import brief
-from ._checks import MAX_COUNT
+from ._checks import MAX_DRAWS
 from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 
@@ -154,7 +154,7 @@ def check_randomizations(n_randomizations):
             raise InvalidValueError(f"n_randomizations must be a positive integer or 'all', got "
                                     f"{n_randomizations!r}")
         return "all"
-    return check_integer("n_randomizations", n_randomizations, 1, MAX_COUNT)
+    return check_integer("n_randomizations", n_randomizations, 1, MAX_DRAWS)
 
 
 def check_bandwidth(bandwidth):

@@ -45,7 +45,7 @@ from typing import Any, Callable
 
 import sympy as sp
 
-from .._validation import brief
+from .._validation import MAX_GROUP_ORDER, brief
 from ..errors import InvalidValueError
 
 __all__ = ["SpecError", "Spec", "Field", "TABLES", "KINDS", "load_spec", "parse_spec", "parse_text",
@@ -244,10 +244,11 @@ KINDS: dict[str, dict[str, tuple[tuple[Field, ...], str]]] = {
                   "flat torus R^d / pZ^d (sb.Torus)"),
     },
     "group": {
-        "cyclic": ((Field("order", "integer >= 1", "k", REQUIRED, _integer(1)), _PLANE, _NAME),
+        "cyclic": ((Field("order", "integer in [1, 10^7]", "k", REQUIRED,
+                          _integer(1, MAX_GROUP_ORDER)), _PLANE, _NAME),
                    "cyclic group C_k of rotations of a coordinate plane (sb.groups.Cyclic)"),
-        "dihedral": ((Field("order", "integer >= 1", "k (the group has 2k elements)", REQUIRED,
-                            _integer(1)), _PLANE, _NAME),
+        "dihedral": ((Field("order", "integer in [1, 10^7]", "k (the group has 2k elements)",
+                            REQUIRED, _integer(1, MAX_GROUP_ORDER)), _PLANE, _NAME),
                      "dihedral group D_k of a coordinate plane (sb.groups.Dihedral)"),
         "so": ((Field("n", "integer >= 1", "SO(n); default: the space's ambient dimension", None,
                       _integer(1)), _PLANE, _NAME),

@@ -46,7 +46,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
-from ..._validation import check_choice, check_integer, check_probability
+from ..._validation import check_choice, check_integer, check_probability, check_real_array
 from ...errors import InvalidValueError
 from ...groups import SO, PartialRotations
 from ...quotient._planar import planar_radii as _radii
@@ -165,7 +165,7 @@ class PartialTradeOff(Parameters):
 
     @staticmethod
     def _theta_array(theta) -> np.ndarray:
-        th = np.asarray(theta, dtype=np.float64)
+        th = check_real_array("theta", theta)
         bad = ~np.isfinite(th) | (th < 0) | (th > math.pi)
         if np.any(bad):
             raise InvalidValueError(f"theta must lie in [0, pi] (the angles of SO(2)), got {th[bad].ravel()[0]!r}")
@@ -174,7 +174,7 @@ class PartialTradeOff(Parameters):
     def generalization(self, eps: Any, theta: Any) -> tuple[np.ndarray, np.ndarray]:
         """``Gen(eps, theta)`` (P1) and which covering gives it (0 partial set, 1 full group, 2 plain;
         each curve's own driver says when its plain branch gave the value)."""
-        e, th = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), self._theta_array(theta))
+        e, th = np.broadcast_arrays(check_real_array("eps", eps), self._theta_array(theta))
         if np.any(e < 0) or not np.all(np.isfinite(e)):
             raise InvalidValueError("eps must be finite and >= 0 (a sup equivariance error)")
         out = np.empty(e.shape)
@@ -202,7 +202,7 @@ class PartialTradeOff(Parameters):
     def approximation(self, eps: Any, theta: Any, which: str = "upper") -> np.ndarray:
         """Upper ``(1 - eps/U(theta))_+ rho`` or lower ``(U(theta) - eps)_+ / 2`` (P2)."""
         check_choice("which", which, tuple(_WHICH))
-        e, th = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), self._theta_array(theta))
+        e, th = np.broadcast_arrays(check_real_array("eps", eps), self._theta_array(theta))
         U = self.data_error(th)
         if which == "lower":
             return np.maximum(U - e, 0.0) / 2
