@@ -185,19 +185,19 @@ def _groups():
 def _spaces():
     s = sb.spaces
     cases = {
-        "Ball": Case(s.Ball, lambda **k: s.Ball(**k).covering_number(0.1), dict(dim=3, radius=1)),
-        "Cube": Case(s.Cube, lambda **k: s.Cube(**k).covering_number(0.1),
+        "Ball": Case(s.Ball, lambda **k: repr(s.Ball(**k)), dict(dim=3, radius=1)),
+        "Cube": Case(s.Cube, lambda **k: repr(s.Cube(**k)),
                      dict(dim=2, side=1, metric="sup")),
-        "Sphere": Case(s.Sphere, lambda **k: s.Sphere(**k).covering_number(0.1), dict(dim=2)),
-        "Annulus": Case(s.Annulus, lambda **k: s.Annulus(**k).covering_number(0.1),
+        "Sphere": Case(s.Sphere, lambda **k: repr(s.Sphere(**k)), dict(dim=2)),
+        "Annulus": Case(s.Annulus, lambda **k: repr(s.Annulus(**k)),
                         dict(r_inner=1, r_outer=2)),
-        "Torus": Case(s.Torus, lambda **k: s.Torus(**k).covering_number(0.1),
+        "Torus": Case(s.Torus, lambda **k: repr(s.Torus(**k)),
                       dict(dim=2, period=1)),
-        "Manifold": Case(s.Manifold, lambda **k: s.Manifold(**k).covering_number(0.1),
+        "Manifold": Case(s.Manifold, lambda **k: repr(s.Manifold(**k)),
                          dict(dim=2, volume=3)),
-        "FiniteSet": Case(s.FiniteSet, lambda **k: s.FiniteSet(**k).covering_number(0.1),
+        "FiniteSet": Case(s.FiniteSet, lambda **k: repr(s.FiniteSet(**k)),
                           dict(k=5)),
-        "Product": Case(s.Product, lambda **k: s.Product(**k).covering_number(0.1),
+        "Product": Case(s.Product, lambda **k: repr(s.Product(**k)),
                         dict(A=s.Ball(1), B=s.Sphere(1), metric="max")),
         "unit_ball_volume": Case(s.unit_ball_volume, s.unit_ball_volume, dict(m=3)),
     }
