@@ -72,8 +72,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import brief
-from .._validation import check_bool, check_integer, check_real
+from .._validation import brief, check_bool, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from ..seam import SupErrorUpperBound
@@ -84,7 +83,7 @@ from ._orbit_engine import (_batched_pass, _blas_limit, _check_X, _choose_path,
 from .group_nets import GroupNet, group_net, moved_norms, realised_radii
 from .group_samples import _GroupSpec, group_spec
 from .region_nets import cover_bound, default_resolution, region_net, region_of
-from .._types import ArrayLike, Model, Rho
+from .._types import ArrayLike, Model, Rho, Space
 
 __all__ = ["certified_sup_error", "certified_data_sup_error"]
 
@@ -223,6 +222,9 @@ def _region_and_points(region, points, group):
             "give a region (a Space: the sup over it is certified on a grid net) or points (the "
             "sup over those points, scope='sample'), or both (the points' fill distance in the "
             "region is certified)")
+    if region is not None and not isinstance(region, Space):
+        raise InvalidTypeError(f"region must be a symbound Space (Ball, Cube, Sphere, Annulus, "
+                               f"Torus) or None, got {type(region).__name__} ({brief(region)})")
     reg = region_of(region) if region is not None else None
     if reg is not None:
         if group.action in ("image", "callable"):

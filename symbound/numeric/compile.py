@@ -38,6 +38,7 @@ cached machine code in a few milliseconds.
 from __future__ import annotations
 
 import hashlib
+from fractions import Fraction
 import importlib.util
 import os
 import sys
@@ -398,7 +399,9 @@ class CompiledBound:
             if s.name not in values:
                 raise InvalidValueError(f"missing value for {s.name!r}")
             check_real(s.name, values[s.name], allow_symbolic=False)
-            sub[s] = sp.Float(values[s.name], dps)
+            v = values[s.name]
+            sub[s] = sp.Float(sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction)
+                              else v, dps)
         value = sp.N(xreplace_numbers(self.formula, sub), dps)
         if not (value.is_number and value.is_real and value.is_finite):
             raise InvalidValueError(f"the bound is not a finite real number at "
@@ -409,8 +412,12 @@ class CompiledBound:
 
 def _real_values(name: str, v):
     """``v`` as a float array: numbers, arrays of numbers, and SymPy / mpmath real numbers (alone or
-    in an object array); anything else (strings, complex numbers) is refused."""
-    a = np.asarray(v)
+    in an object array); anything else (strings, complex numbers, ragged lists) is refused."""
+    try:
+        a = np.asarray(v)
+    except ValueError:  # a ragged list
+        raise InvalidTypeError(f"{name} must be a real number or an array of real numbers, got "
+                               f"{brief(v)}") from None
     if a.dtype.kind in "biuf":
         return a
     if a.dtype.kind == "O":
@@ -419,8 +426,13 @@ def _real_values(name: str, v):
         for i, e in enumerate(flat):
             if isinstance(e, sp.Basic) and e.is_number and e.is_real:
                 out[i] = float(e)
-            elif isinstance(e, (mpmath.mpf, int, float, np.integer, np.floating)):
-                out[i] = float(e)
+            elif isinstance(e, (mpmath.mpf, int, float, np.integer, np.floating)) \
+                    and not isinstance(e, bool):
+                try:
+                    out[i] = float(e)
+                except OverflowError:
+                    raise InvalidValueError(f"{name} must lie within float64 (|x| < 1.8e308), "
+                                            f"got {brief(e)}") from None
             else:
                 break
         else:

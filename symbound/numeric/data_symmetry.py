@@ -402,7 +402,7 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
     n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if lipschitz is not None:
         lipschitz = float(check_real("lipschitz", lipschitz, 0, None, allow_symbolic=False))
-    n_permutations = check_integer("n_permutations", n_permutations, 1, MAX_COUNT)
+    n_permutations = check_integer("n_permutations", n_permutations, 1, MAX_DRAWS)
     mmd_max_points = check_integer("mmd_max_points", mmd_max_points, 2)
     confidence = float(check_real("confidence", confidence, 0, 1, low_closed=False,
                                   high_closed=False, allow_symbolic=False))

@@ -89,7 +89,9 @@ def lie_derivative(model: Model, generator: Any, X: ArrayLike, rho: Rho = None, 
     >>> lie_derivative(lambda xs: np.linalg.norm(xs, axis=1), A, X).value < 1e-8
     True
     """
-    check_real("h", h, 0, None, low_closed=False, allow_symbolic=False)
+    # h <= 1: a step of the central difference of a one-parameter subgroup (the Taylor error
+    # estimate is O(h^4); a step beyond 1 is no derivative)
+    h = float(check_real("h", h, 0, 1, low_closed=False, allow_symbolic=False))
     p, _ = _check_common(p, 1, batch_size, 0.5, ())
     X = as_float_array("X", X, min_ndim=2)
     if getattr(generator, "action", None) in ("image", "callable"):

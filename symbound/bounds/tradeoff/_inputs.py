@@ -176,7 +176,9 @@ def data_error(value: Any, group=None, space=None) -> DataError:
     if isinstance(value, sp.Basic) and value.free_symbols:
         check_real("data_equivariance_error", value, 0, None)
         return DataError(value, 0.0, "given symbolically")
-    check_real("data_equivariance_error", value, 0, None)
+    # at most 1e300: the curves L_l c (eta_d - eta)_+ and the level scans are computed in float64
+    # (1e308 overflowed there)
+    check_real("data_equivariance_error", value, 0, 1e300, allow_symbolic=False)
     return DataError(exact_number("data_equivariance_error", value), 0.0, "given by the user")
 
 

@@ -286,6 +286,7 @@ class TradeOff(Parameters):
         :mod:`symbound.bounds.tradeoff.closed_forms`), for the power-law entropy-integral bound
         when the optimum is one of the candidates C3.
         """
+        check_choice("which", which, tuple(WHICH))
         if which not in self._optima:
             self._optima[which] = optimal_level(self, which)
         return self._optima[which]
