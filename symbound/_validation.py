@@ -252,14 +252,14 @@ def _show(value) -> str:
     return brief(value)
 
 
-def check_real_array(name: str, value: Any, low: float | None = None, *,
-                     low_closed: bool = True) -> np.ndarray:
+def check_real_array(name: str, value: Any, low: float | None = None,
+                     high: float | None = None, *, low_closed: bool = True) -> np.ndarray:
     """Validate a real number or an array-like of them and return it as a float64 array.
 
     Strings (also inside lists), bytes, bools, complex numbers and objects are refused with
     :class:`InvalidTypeError` (a string is never parsed as a number); ragged lists with
-    :class:`InvalidTypeError`; NaN, infinities, integers beyond float64 and values below ``low``
-    with :class:`InvalidValueError`.
+    :class:`InvalidTypeError`; NaN, infinities, integers beyond float64, values below ``low`` and
+    above ``high`` with :class:`InvalidValueError`.
 
     Examples
     --------
@@ -293,6 +293,8 @@ def check_real_array(name: str, value: Any, low: float | None = None, *,
     if low is not None and (np.any(a < low) or (not low_closed and np.any(a == low))):
         rng = f"{'>=' if low_closed else '>'} {low}"
         raise InvalidValueError(f"{name} must be {rng}, got {brief(a.min().item())}")
+    if high is not None and np.any(a > high):
+        raise InvalidValueError(f"{name} must be <= {high}, got {brief(a.max().item())}")
     return a
 
 

@@ -328,7 +328,10 @@ def _numeric():
         "assert_equivariant": Case(sb.assert_equivariant,  # 0 is invariant and equivariant
                                    lambda **k: sb.assert_equivariant(lambda xs: 0 * xs, **k),
                                    dict(group=SO(2), X=X2, rho="same", n_group_samples=4,
-                                        atol=1e-6)),
+                                        atol=1e-6),
+                                   # X of shape (N, a, 2) is a batch the group acts on; the
+                                   # model's (N, a, 2) outputs are then refused by rho="same"
+                                   names=dict(X=("X", "model outputs"))),
         "symmetrize": Case(sb.symmetrize, lambda xs, **k: sb.symmetrize(_model, **k)(xs),
                            dict(xs=X2, group=Cyclic(4), n_group_samples=4, seed=0),
                            names=dict(xs=("xs", "X", "input"))),

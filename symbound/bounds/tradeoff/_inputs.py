@@ -89,10 +89,12 @@ def exact_number(name: str, value: Any) -> sp.Expr:
 
 
 def positive_constant(name: str, value: Any) -> sp.Expr:
-    """A positive constant (L, L_l, M, B) as an exact SymPy number or a positive symbol."""
+    """A positive constant (L, L_l, M, B) as an exact SymPy number or a positive symbol, at most
+    1e300 (the trade-off's curves and scans are computed in float64: loss_lipschitz = 1e308
+    overflowed them)."""
     if value is None:
         raise InvalidValueError(f"{name} must be given (a positive number)")
-    check_real(name, value, 0, None, low_closed=False)
+    check_real(name, value, 0, 1e300, low_closed=False)
     return exact_number(name, value)
 
 

@@ -172,7 +172,8 @@ def partial_data(space, th: np.ndarray, *, breaking_rate, data_error, reynolds_g
     if reynolds_gap is not None:
         check_real("reynolds_gap", reynolds_gap, 0, None, allow_symbolic=False)
     if breaking_rate is not None:
-        check_real("breaking_rate", breaking_rate, 0, None, allow_symbolic=False)
+        # at most 1e300: the data error breaking_rate * theta is computed in float64
+        check_real("breaking_rate", breaking_rate, 0, 1e300, allow_symbolic=False)
         lam = float(breaking_rate)
 
         def data(t, lam=lam):

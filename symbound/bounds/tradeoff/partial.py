@@ -169,6 +169,9 @@ class PartialTradeOff(Parameters):
         bad = ~np.isfinite(th) | (th < 0) | (th > math.pi)
         if np.any(bad):
             raise InvalidValueError(f"theta must lie in [0, pi] (the angles of SO(2)), got {th[bad].ravel()[0]!r}")
+        tiny = (th > 0) & (th < 1e-300)  # the rotation count ceil(pi / theta) must fit a float64
+        if np.any(tiny):
+            raise InvalidValueError(f"theta must be 0 or in [1e-300, pi], got {th[tiny].ravel()[0]!r}")
         return th
 
     def generalization(self, eps: Any, theta: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -221,9 +224,9 @@ class PartialTradeOff(Parameters):
         partition bound; otherwise 5 levels of ``[0, U(theta)]`` per theta and a staggered check at
         the 4 midpoints — with certified coverings each level costs one certified quadrature of the
         entropy integral, so keep the theta grid small)."""
+        check_choice("which", which, tuple(_WHICH))
         if which in self._optima:
             return self._optima[which]
-        check_choice("which", which, tuple(_WHICH))
         th = self.thetas
         U = self.data_error(th)
         fractions = [0.0, 1.0] if self.method == "partition" else list(np.linspace(0, 1, 5))
