@@ -13,7 +13,9 @@ be fuzzed here or listed in ``EXCLUDED`` with the reason, so that a new public f
 fuzzing fails ``test_every_public_name_is_fuzzed_or_excluded``.
 """
 
+import contextlib
 import dataclasses
+import functools
 import importlib
 import math
 import signal
@@ -87,14 +89,9 @@ def _tradeoff(**k):
     return sb.tradeoff(**dict(base, **k))
 
 
-_T = None
-
-
+@functools.cache
 def _t():
-    global _T
-    if _T is None:
-        _T = _tradeoff()
-    return _T
+    return _tradeoff()
 
 
 def _partial(**k):
@@ -103,14 +100,9 @@ def _partial(**k):
     return sb.partial_tradeoff(**dict(base, **k))
 
 
-_P = None
-
-
+@functools.cache
 def _p():
-    global _P
-    if _P is None:
-        _P = _partial()
-    return _P
+    return _partial()
 
 
 _NS = sb.symbol("n")
@@ -121,14 +113,9 @@ def _bound():
     return sb.Bound(sp.sqrt(sp.log(2 / _DS) / (2 * _NS)))
 
 
-_CB = None
-
-
+@functools.cache
 def _compiled():
-    global _CB
-    if _CB is None:
-        _CB = sb.compile_bound(_bound(), "n", "delta")
-    return _CB
+    return sb.compile_bound(_bound(), "n", "delta")
 
 
 def _gb():
@@ -452,6 +439,20 @@ def _alarm(signum, frame):
     raise Hang(f"call ran longer than {_ALARM} s")
 
 
+@contextlib.contextmanager
+def _guarded():
+    """Warnings silenced, and a Hang raised after _ALARM seconds."""
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(_ALARM)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def _nan_in(res, depth=0) -> bool:
     """True when a NaN appears in the numbers ``res`` reports (recursively, shallow objects)."""
     if depth > 3:
@@ -480,11 +481,8 @@ def run_case(name: str, key: str, bad):
     a description of the defect."""
     case = CASES[name]
     kwargs = dict(case.valid, **{key: bad})
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(_ALARM)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with _guarded():
             res = case.call(**kwargs)
     except SymboundError as e:
         msg = str(e)
@@ -498,9 +496,6 @@ def run_case(name: str, key: str, bad):
         raise
     except Exception as e:  # noqa: BLE001 - the defect being hunted
         return f"{type(e).__name__}: {str(e)[:300]}"
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
     if _nan_in(res):
         return f"returned NaN silently: {res!r:.200}"
     return None
@@ -532,18 +527,11 @@ def test_huge_sizes_are_refused_or_handled(name, key, value):
     """SO(10**20), Symmetric(10**9), Cyclic(10**30), Ball(10**12), 10**12 group samples: a clear
     error naming the argument (and the allowed range), never a MemoryError or a hang."""
     case = CASES[name]
-    kwargs = dict(case.valid, **{key: value})
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(_ALARM)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            case.call(**kwargs)
+        with _guarded():
+            case.call(**dict(case.valid, **{key: value}))
     except SymboundError as e:
         assert key in str(e) and ("<=" in str(e) or "[" in str(e)), str(e)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def test_valid_calls_succeed():

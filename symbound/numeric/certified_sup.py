@@ -100,7 +100,8 @@ def _check_lipschitz(name, value, required=True):
         if required:
             raise InvalidValueError(f"{name} is required (a Lipschitz constant >= 0)")
         return None
-    return float(check_real(name, value, 0, None, allow_symbolic=False))
+    # at most 1e300: L times a covering radius is summed in float64 (1e308 overflowed it)
+    return float(check_real(name, value, 0, 1e300, allow_symbolic=False))
 
 
 def _lipschitz_text(what: str, L: float) -> str:

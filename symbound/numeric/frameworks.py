@@ -172,7 +172,7 @@ class TorchModel:
         """Outputs of the model on a float NumPy batch, as a NumPy array (one conversion each way)."""
         torch = self._torch
         # a float array: strings, objects, ragged lists, NaN refused here, not inside torch
-        xs = as_float_array("xs", xs, min_ndim=1, dtype=xs.dtype if isinstance(xs, np.ndarray)
+        xs = as_float_array("xs", xs, min_ndim=2, dtype=xs.dtype if isinstance(xs, np.ndarray)
                             and xs.dtype.kind == "f" else np.float64)
         t = torch.from_numpy(np.ascontiguousarray(xs))
         if t.dtype != self.dtype or t.device != self.device:
