@@ -29,7 +29,20 @@ __all__ = [
     "check_bool",
     "is_symbolic",
     "one_dimension",
+    "brief",
+    "check_real_array",
+    "MAX_GROUP_DIM",
+    "MAX_GROUP_ORDER",
 ]
+
+#: largest dimension a group acts on (SO(n), O(n), Symmetric(n), the ``dim`` of a finite or
+#: partial rotation group): one element of the linear action is an n x n float64 matrix, 800 MB at
+#: n = 10^4, and the numeric layer draws batches of them
+MAX_GROUP_DIM = 10**4
+
+#: largest order k of a cyclic or dihedral group: the group stores its k angles and the numeric
+#: layer enumerates its elements (k 2 x 2 matrices, 320 MB at k = 10^7)
+MAX_GROUP_ORDER = 10**7
 
 
 def is_symbolic(value: Any) -> bool:
@@ -45,6 +58,18 @@ def _describe_range(low, high, low_closed, high_closed) -> str:
     return f"{lb}{lo}, {hi}{rb}"
 
 
+def brief(value: Any, width: int = 60) -> str:
+    """A one-line description of ``value`` for an error message: the repr of a short value, the
+    type, shape and dtype of an array, the repr cut at ``width`` characters otherwise (a message
+    stays one line whatever the user passed)."""
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    text = " ".join(repr(value).split())
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
 def _as_number(name: str, value: Any):
     """Return a Python float/int (or SymPy number) for a numeric input; raise TypeError otherwise."""
     if isinstance(value, bool):
@@ -57,13 +82,12 @@ def _as_number(name: str, value: Any):
                 raise InvalidValueError(f"{name} must be real, got {value!r}")
             return value
         return value  # symbolic: caller decides
-    if isinstance(value, np.ndarray) and value.ndim == 0:  # numpy scalars and 0-d arrays
-        return value.item()
-    if isinstance(value, np.generic):
+    if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0 \
+            and np.asarray(value).dtype.kind in "iuf":  # numpy real scalars and 0-d arrays
         return value.item()
     raise InvalidTypeError(
-        f"{name} must be a real number or a SymPy expression, got {type(value).__name__} ({value!r})"
-    )
+        f"{name} must be a real number or a SymPy expression, got {type(value).__name__} "
+        f"({brief(value)})")
 
 
 def check_real(
@@ -187,7 +211,7 @@ def check_integer(name: str, value: Any, low: int | None = None, high: int | Non
         iv = _integral_value(value)
     except TypeError:
         raise InvalidTypeError(
-            f"{name} must be an integer {rng}, got {type(value).__name__} ({value!r})") from None
+            f"{name} must be an integer {rng}, got {type(value).__name__} ({brief(value)})") from None
     if iv is None:
         raise InvalidValueError(
             f"{name} must be an integer {rng}, got {_show(value)} (it has a fractional part)"
@@ -222,7 +246,56 @@ def _show(value) -> str:
         return repr(float(value))
     if isinstance(value, (int, sp.Integer)) and int(value).bit_length() > 256:  # no 4300-digit str
         return f"an integer of about {int(int(value).bit_length() * 0.30103)} digits"
-    return repr(value) if not isinstance(value, sp.Basic) else str(value)
+    if isinstance(value, sp.Basic):
+        text = str(value)
+        return text if len(text) <= 60 else text[:57] + "..."
+    return brief(value)
+
+
+def check_real_array(name: str, value: Any, low: float | None = None,
+                     high: float | None = None, *, low_closed: bool = True) -> np.ndarray:
+    """Validate a real number or an array-like of them and return it as a float64 array.
+
+    Strings (also inside lists), bytes, bools, complex numbers and objects are refused with
+    :class:`InvalidTypeError` (a string is never parsed as a number); ragged lists with
+    :class:`InvalidTypeError`; NaN, infinities, integers beyond float64, values below ``low`` and
+    above ``high`` with :class:`InvalidValueError`.
+
+    Examples
+    --------
+    >>> check_real_array("n", [10, 100.0])
+    array([ 10., 100.])
+    >>> check_real_array("n", "100")
+    Traceback (most recent call last):
+    ...
+    symbound.errors.InvalidTypeError: n must be a real number or an array of them, got str ('100')
+    """
+    what = f"{name} must be a real number or an array of them"
+    if isinstance(value, (str, bytes, bool, np.bool_, dict, set)) or value is None:
+        raise InvalidTypeError(f"{what}, got {type(value).__name__} ({brief(value)})")
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in "iuf" and not (raw.dtype.kind == "O" and all(
+                isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+                for v in raw.ravel())):
+            raise TypeError
+        a = raw.astype(np.float64)
+    except OverflowError:
+        raise InvalidValueError(f"{what} within float64 (|x| < 1.8e308), got {brief(value)}") from None
+    except (TypeError, ValueError):  # strings, complex numbers, objects, ragged lists
+        raise InvalidTypeError(f"{what}, got {type(value).__name__} ({brief(value)})") from None
+    if raw.dtype.kind == "O" and any(abs(v) > 1.7976931348623157e308 for v in raw.ravel()):
+        raise InvalidValueError(f"{what} within float64 (|x| < 1.8e308), got {brief(value)}")
+    if a.size == 0:
+        raise InvalidValueError(f"{what}, got an empty array")
+    if not np.all(np.isfinite(a)):
+        raise InvalidValueError(f"{name} must be finite, got {brief(a[~np.isfinite(a)].flat[0])}")
+    if low is not None and (np.any(a < low) or (not low_closed and np.any(a == low))):
+        rng = f"{'>=' if low_closed else '>'} {low}"
+        raise InvalidValueError(f"{name} must be {rng}, got {brief(a.min().item())}")
+    if high is not None and np.any(a > high):
+        raise InvalidValueError(f"{name} must be <= {high}, got {brief(a.max().item())}")
+    return a
 
 
 def check_probability(name: str, value: Any, *, allow_symbolic: bool = True):
@@ -233,11 +306,16 @@ def check_probability(name: str, value: Any, *, allow_symbolic: bool = True):
 
 def check_choice(name: str, value: Any, choices) -> Any:
     """Validate that ``value`` is one of ``choices``."""
-    if value not in choices:
+    try:
+        known = any(value is c or (bool(value == c) and isinstance(value, bool) == isinstance(c, bool))
+                    for c in choices)
+    except (TypeError, ValueError):  # an array compared with a string
+        known = False
+    if not known:
         listed = ", ".join(sorted(map(repr, choices)))
         near = closest_name(value, [c for c in choices if isinstance(c, str)]) \
             if isinstance(value, str) else None
-        raise InvalidValueError(f"{name} must be one of {listed}, got {value!r}"
+        raise InvalidValueError(f"{name} must be one of {listed}, got {brief(value)}"
                                 + (f": did you mean {near!r}?" if near is not None else ""))
     return value
 
@@ -248,7 +326,8 @@ def check_bool(name: str, value: Any) -> bool:
         return value
     if isinstance(value, np.bool_):
         return bool(value)
-    raise InvalidTypeError(f"{name} must be True or False, got {type(value).__name__} ({value!r})")
+    raise InvalidTypeError(f"{name} must be True or False, got {type(value).__name__} "
+                           f"({brief(value)})")
 
 
 # ----- misspelt names ------------------------------------------------------------------------------

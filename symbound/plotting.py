@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_probability
+from ._validation import check_probability, check_real_array
 from .errors import InvalidValueError
 
 __all__ = ["plot_bounds", "draw_bound_curves"]
@@ -77,7 +77,7 @@ def plot_bounds(bounds: Sequence[Any], n: Any, *, delta: Any, names: Sequence[st
     Parameters
     ----------
     bounds : Bounds in n (e.g. from :func:`symbound.generalization_bound`).
-    n : the sample sizes, an array (e.g. ``np.logspace(2, 8, 25)``).
+    n : the sample sizes, an array of numbers in [1, 1e300] (e.g. ``np.logspace(2, 8, 25)``).
     delta : confidence in (0, 1).
     names : the legend's labels (default: each bound's ``name``).
     loss_bound : M, the top of the loss range (default: the ``loss_bound`` the bounds were built
@@ -101,7 +101,8 @@ def plot_bounds(bounds: Sequence[Any], n: Any, *, delta: Any, names: Sequence[st
     from .bounds.compare import check_bounds
 
     bounds = check_bounds(bounds)
-    grid = np.sort(np.ravel(np.asarray(n, dtype=float)))
+    # n <= 1e300: the bounds are evaluated in float64 (n = 1e308 overflowed them)
+    grid = np.sort(np.ravel(check_real_array("n", n, 1, 1e300)))
     if grid.size < 2:
         raise InvalidValueError(f"n must hold at least two sample sizes, got {grid.size}")
     check_probability("delta", delta, allow_symbolic=False)

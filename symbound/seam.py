@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._validation import brief
 from .errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["SupErrorUpperBound"]
@@ -78,19 +79,19 @@ class SupErrorUpperBound:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise InvalidTypeError(f"{name} must be a real number, got {type(v).__name__}")
             if not math.isfinite(v):
-                raise InvalidValueError(f"{name} must be finite, got {v!r}")
+                raise InvalidValueError(f"{name} must be finite, got {brief(v)}")
         if self.value < 0:
-            raise InvalidValueError(f"value must be >= 0, got {self.value!r}")
+            raise InvalidValueError(f"value must be >= 0, got {brief(self.value)}")
         if self.value < self.observed_max:
             raise InvalidValueError(
                 f"value={self.value!r} is below observed_max={self.observed_max!r}: an upper "
                 "estimate of a sup cannot be smaller than an observed error")
         if not 0 < self.confidence <= 1:
-            raise InvalidValueError(f"confidence must be in (0, 1], got {self.confidence!r}")
+            raise InvalidValueError(f"confidence must be in (0, 1], got {brief(self.confidence)}")
         if self.quantity not in _QUANTITIES:
-            raise InvalidValueError(f"quantity must be one of {_QUANTITIES}, got {self.quantity!r}")
+            raise InvalidValueError(f"quantity must be one of {_QUANTITIES}, got {brief(self.quantity)}")
         if self.scope not in _SCOPES:
-            raise InvalidValueError(f"scope must be one of {_SCOPES}, got {self.scope!r}")
+            raise InvalidValueError(f"scope must be one of {_SCOPES}, got {brief(self.scope)}")
         if self.scope == "region" and not self.region:
             raise InvalidValueError("scope='region' needs the region's name")
         if self.group is not None and not hasattr(self.group, "is_group"):
@@ -100,7 +101,7 @@ class SupErrorUpperBound:
             raise InvalidTypeError(f"region_space must be a symbound space, got "
                                    f"{type(self.region_space).__name__}")
         if not isinstance(self.assume_matches, bool):
-            raise InvalidTypeError(f"assume_matches must be a bool, got {self.assume_matches!r}")
+            raise InvalidTypeError(f"assume_matches must be a bool, got {brief(self.assume_matches)}")
 
     @property
     def failure_probability(self) -> float:

@@ -103,7 +103,7 @@ def unit_ball_volume(m: int) -> sp.Expr:
     >>> unit_ball_volume(3)
     4*pi/3
     """
-    m = check_integer("m", m, 0)
+    m = check_integer("m", m, 0, MAX_DIM)  # exact: Gamma(m/2 + 1) has ~ m log10(m) / 2 digits
     return sp.pi ** sp.Rational(m, 2) / sp.gamma(sp.Rational(m, 2) + 1)
 
 

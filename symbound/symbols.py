@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ._validation import brief
 from .errors import InvalidValueError
 
 __all__ = ["symbol", "symbols", "SYMBOLS", "SymbolInfo", "glossary"]
@@ -83,7 +84,7 @@ def symbol(name: str) -> sp.Symbol:
         return SYMBOLS[name].symbol
     except (KeyError, TypeError):
         raise InvalidValueError(
-            f"name must be one of the canonical symbols {sorted(SYMBOLS)}, got {name!r}"
+            f"name must be one of the canonical symbols {sorted(SYMBOLS)}, got {brief(name)}"
         ) from None
 
 

@@ -22,6 +22,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .._validation import brief
 from .._validation import check_integer, check_real, closest_name
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError, SlowEvaluationWarning
 from ..functions import BranchMin, display_expr, latex_of, xreplace_numbers
@@ -285,7 +286,7 @@ class Bound:
         if not isinstance(self.expr, sp.Basic):
             raise InvalidTypeError(f"expr must be a SymPy expression, got {type(self.expr).__name__}")
         if self.kind not in KINDS:
-            raise InvalidValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+            raise InvalidValueError(f"kind must be one of {KINDS}, got {brief(self.kind)}")
 
     # ----- structure ------------------------------------------------------------------------
     def formula(self, steps: int | None = None) -> sp.Expr:
@@ -399,11 +400,11 @@ class Bound:
         syms = [_resolve_symbol(known, k) for k in arrays]
         grids = []
         for sym, v in zip(syms, arrays.values()):
-            a = np.asarray(v, dtype=object if isinstance(v, (list, tuple)) else None)
-            try:
+            try:  # a ragged list fails already here
+                a = np.asarray(v, dtype=object if isinstance(v, (list, tuple)) else None)
                 a = a.astype(np.float64)
-            except (TypeError, ValueError):
-                raise InvalidTypeError(f"{sym.name} must be an array of real numbers, got {v!r}") from None
+            except (TypeError, ValueError, OverflowError):
+                raise InvalidTypeError(f"{sym.name} must be an array of real numbers, got {brief(v)}") from None
             if not np.all(np.isfinite(a)):
                 raise InvalidValueError(f"{sym.name} must hold finite numbers, got {a[~np.isfinite(a)][0]}")
             if sym.name == "n" and np.any(a < 1):
@@ -539,7 +540,7 @@ class Bound:
     def latex(self, form: str = "paper") -> str:
         """LaTeX of the inequality; ``form="formula"`` expands the unevaluated quantities."""
         if form not in ("paper", "formula"):
-            raise InvalidValueError(f"form must be 'paper' or 'formula', got {form!r}")
+            raise InvalidValueError(f"form must be 'paper' or 'formula', got {brief(form)}")
         rhs = self.expr if form == "paper" else self.formula()
         op = r"\le" if self.kind == "certified" else r"\lesssim"
         return f"{self.lhs} {op} {latex_of(display_expr(rhs))}"
@@ -558,7 +559,7 @@ class Bound:
         """The inequality in plain text, e.g. ``|R(f) − R̂_n(f)| ≤ 2·ε + √(...)/√n``
         (``form="formula"``: with the unevaluated quantities written out)."""
         if form not in ("paper", "formula"):
-            raise InvalidValueError(f"form must be 'paper' or 'formula', got {form!r}")
+            raise InvalidValueError(f"form must be 'paper' or 'formula', got {brief(form)}")
         rhs = self.expr if form == "paper" else self.formula()
         op = "≤" if self.kind == "certified" else "≲"
         return f"{latex_to_text(self.lhs)} {op} {text(rhs)}"

@@ -48,11 +48,14 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._validation import check_integer, check_probability, suggest_keywords
+from .._validation import brief, check_integer, check_probability, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
 from ..functions import latex_of
 from ..symbols import symbol
 from ._bound import Bound, evaluate_expr
+
+#: largest sample size compare() takes: n, its multiples and ln n are computed in float64
+MAX_N = 10**300
 
 __all__ = ["compare", "Comparison", "Comparisons", "kind_text"]
 
@@ -351,7 +354,8 @@ def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str]
     Parameters
     ----------
     bounds : Bound objects (e.g. from :func:`~symbound.bounds.generalization_bound`), all in n.
-    n : sample size, an integer >= 1 (``1e6`` is accepted: a float that is a whole number), or a
+    n : sample size, an integer in [1, 10^300] (``1e6`` is accepted: a float that is a whole
+        number; the effective sample sizes are computed in float64), or a
         list / array of them: then one table per n, in a :class:`Comparisons`.
     delta : confidence in (0, 1).
     names : display names (default: each bound's ``name``).
@@ -389,7 +393,11 @@ def compare(bounds: Sequence[Bound], *, n: Any, delta: Any, names: Sequence[str]
     """
     bounds = check_bounds(bounds)
     many = isinstance(n, (list, tuple, np.ndarray))
-    ns = [check_integer("n", k, 1) for k in (np.ravel(n).tolist() if many else [n])]
+    try:
+        listed = np.ravel(np.asarray(n, dtype=object)).tolist() if many else [n]
+    except ValueError:  # a ragged list
+        raise InvalidTypeError(f"n must be an integer >= 1 or a list of them, got {brief(n)}") from None
+    ns = [check_integer("n", k, 1, MAX_N) for k in listed]
     if many and not ns:
         raise InvalidValueError("n must hold at least one sample size, got an empty list")
     check_probability("delta", delta, allow_symbolic=False)

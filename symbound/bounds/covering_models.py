@@ -39,6 +39,7 @@ from typing import Any, Callable
 import mpmath
 import sympy as sp
 
+from .._validation import brief
 from .._validation import check_real
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError
 from ..functions import (CoveringNumber, GroupOrder, QuotientCoveringNumber, _Printed, exact_number,
@@ -122,7 +123,7 @@ def make_cover(space, group, covering: str, power_law, *, name: str = "X") -> _C
         raise InvalidValueError("space must be given (or power_law=(V0, d0) for an abstract space)")
     if power_law is not None:
         if not (isinstance(power_law, (tuple, list)) and len(power_law) == 2):
-            raise InvalidTypeError(f"power_law must be a pair (V0, d0), got {power_law!r}")
+            raise InvalidTypeError(f"power_law must be a pair (V0, d0), got {brief(power_law)}")
         v0, d0 = power_law
         check_real("power_law V0", v0, 0, low_closed=False)
         check_real("power_law d0", d0, 0, low_closed=False)

@@ -140,8 +140,8 @@ from typing import Any, Callable
 import mpmath
 import sympy as sp
 
-from .._validation import check_choice, check_real
-from ..errors import InvalidValueError, NumericalError
+from .._validation import brief, check_choice, check_real
+from ..errors import InvalidTypeError, InvalidValueError, NumericalError
 from ..functions import _Printed, exact_number, latex_of
 from ..symbols import symbol
 from .covering_models import _Cover, growth_exponent, make_cover, product_cover
@@ -212,21 +212,28 @@ def lipschitz_class_log_covering(space: Space, u: Any, *,
     check_real("bound", bound, 0, low_closed=False, allow_symbolic=False)
     check_real("equivariance_error", equivariance_error, 0, allow_symbolic=False)
     check_choice("cover", cover, ("external", "internal"))
+    if space is not None and not isinstance(space, Space):
+        raise InvalidTypeError(f"space must be a symbound Space or None, got "
+                               f"{type(space).__name__} ({brief(space)})")
     # floats are taken as the exact binary numbers they are, so that ceilings are exact
     u, L, B, eta = (exact_number(v) for v in (u, lipschitz, bound, equivariance_error))
     q = 2 if cover == "external" else 4
     values = sp.log(sp.ceiling(q * B / u) + 1)
     counts = []
-    if eta == 0:
-        cov = make_cover(space, group, "upper", power_law)
-        counts.append(_covering_value(cov, u / (q * L)))
-    else:
-        if space is not None:
-            plain = make_cover(space, None, "upper", None)
-            counts.append(_covering_value(plain, u / (q * L)))
-        if u > q * eta:
+    try:
+        if eta == 0:
             cov = make_cover(space, group, "upper", power_law)
-            counts.append(_covering_value(cov, (u / q - eta) / L))
+            counts.append(_covering_value(cov, u / (q * L)))
+        else:
+            if space is not None:
+                plain = make_cover(space, None, "upper", None)
+                counts.append(_covering_value(plain, u / (q * L)))
+            if u > q * eta:
+                cov = make_cover(space, group, "upper", power_law)
+                counts.append(_covering_value(cov, (u / q - eta) / L))
+    except InvalidValueError as e:  # the resolution u / (q lipschitz) left the covering's range
+        raise InvalidValueError(f"the covering resolution from u={brief(float(u))} and "
+                                f"lipschitz={brief(float(L))} is out of range: {e}") from None
         if not counts:
             raise InvalidValueError(
                 f"u={u} <= {q}*eta needs the plain covering number: give space")

@@ -39,6 +39,7 @@ from typing import Any
 
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 from ..functions import exact_number
 from ..seam import SupErrorUpperBound
@@ -155,14 +156,14 @@ def convert_value(name: str, value: Any, symbol_name: str | None = None
     if isinstance(value, bool):
         raise InvalidTypeError(f"{name} must be a number or a SymPy expression, got a bool")
     if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidValueError(f"{name} must be finite, got {value!r}")
+        raise InvalidValueError(f"{name} must be finite, got {brief(value)}")
     try:
         out = exact_number(value)
     except (TypeError, ValueError):
         raise InvalidTypeError(
             f"{name} must be a number or a SymPy expression, got {type(value).__name__}") from None
     if out.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
-        raise InvalidValueError(f"{name} must be finite, got {value!r}")
+        raise InvalidValueError(f"{name} must be finite, got {brief(value)}")
     return out, None
 
 

@@ -47,6 +47,7 @@ from typing import Any, Callable, Sequence
 import mpmath
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidValueError, NumericalError
 from ..functions import BranchMin, exact_number, xreplace_numbers
 
@@ -83,7 +84,7 @@ def resolution_grid(m: int, lo: Any, hi: Any) -> tuple[sp.Rational, ...]:
     [1.0, 0.5, 0.25]
     """
     if not (isinstance(m, int) and m >= 1):
-        raise InvalidValueError(f"grid size m must be an integer >= 1, got {m!r}")
+        raise InvalidValueError(f"grid size m must be an integer >= 1, got {brief(m)}")
     lo_f, hi_f = float(sp.N(lo, 30)), float(sp.N(hi, 30))
     if not (0 < lo_f <= hi_f) or not math.isfinite(hi_f):
         raise InvalidValueError(f"the grid range must satisfy 0 < lo <= hi, got ({lo_f}, {hi_f})")
@@ -598,7 +599,7 @@ def minimize(f: sp.Expr, sym: sp.Symbol, interval: tuple[float, float],
     """Minimise the closed univariate expression ``f`` over ``sym`` (module docstring)."""
     lo, hi = (float(v) for v in interval)
     if not (0 < lo < hi):
-        raise InvalidValueError(f"interval must satisfy 0 < lo < hi, got {interval!r}")
+        raise InvalidValueError(f"interval must satisfy 0 < lo < hi, got {brief(interval)}")
     if isinstance(f, (sp.Min, BranchMin)):
         results = [minimize(a, sym, interval, grid) for a in f.args if sym in a.free_symbols]
         consts = [a for a in f.args if sym not in a.free_symbols]

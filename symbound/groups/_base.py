@@ -31,7 +31,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 import sympy as sp
 
-from .._validation import one_dimension
+from .._validation import brief, one_dimension
 from ..errors import InvalidTypeError, InvalidValueError
 from ..printing import latex_to_text
 
@@ -194,7 +194,7 @@ class TransformationSetBase(ABC):
             return np.mod(x[None, ...] + e.reshape((e.shape[0],) + (1,) * (x.ndim - 1) + (self.n,)),
                           self.period)
         raise InvalidValueError(  # the other actions override apply()
-            f"apply() of the base class handles linear and translation actions, got {self.action!r}")
+            f"apply() of the base class handles linear and translation actions, got {brief(self.action)}")
 
     def apply_each(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Reference action with one element per sample: ``out[i] = elements[i] . x[i]`` (x has
@@ -212,7 +212,7 @@ class TransformationSetBase(ABC):
             return np.take_along_axis(x, np.broadcast_to(idx, x.shape), axis=ax)
         raise InvalidValueError(  # the other actions override apply_each()
             f"apply_each() of the base class handles linear, translation and permutation actions, "
-            f"got {self.action!r}")
+            f"got {brief(self.action)}")
 
     def identity(self) -> np.ndarray:
         """The identity element in this set's numeric representation."""
@@ -270,11 +270,11 @@ def _are_permutation_matrices(m: np.ndarray) -> bool:
 def _check_plane(plane, n):
     if (not isinstance(plane, (tuple, list)) or len(plane) != 2
             or not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in plane)):
-        raise InvalidTypeError(f"plane must be a pair of coordinate indices, got {plane!r}")
+        raise InvalidTypeError(f"plane must be a pair of coordinate indices, got {brief(plane)}")
     i, j = int(plane[0]), int(plane[1])
     if not (0 <= i < n and 0 <= j < n) or i == j:
         raise InvalidValueError(
-            f"plane must be two distinct coordinate indices in [0, {n - 1}], got {plane!r}"
+            f"plane must be two distinct coordinate indices in [0, {n - 1}], got {brief(plane)}"
         )
     return (i, j)
 

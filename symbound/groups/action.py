@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ._base import TransformationSetBase, _each_args
@@ -131,9 +132,9 @@ class Action(TransformationSetBase):
                 raise InvalidTypeError(f"{nm} must be callable, got {type(f).__name__}")
         for nm, v in (("isometric", isometric), ("vectorized", vectorized)):
             if not isinstance(v, (bool, np.bool_)):
-                raise InvalidTypeError(f"{nm} must be True or False, got {v!r}")
+                raise InvalidTypeError(f"{nm} must be True or False, got {brief(v)}")
         if is_group is not None and not isinstance(is_group, (bool, np.bool_)):
-            raise InvalidTypeError(f"is_group must be None, True or False, got {is_group!r}")
+            raise InvalidTypeError(f"is_group must be None, True or False, got {brief(is_group)}")
         for nm, v in (("name", name), ("measure", measure)):
             if v is not None and not isinstance(v, str):
                 raise InvalidTypeError(f"{nm} must be a string or None, got {type(v).__name__}")

@@ -10,7 +10,9 @@ import math
 import numpy as np
 import sympy as sp
 
-from .._validation import check_choice, check_integer, check_real
+from .._validation import brief
+from .._validation import (MAX_GROUP_DIM, MAX_GROUP_ORDER, check_choice, check_integer,
+                           check_real)
 from ..errors import InvalidTypeError, InvalidValueError
 from ._base import TransformationSetBase, _check_plane, _is_orthogonal, _plane_rotations
 from .image import (IMAGE_ORDERS, apply_maps, apply_maps_each, check_image_shape,
@@ -66,19 +68,19 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
 
     def __init__(self, k: int, dim: int = 2, plane: tuple[int, int] = (0, 1),
                  action: str = "linear"):
-        self.k = check_integer("k", k, 1)
+        self.k = check_integer("k", k, 1, MAX_GROUP_ORDER)
         self.action = check_choice("action", action, ("linear", "image"))
         if self.action == "image":
             if self.k not in IMAGE_ORDERS:
                 raise InvalidValueError(
                     f"k must be 1, 2 or 4 for action='image' (rotations of the pixel grid by "
-                    f"quarter turns), got k={k!r}; wrap other rotations (with interpolation) in "
+                    f"quarter turns), got k={brief(k)}; wrap other rotations (with interpolation) in "
                     "symbound.groups.Action")
             if isinstance(dim, bool) or dim != 2 or tuple(plane) != (0, 1):
                 raise InvalidValueError(
                     f"dim and plane belong to the linear action; action='image' acts on the last "
-                    f"two axes of an array, got dim={dim!r}, plane={plane!r}")
-        self.n = check_integer("dim", dim, 2)
+                    f"two axes of an array, got dim={brief(dim)}, plane={plane!r}")
+        self.n = check_integer("dim", dim, 2, MAX_GROUP_DIM)
         self.plane = _check_plane(plane, self.n)
         mats = self._build(2.0 * np.pi * np.arange(self.k) / self.k)
         # the symmetries of the square are exact integer matrices
@@ -134,7 +136,7 @@ class _PlaneFiniteGroup(_FiniteMatrixSet):
         t = self._matrices.reshape(-1, 4)
         hit = np.all(e[:, None, :] == t[None, :, :], axis=2)
         if not np.all(hit.any(axis=1)):
-            raise InvalidValueError(f"elements must belong to {self.name}, got {elements!r}")
+            raise InvalidValueError(f"elements must belong to {self.name}, got {brief(elements)}")
         return np.argmax(hit, axis=1)
 
     def apply(self, elements: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -237,10 +239,10 @@ class Symmetric(TransformationSetBase):
         return self.axis == -1
 
     def __init__(self, n: int, axis: int = -2):
-        self.n = check_integer("n", n, 1)
+        self.n = check_integer("n", n, 1, MAX_GROUP_DIM)
         if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or axis not in (-1, -2):
             raise InvalidValueError(
-                f"axis must be -2 (permute points) or -1 (permute coordinates), got {axis!r}"
+                f"axis must be -2 (permute points) or -1 (permute coordinates), got {brief(axis)}"
             )
         self.axis = int(axis)
 
@@ -374,11 +376,11 @@ class TransformationSet(_FiniteMatrixSet):
 
     def __init__(self, matrices, is_group: bool | None = None, name: str | None = None,
                  atol: float = 1e-9):
-        if np.iscomplexobj(matrices):
-            raise InvalidTypeError("matrices must be real, got complex entries")
-        try:
+        try:  # a ragged list fails already in iscomplexobj; an int beyond float64 in np.array
+            if np.iscomplexobj(matrices):
+                raise InvalidTypeError("matrices must be real, got complex entries")
             m = np.array(matrices, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InvalidTypeError(
                 f"matrices must be an array-like of shape (k, m, m) of real numbers, got {type(matrices).__name__}"
             ) from None
@@ -391,7 +393,7 @@ class TransformationSet(_FiniteMatrixSet):
         if not np.all(np.isfinite(m)):
             raise InvalidValueError("matrices must contain only finite numbers, got NaN or inf")
         if is_group is not None and not isinstance(is_group, (bool, np.bool_)):
-            raise InvalidTypeError(f"is_group must be None, True or False, got {is_group!r}")
+            raise InvalidTypeError(f"is_group must be None, True or False, got {brief(is_group)}")
         if name is not None and not isinstance(name, str):
             raise InvalidTypeError(f"name must be a string or None, got {type(name).__name__}")
         check_real("atol", atol, 0, None, allow_symbolic=False)

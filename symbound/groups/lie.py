@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .._validation import check_integer, check_real
+from .._validation import brief
+from .._validation import MAX_GROUP_DIM, check_integer, check_real
 from ..errors import InvalidValueError
 from ._base import (TransformationSetBase, _check_plane, _is_orthogonal, _off_plane_is_identity,
                     _plane_rotations)
@@ -48,10 +49,10 @@ class _Orthogonal(TransformationSetBase):
     special: bool
 
     def __init__(self, n: int, dim: int | None = None, plane: tuple[int, int] = (0, 1)):
-        self.degree = check_integer("n", n, 1)
+        self.degree = check_integer("n", n, 1, MAX_GROUP_DIM)
         if dim is None:
             dim = self.degree
-        self.n = check_integer("dim", dim, self.degree)
+        self.n = check_integer("dim", dim, self.degree, MAX_GROUP_DIM)
         self.plane = _check_plane(plane, self.n) if self.degree == 2 else None
         self.manifold_dim = self.degree * (self.degree - 1) // 2
         # SO(1) = {1} and O(1) = {1, -1} are finite groups of dimension 0
@@ -164,9 +165,9 @@ class O(_Orthogonal):  # noqa: E742 - the group's name
 
 def _check_dim_plane(n, dim, plane):
     """n >= 1; a larger ``dim`` and a ``plane`` only for n = 2."""
-    n = check_integer("n", n, 1)
+    n = check_integer("n", n, 1, MAX_GROUP_DIM)
     if dim is not None:
-        dim = check_integer("dim", dim, n)
+        dim = check_integer("dim", dim, n, MAX_GROUP_DIM)
         if dim != n and n != 2:
             raise InvalidValueError(
                 f"dim must equal n={n} (only SO(2)/O(2) can act on a coordinate plane of a larger "
@@ -175,7 +176,7 @@ def _check_dim_plane(n, dim, plane):
     if n != 2 and (not isinstance(plane, (tuple, list)) or tuple(plane) != (0, 1)):
         raise InvalidValueError(
             f"plane applies only to n=2 (SO(2)/O(2) on a coordinate plane); SO({n})/O({n}) act on "
-            f"all of R^{n}, got plane={plane!r}"
+            f"all of R^{n}, got plane={brief(plane)}"
         )
 
 
@@ -196,7 +197,7 @@ class Translations(TransformationSetBase):
     is_finite = False
 
     def __init__(self, dim: int, period: float = 1.0):
-        self.n = check_integer("dim", dim, 1)
+        self.n = check_integer("dim", dim, 1, MAX_GROUP_DIM)
         self.manifold_dim = self.n
         check_real("period", period, 0, None, low_closed=False, allow_symbolic=False)
         self.period = float(period)

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from .._validation import check_integer, check_real
+from .._validation import MAX_GROUP_DIM, check_integer, check_real
 from ..printing import latex_to_text
 from ..errors import InvalidValueError
 from ._base import TransformationSetBase, _check_plane, _is_orthogonal, _plane_rotations, _rotation_angle_in_plane
@@ -107,7 +107,7 @@ class PartialRotations(TransformationSetBase):
         check_real("max_angle", max_angle, 0, sp.pi)
         self.max_angle = max_angle
         self.theta = float(max_angle) if not getattr(max_angle, "free_symbols", None) else None
-        self.n = check_integer("dim", dim, 2)
+        self.n = check_integer("dim", dim, 2, MAX_GROUP_DIM)
         if plane is None:
             if self.n != 3:
                 raise InvalidValueError(f"plane=None (the SO(3) ball) needs dim=3, got dim={self.n}")

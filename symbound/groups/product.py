@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_integer
+from .._validation import brief, check_integer
 from ..errors import InvalidTypeError, InvalidValueError
 from ._base import TransformationSetBase
 
@@ -66,7 +66,7 @@ class DirectProduct(TransformationSetBase):
         for nm, s in (("first", first), ("second", second)):
             if not isinstance(s, TransformationSetBase):
                 raise InvalidTypeError(f"{nm} must be a transformation set of symbound.groups, got "
-                                       f"{type(s).__name__} ({s!r})")
+                                       f"{type(s).__name__} ({brief(s)})")
             if s.action != "linear":
                 raise InvalidValueError(
                     f"{nm} must act linearly (matrices on R^n), got {s.name} with action "

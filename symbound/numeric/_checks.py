@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 
-__all__ = ["MAX_COUNT", "as_float_array", "check_group_matches", "check_rng_seed"]
+__all__ = ["MAX_COUNT", "MAX_DRAWS", "as_float_array", "check_group_matches", "check_rng_seed"]
 
 #: largest count of samples, draws or resamples a numeric function accepts (arrays of that many
 #: entries are allocated: a larger request is refused up front rather than failing in numpy)
 MAX_COUNT = 2**31 - 1
+
+#: largest number of group samples per point or of randomizations: each is a row of the group's
+#: element (n x n floats) held in memory at once (10^9 samples of SO(2) asked for 30 GB)
+MAX_DRAWS = 10**7
 
 
 def as_float_array(name: str, x, *, min_ndim: int = 1, allow_empty: bool = False,
@@ -90,4 +95,4 @@ def check_rng_seed(seed) -> np.random.Generator:
         return seed
     if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
         return np.random.default_rng(seed)
-    raise InvalidTypeError(f"seed must be a nonnegative int, a numpy.random.Generator or None, got {seed!r}")
+    raise InvalidTypeError(f"seed must be a nonnegative int, a numpy.random.Generator or None, got {brief(seed)}")

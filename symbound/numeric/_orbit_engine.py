@@ -54,10 +54,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_choice, check_integer, check_probability, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from . import kernels as K
-from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_DRAWS, as_float_array, check_group_matches, check_rng_seed
 from .distributed import map_shards, n_workers, shard_ranges
 from .frameworks import NUMPY_BATCH_SIZE, adapt_model
 from .group_samples import _GroupSpec, seed_key
@@ -246,7 +247,7 @@ def _rho_mode(rho, spec: _GroupSpec, q: int, out_shape: tuple | None = None) -> 
         return 0
     if isinstance(rho, str):
         if rho != "same":
-            raise InvalidValueError(f"rho must be None, 'same' or a callable, got {rho!r}")
+            raise InvalidValueError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
         if spec.output_action:
             spec.check_output(tuple(out_shape) if out_shape is not None else (q,))
             return 2
@@ -599,7 +600,7 @@ def _check_common(p, n_group_samples, batch_size, confidence, quantiles):
     if math.isinf(float(p)):
         raise InvalidValueError("p must be a finite real number in [1, inf); the sup error is "
                                 "max_observed")
-    check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
+    check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if batch_size is not None:
         check_integer("batch_size", batch_size, 1)
     check_probability("confidence", confidence, allow_symbolic=False)
@@ -633,7 +634,7 @@ def _blas_limit(blas_threads):
         return contextlib.nullcontext()
     if isinstance(blas_threads, str):
         if blas_threads != "auto":
-            raise InvalidValueError(f"blas_threads must be 'auto', None or an int >= 1, got {blas_threads!r}")
+            raise InvalidValueError(f"blas_threads must be 'auto', None or an int >= 1, got {brief(blas_threads)}")
         try:
             ctl = _controller()
         except ImportError:  # pragma: no cover - optional: without it BLAS is left alone

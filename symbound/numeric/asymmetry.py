@@ -67,11 +67,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from . import symmetry_actions as A
 from . import symmetry_test_kernels as SK
-from ._checks import MAX_COUNT, check_rng_seed
+from ._checks import MAX_DRAWS, check_rng_seed
 from .covering import check_magnitude
 from .._types import ArrayLike, Seed, TransformationSetBase
 
@@ -218,9 +219,9 @@ def distributional_asymmetry(X: ArrayLike, group: TransformationSetBase, *,
     x = A.data_array("X", X, group)
     confidence = float(check_real("confidence", confidence, 0, 1, low_closed=False,
                                   high_closed=False, allow_symbolic=False))
-    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if not isinstance(progress, bool):
-        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+        raise InvalidTypeError(f"progress must be a bool, got {brief(progress)}")
     rng = check_rng_seed(seed)
     N = x.shape[0]
     F = A.kernel_features(group, x)

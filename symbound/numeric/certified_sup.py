@@ -72,7 +72,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_bool, check_integer, check_real
+from .._validation import brief, check_bool, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from ..seam import SupErrorUpperBound
@@ -83,7 +83,7 @@ from ._orbit_engine import (_batched_pass, _blas_limit, _check_X, _choose_path,
 from .group_nets import GroupNet, group_net, moved_norms, realised_radii
 from .group_samples import _GroupSpec, group_spec
 from .region_nets import cover_bound, default_resolution, region_net, region_of
-from .._types import ArrayLike, Model, Rho
+from .._types import ArrayLike, Model, Rho, Space
 
 __all__ = ["certified_sup_error", "certified_data_sup_error"]
 
@@ -100,7 +100,8 @@ def _check_lipschitz(name, value, required=True):
         if required:
             raise InvalidValueError(f"{name} is required (a Lipschitz constant >= 0)")
         return None
-    return float(check_real(name, value, 0, None, allow_symbolic=False))
+    # at most 1e300: L times a covering radius is summed in float64 (1e308 overflowed it)
+    return float(check_real(name, value, 0, 1e300, allow_symbolic=False))
 
 
 def _lipschitz_text(what: str, L: float) -> str:
@@ -222,6 +223,9 @@ def _region_and_points(region, points, group):
             "give a region (a Space: the sup over it is certified on a grid net) or points (the "
             "sup over those points, scope='sample'), or both (the points' fill distance in the "
             "region is certified)")
+    if region is not None and not isinstance(region, Space):
+        raise InvalidTypeError(f"region must be a symbound Space (Ball, Cube, Sphere, Annulus, "
+                               f"Torus) or None, got {type(region).__name__} ({brief(region)})")
     reg = region_of(region) if region is not None else None
     if reg is not None:
         if group.action in ("image", "callable"):
@@ -452,7 +456,7 @@ def certified_data_sup_error(X: ArrayLike, y: ArrayLike, group: TransformationSe
     if reg is not None:
         reg.check_points(x)
     if rho is not None and not callable(rho) and rho != "same":
-        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {rho!r}")
+        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
     net = group_net(group, group_resolution)
     if not getattr(group, "is_isometric", True):
         raise InvalidValueError(f"{group.name} is not a set of isometries: no certified data sup")

@@ -38,6 +38,7 @@ cached machine code in a few milliseconds.
 from __future__ import annotations
 
 import hashlib
+from fractions import Fraction
 import importlib.util
 import os
 import sys
@@ -51,6 +52,7 @@ from numba.core.errors import NumbaError
 from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from sympy.printing.pycode import PythonCodePrinter
 
+from .._validation import brief, check_integer, check_real
 from ..bounds._bound import Bound, evaluate_expr
 from ..errors import InvalidTypeError, InvalidValueError
 from ..functions import xreplace_numbers
@@ -366,7 +368,7 @@ class CompiledBound:
 
     def _sharded(self, client, flat, chunk_size):
         if chunk_size < 1:
-            raise InvalidValueError(f"chunk_size must be an integer >= 1, got {chunk_size!r}")
+            raise InvalidValueError(f"chunk_size must be an integer >= 1, got {brief(chunk_size)}")
         total = flat[0].shape[0]
         futures = []
         fn = client.scatter(self, broadcast=True)
@@ -391,18 +393,31 @@ class CompiledBound:
 
     def evaluate_mpmath(self, dps: int = 50, **values: Any) -> mpmath.mpf:
         """The bound at scalar values in mpmath with ``dps`` digits (reference path)."""
+        dps = check_integer("dps", dps, 1, 10**5)
         sub = {}
         for s in self.args:
             if s.name not in values:
                 raise InvalidValueError(f"missing value for {s.name!r}")
-            sub[s] = sp.Float(values[s.name], dps)
-        return mpmath.mpf(str(sp.N(xreplace_numbers(self.formula, sub), dps)))
+            check_real(s.name, values[s.name], allow_symbolic=False)
+            v = values[s.name]
+            sub[s] = sp.Float(sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction)
+                              else v, dps)
+        value = sp.N(xreplace_numbers(self.formula, sub), dps)
+        if not (value.is_number and value.is_real and value.is_finite):
+            raise InvalidValueError(f"the bound is not a finite real number at "
+                                    f"{', '.join(f'{k}={brief(v)}' for k, v in values.items())}: "
+                                    f"{brief(str(value))}")
+        return mpmath.mpf(str(value))
 
 
 def _real_values(name: str, v):
     """``v`` as a float array: numbers, arrays of numbers, and SymPy / mpmath real numbers (alone or
-    in an object array); anything else (strings, complex numbers) is refused."""
-    a = np.asarray(v)
+    in an object array); anything else (strings, complex numbers, ragged lists) is refused."""
+    try:
+        a = np.asarray(v)
+    except ValueError:  # a ragged list
+        raise InvalidTypeError(f"{name} must be a real number or an array of real numbers, got "
+                               f"{brief(v)}") from None
     if a.dtype.kind in "biuf":
         return a
     if a.dtype.kind == "O":
@@ -411,13 +426,18 @@ def _real_values(name: str, v):
         for i, e in enumerate(flat):
             if isinstance(e, sp.Basic) and e.is_number and e.is_real:
                 out[i] = float(e)
-            elif isinstance(e, (mpmath.mpf, int, float, np.integer, np.floating)):
-                out[i] = float(e)
+            elif isinstance(e, (mpmath.mpf, int, float, np.integer, np.floating)) \
+                    and not isinstance(e, bool):
+                try:
+                    out[i] = float(e)
+                except OverflowError:
+                    raise InvalidValueError(f"{name} must lie within float64 (|x| < 1.8e308), "
+                                            f"got {brief(e)}") from None
             else:
                 break
         else:
             return out.reshape(a.shape)
-    raise InvalidTypeError(f"{name} must be a real number or an array of real numbers, got {v!r}")
+    raise InvalidTypeError(f"{name} must be a real number or an array of real numbers, got {brief(v)}")
 
 
 def _rebuild(bound, names):

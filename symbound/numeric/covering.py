@@ -56,11 +56,12 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
-from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_DRAWS, as_float_array, check_group_matches, check_rng_seed
 from .distributed import check_client
 from .._types import ArrayLike, Seed
 
@@ -548,9 +549,9 @@ def empirical_covering_number(points: ArrayLike, eps: float,
     eps_v = float(check_real("eps", eps, 0, None, low_closed=False, allow_symbolic=False))
     check_choice("metric", metric, ("euclidean", "sup"))
     check_choice("order", order, ("given", "random"))
-    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if not isinstance(progress, bool):
-        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+        raise InvalidTypeError(f"progress must be a bool, got {brief(progress)}")
     rng = check_rng_seed(seed)
     check_client(client)
     if shard_size is not None:

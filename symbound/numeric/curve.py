@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_bool, check_choice, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Cyclic, PartialRotations, Translations
@@ -19,7 +20,7 @@ from ._orbit_engine import (_batched_pass, _blas_limit, _check_common, _check_X,
                             _Model, _overflow_error, _rho_mode)
 from .distributed import Moments
 from .group_samples import _GroupSpec
-from .._types import ArrayLike, Model, Rho
+from .._types import ArrayLike, Model, Rho, TransformationSetBase
 
 __all__ = ["EquivarianceErrorCurve", "equivariance_error_curve"]
 
@@ -127,7 +128,7 @@ def _family_elements(group_family, parameters, direction):
     if not is_plane:
         raise InvalidTypeError(
             "group_family must be a one-parameter family: SO(2), O(2), Cyclic or PartialRotations with "
-            f"a plane (rotation angle), or Translations (shift), got {group_family!r}"
+            f"a plane (rotation angle), or Translations (shift), got {brief(group_family)}"
         )
     _check_family_parameters(group_family, t)
     n = group_family.n
@@ -168,6 +169,9 @@ def equivariance_error_curve(model: Model, group_family: Any, X: ArrayLike, para
     """
     p, _ = _check_common(p, 1, batch_size, 0.5, ())
     check_bool("progress", progress)
+    if not isinstance(group_family, TransformationSetBase):
+        raise InvalidTypeError(f"group_family must be a transformation set of symbound.groups (a "
+                               f"family such as SO(2)), got {type(group_family).__name__}")
     if getattr(group_family, "action", None) in ("image", "callable"):
         raise InvalidValueError(
             f"equivariance_error_curve needs a one-parameter family of linear maps or shifts; "

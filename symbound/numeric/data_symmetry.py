@@ -61,11 +61,12 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_integer, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups._base import TransformationSetBase
 from . import covering_kernels as _k
-from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_DRAWS, MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
 from .covering import _grid, check_magnitude  # the dense point grid of the covering engine
 from .distributed import RatioMoments, check_client, map_shards, n_workers, shard_ranges
 from .intervals import student_t_quantile
@@ -398,10 +399,10 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
     check_magnitude("X", x)
     radius = float(check_real("radius", radius, 0, None, low_closed=False, allow_symbolic=False))
     p = float(check_real("p", p, 1, None, allow_symbolic=False))
-    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if lipschitz is not None:
         lipschitz = float(check_real("lipschitz", lipschitz, 0, None, allow_symbolic=False))
-    n_permutations = check_integer("n_permutations", n_permutations, 1, MAX_COUNT)
+    n_permutations = check_integer("n_permutations", n_permutations, 1, MAX_DRAWS)
     mmd_max_points = check_integer("mmd_max_points", mmd_max_points, 2)
     confidence = float(check_real("confidence", confidence, 0, 1, low_closed=False,
                                   high_closed=False, allow_symbolic=False))
@@ -409,17 +410,17 @@ def data_equivariance_error(X: ArrayLike, y: ArrayLike, group: TransformationSet
     if not (isinstance(mmd_bandwidth, str) and mmd_bandwidth == "median"):
         if isinstance(mmd_bandwidth, str):
             raise InvalidValueError(
-                f"mmd_bandwidth must be 'median' or a positive number, got {mmd_bandwidth!r}")
+                f"mmd_bandwidth must be 'median' or a positive number, got {brief(mmd_bandwidth)}")
         check_real("mmd_bandwidth", mmd_bandwidth, 0, None, low_closed=False, allow_symbolic=False)
     if rho is not None and not callable(rho) and rho != "same":
-        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {rho!r}")
+        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
     if rho == "same":
         check_group_matches("y", yy, group)
         rho_name = "same"
     else:
         rho_name = "identity (invariance)" if rho is None else getattr(rho, "__name__", "callable")
     if not isinstance(progress, bool):
-        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+        raise InvalidTypeError(f"progress must be a bool, got {brief(progress)}")
     rng = check_rng_seed(seed)
     check_client(client)
     if n_chunks is not None:

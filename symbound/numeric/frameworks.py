@@ -45,8 +45,10 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 from .._types import Model
+from ._checks import as_float_array
 
 __all__ = ["TorchModel", "adapt_model", "torch_batch_size"]
 
@@ -155,10 +157,10 @@ class TorchModel:
             m_device, m_dtype = torch.device("cpu"), torch.get_default_dtype()
         try:
             self.device = torch.device(device) if device is not None else m_device
-        except (TypeError, RuntimeError) as exc:
-            raise InvalidValueError(f"device must be a torch device or its name, got {device!r}") from exc
+        except (TypeError, RuntimeError, ValueError, OverflowError) as exc:
+            raise InvalidValueError(f"device must be a torch device or its name, got {brief(device)}") from exc
         if dtype is not None and not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
-            raise InvalidTypeError(f"dtype must be a floating torch.dtype, got {dtype!r}")
+            raise InvalidTypeError(f"dtype must be a floating torch.dtype, got {brief(dtype)}")
         self.dtype = m_dtype if dtype is None else dtype
         self._torch = torch
 
@@ -169,6 +171,9 @@ class TorchModel:
     def __call__(self, xs: np.ndarray) -> np.ndarray:
         """Outputs of the model on a float NumPy batch, as a NumPy array (one conversion each way)."""
         torch = self._torch
+        # a float array: strings, objects, ragged lists, NaN refused here, not inside torch
+        xs = as_float_array("xs", xs, min_ndim=2, dtype=xs.dtype if isinstance(xs, np.ndarray)
+                            and xs.dtype.kind == "f" else np.float64)
         t = torch.from_numpy(np.ascontiguousarray(xs))
         if t.dtype != self.dtype or t.device != self.device:
             t = t.to(device=self.device, dtype=self.dtype)

@@ -61,6 +61,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
+from .._validation import brief, check_integer
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, PartialRotations, Translations
 from ..groups._base import TransformationSetBase, _plane_rotations
@@ -141,9 +142,10 @@ def _exact_upper(value) -> Fraction:
 def _check_resolution(resolution, default: int) -> int:
     if resolution is None:
         return default
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
-        raise InvalidValueError(f"group_resolution must be an integer >= 1, got {resolution!r}")
-    return int(resolution)
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
+        raise InvalidTypeError(f"group_resolution must be an integer >= 1, got {brief(resolution)}")
+    # at most 10^6 per axis: the net holds m (SO(2)) to m^3 (SO(3)) elements at once
+    return check_integer("group_resolution", resolution, 1, 10**6)
 
 
 def _so3_ball_vectors(theta: Fraction, m: int) -> tuple[np.ndarray, Fraction]:

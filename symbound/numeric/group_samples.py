@@ -29,7 +29,7 @@ from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, PartialRotations, Translations
 from ..groups._base import TransformationSetBase
 from . import kernels as K
-from ._checks import MAX_COUNT, check_rng_seed
+from ._checks import MAX_DRAWS, check_rng_seed
 
 __all__ = ["GroupSamples", "group_samples"]
 
@@ -234,7 +234,7 @@ def group_spec(group, method: str = "auto", n_group_samples: int = 64) -> _Group
             f"group must be a transformation set of symbound.groups, got {type(group).__name__}"
         )
     method = check_choice("method", method, METHODS)
-    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
+    n_group_samples = check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if group.action in ("image", "callable"):
         return _indexed_spec(group, method, n_group_samples)
     n = int(group.n)

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_real
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Cyclic, PartialRotations, Translations
@@ -88,7 +89,9 @@ def lie_derivative(model: Model, generator: Any, X: ArrayLike, rho: Rho = None, 
     >>> lie_derivative(lambda xs: np.linalg.norm(xs, axis=1), A, X).value < 1e-8
     True
     """
-    check_real("h", h, 0, None, low_closed=False, allow_symbolic=False)
+    # h <= 1: a step of the central difference of a one-parameter subgroup (the Taylor error
+    # estimate is O(h^4); a step beyond 1 is no derivative)
+    h = float(check_real("h", h, 0, 1, low_closed=False, allow_symbolic=False))
     p, _ = _check_common(p, 1, batch_size, 0.5, ())
     X = as_float_array("X", X, min_ndim=2)
     if getattr(generator, "action", None) in ("image", "callable"):
@@ -121,7 +124,7 @@ def lie_derivative(model: Model, generator: Any, X: ArrayLike, rho: Rho = None, 
     mdl = _Model(model, X)
     if isinstance(rho, str):
         if rho != "same":
-            raise InvalidValueError(f"rho must be None, 'same' or a callable, got {rho!r}")
+            raise InvalidValueError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
         if mdl.q != n:
             raise InvalidValueError(f"rho='same' needs model outputs of length n={n}, got k={mdl.q}")
     elif rho is not None and not callable(rho):

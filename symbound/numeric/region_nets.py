@@ -52,6 +52,7 @@ from itertools import product
 import numpy as np
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["RegionNet", "region_net", "cover_bound", "region_of", "default_resolution",
@@ -263,7 +264,7 @@ def _resolution(region: _Region, chart_dim: int, resolution) -> int:
     if resolution is None:
         m = DEFAULT_RESOLUTION.get(chart_dim, 8)
     elif isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 1:
-        raise InvalidValueError(f"resolution must be an integer >= 1, got {resolution!r}")
+        raise InvalidValueError(f"resolution must be an integer >= 1, got {brief(resolution)}")
     else:
         m = int(resolution)
     n_charts = 2 * region.d if region.kind == "Sphere" else 1

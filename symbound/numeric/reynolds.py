@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import brief
 from .._validation import check_choice, check_integer
 from ..errors import InvalidTypeError, InvalidValueError
 from ..groups import O, SO, Translations
 from ..groups._base import TransformationSetBase
 from . import kernels as K
-from ._checks import MAX_COUNT, as_float_array, check_group_matches, check_rng_seed
+from ._checks import MAX_DRAWS, as_float_array, check_group_matches, check_rng_seed
 from .distributed import check_client, map_shards, n_workers, shard_ranges
 from .group_samples import _GroupSpec, group_spec, seed_key
 from ._orbit_engine import _Model, _rho_matrices, _rho_mode
@@ -215,12 +216,12 @@ def symmetrize(model: Model, group: TransformationSetBase, rho: Rho = None,
             f"group must be a group: the Reynolds operator averages over a compact group with its "
             f"Haar measure (THEORY.md §3); {group.name} is not a group (use a subgroup, e.g. "
             "Cyclic(k), or the full group it lies in)")
-    Kq = check_integer("n_group_samples", n_group_samples, 1, MAX_COUNT)
+    Kq = check_integer("n_group_samples", n_group_samples, 1, MAX_DRAWS)
     if batch_size is not None:
         check_integer("batch_size", batch_size, 1)
     method = check_choice("method", method, _METHODS)
     if rho is not None and not (rho == "same" if isinstance(rho, str) else callable(rho)):
-        raise InvalidValueError(f"rho must be None, 'same' or a callable, got {rho!r}")
+        raise InvalidValueError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
     is_circle = isinstance(group, (SO, O)) and group.degree == 2
     is_torus = isinstance(group, Translations)
     root = _integer_root(Kq, group.n) if is_torus else None

@@ -63,6 +63,7 @@ import math
 
 import numpy as np
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 from . import symmetry_actions as A
 from . import symmetry_randomization as RZ
@@ -244,7 +245,7 @@ def equivariance_test(X: ArrayLike, y: ArrayLike, group: TransformationSetBase, 
     if yy.shape[0] != x.shape[0]:
         raise InvalidValueError(f"len(y) must equal len(X) = {x.shape[0]}, got {yy.shape[0]}")
     if rho is not None and not callable(rho) and not (isinstance(rho, str) and rho == "same"):
-        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {rho!r}")
+        raise InvalidTypeError(f"rho must be None, 'same' or a callable, got {brief(rho)}")
     if isinstance(rho, str):
         if group.action == "translation":
             raise InvalidValueError("rho='same' needs a linear or permutation action; for "
@@ -252,7 +253,7 @@ def equivariance_test(X: ArrayLike, y: ArrayLike, group: TransformationSetBase, 
         check_group_matches("y", yy, group)
     method = RZ.check_method(method, ("aggregate", "median"))
     if correction is not None and not (isinstance(correction, str) and correction == "mean"):
-        raise InvalidValueError(f"correction must be 'mean' or None, got {correction!r}")
+        raise InvalidValueError(f"correction must be 'mean' or None, got {brief(correction)}")
     B = RZ.check_randomizations(n_randomizations)
     sigma_given = RZ.check_bandwidth(bandwidth)
     RZ.check_progress(progress)

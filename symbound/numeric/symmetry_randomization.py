@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import MAX_COUNT
+from .._validation import brief
+from ._checks import MAX_DRAWS
 from .._validation import check_choice, check_integer, check_real
 from ..errors import InvalidTypeError, InvalidValueError
 
@@ -143,7 +144,7 @@ class SymmetryTestResult:
 # ----- shared helpers -------------------------------------------------------------------------------
 def check_method(method, allowed):
     if not isinstance(method, str):
-        raise InvalidTypeError(f"method must be a string, one of {allowed}, got {method!r}")
+        raise InvalidTypeError(f"method must be a string, one of {allowed}, got {brief(method)}")
     return check_choice("method", method, allowed)
 
 
@@ -153,7 +154,7 @@ def check_randomizations(n_randomizations):
             raise InvalidValueError(f"n_randomizations must be a positive integer or 'all', got "
                                     f"{n_randomizations!r}")
         return "all"
-    return check_integer("n_randomizations", n_randomizations, 1, MAX_COUNT)
+    return check_integer("n_randomizations", n_randomizations, 1, MAX_DRAWS)
 
 
 def check_bandwidth(bandwidth):
@@ -168,7 +169,7 @@ def check_bandwidth(bandwidth):
 
 def check_progress(progress):
     if not isinstance(progress, bool):
-        raise InvalidTypeError(f"progress must be a bool, got {progress!r}")
+        raise InvalidTypeError(f"progress must be a bool, got {brief(progress)}")
 
 
 def median_of_pairs(values_fn, N: int, rng: np.random.Generator) -> float:

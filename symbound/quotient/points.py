@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidValueError
 from ..groups import Symmetric
 from ..spaces import Annulus, Ball, Cube, Space, Torus, _ceil, _exact, unit_ball_volume
@@ -162,7 +163,7 @@ class _PointConfigurationsCase(Case):
         if not _euclidean_points(self.base) or self.base.volume is None:
             raise InvalidValueError(
                 "kind='asymptotic' with metric='euclidean' needs a full-dimensional Euclidean base "
-                f"(Ball, Annulus, Cube, Torus), got {self.base!r}; available: ['upper', 'lower']"
+                f"(Ball, Annulus, Cube, Torus), got {brief(self.base)}; available: ['upper', 'lower']"
             )
         p, n, v = self.base.manifold_dim, self.n, self.base.volume
         om = unit_ball_volume(n * p)

@@ -25,6 +25,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidValueError
 from ..groups import TransformationSet, TransformationSetBase
 from ..spaces import Annulus, Ball, Cube, Manifold, Product, Space, Sphere, Torus, _exact
@@ -74,7 +75,7 @@ class Pair:
 
     def __post_init__(self):
         if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, got {self.status!r}")
+            raise ValueError(f"status must be one of {STATUSES}, got {brief(self.status)}")
 
     def matches(self, space: Space, group: TransformationSetBase) -> bool:
         return isinstance(space, self.spaces) and isinstance(group, self.groups)

@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy as sp
 
+from .._validation import brief
 from .._covering import CoveringBound, check_kind, integral
 from .._validation import check_choice, check_integer, check_real, suggest_keywords
 from ..errors import InvalidTypeError, InvalidValueError
@@ -307,14 +308,14 @@ def quotient(space: Space, group: TransformationSetBase, *, metric: str | None =
     points = isinstance(group, Symmetric) and group.axis == -2
     if metric is not None and not points:
         raise InvalidValueError(
-            f"metric applies only to Symmetric(n) permuting points (axis=-2), got metric={metric!r} "
+            f"metric applies only to Symmetric(n) permuting points (axis=-2), got metric={brief(metric)} "
             f"with {group!r}"
         )
     manifold = isinstance(space, Manifold)
     if (orbit_dim is not None or quotient_volume is not None) and not manifold:
         raise InvalidValueError(
             "orbit_dim and quotient_volume are only for a Manifold (whose action cannot be "
-            f"inspected), got space {space!r}"
+            f"inspected), got space {brief(space)}"
         )
     options: dict[str, Any] = {}
     if points:
@@ -338,7 +339,7 @@ def _manifold_options(space, group, orbit_dim, quotient_volume) -> dict[str, Any
     if k > group.manifold_dim:
         raise InvalidValueError(
             f"orbit_dim must be in [0, {min(group.manifold_dim, space.manifold_dim)}] (at most dim G = {group.manifold_dim} "
-            f"and dim X = {space.manifold_dim}), got {orbit_dim!r}"
+            f"and dim X = {space.manifold_dim}), got {brief(orbit_dim)}"
         )
     check_real("quotient_volume", quotient_volume, 0, low_closed=False)
     return {"orbit_dim": k, "quotient_volume": _to_sympy(quotient_volume)}

@@ -9,6 +9,7 @@ from typing import Any
 
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["exact_number"]
@@ -19,7 +20,7 @@ def exact_number(name: str, value: Any) -> sp.Expr:
     stores, a SymPy number with its Floats replaced likewise; symbolic expressions are returned
     unchanged.  Refuses bools, NaN, infinities and non-real numbers, naming ``name``."""
     if isinstance(value, bool):
-        raise InvalidTypeError(f"{name} must be a real number, got a bool ({value!r})")
+        raise InvalidTypeError(f"{name} must be a real number, got a bool ({brief(value)})")
     if hasattr(value, "item") and not isinstance(value, sp.Basic):  # numpy scalars, 0-d arrays
         try:
             value = value.item()
@@ -39,6 +40,6 @@ def exact_number(name: str, value: Any) -> sp.Expr:
         return sp.Rational(int(value.numerator), int(value.denominator))
     if isinstance(value, numbers.Real):
         if not math.isfinite(float(value)):
-            raise InvalidValueError(f"{name} must be a finite real number, got {value!r}")
+            raise InvalidValueError(f"{name} must be a finite real number, got {brief(value)}")
         return sp.Rational(float(value))
     raise InvalidTypeError(f"{name} must be a real number, got {type(value).__name__} ({value!r})")

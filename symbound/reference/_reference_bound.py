@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 import sympy as sp
 
+from .._validation import brief
 from ..bounds._bound import Bound
 from ..errors import InvalidValueError
 from ..functions import latex_of
@@ -62,7 +63,7 @@ class ReferenceBound(Bound):
     def __post_init__(self):
         super().__post_init__()
         if self.relation not in RELATIONS:
-            raise InvalidValueError(f"relation must be one of {RELATIONS}, got {self.relation!r}")
+            raise InvalidValueError(f"relation must be one of {RELATIONS}, got {brief(self.relation)}")
 
     @property
     def is_upper_bound(self) -> bool:
@@ -94,7 +95,7 @@ class ReferenceBound(Bound):
     def latex(self, form: str = "paper") -> str:
         """LaTeX of the statement with its relation (``\\le``, ``=`` or ``\\ge``)."""
         if form not in ("paper", "formula"):
-            raise InvalidValueError(f"form must be 'paper' or 'formula', got {form!r}")
+            raise InvalidValueError(f"form must be 'paper' or 'formula', got {brief(form)}")
         rhs = self.expr if form == "paper" else self.formula()
         op = _LATEX_OP[self.relation]
         if self.kind == "asymptotic" and self.relation == "<=":

@@ -46,6 +46,7 @@ from typing import Any
 
 import sympy as sp
 
+from .._validation import brief
 from .._validation import check_integer, check_real
 from ..errors import InvalidValueError
 from ._numbers import exact_number
@@ -106,7 +107,7 @@ def elesedy_zaidi2021(d: Any, n: Any, sigma2: Any, fixed_dim: Any) -> ReferenceB
     n_ = _integer_or_symbol("n", n, 1)
     k_ = _integer_or_symbol("fixed_dim", fixed_dim, 0)
     if (k_ <= d_) is sp.false:
-        raise InvalidValueError(f"fixed_dim must be an integer in [0, d] = [0, {d_}], got {fixed_dim!r}")
+        raise InvalidValueError(f"fixed_dim must be an integer in [0, d] = [0, {d_}], got {brief(fixed_dim)}")
     s2 = exact_number("sigma2", check_real("sigma2", sigma2, 0))
     regime = sp.StrictGreaterThan(n_, d_ + 1)
     if regime is sp.false:

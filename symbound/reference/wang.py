@@ -48,6 +48,7 @@ from typing import Any
 
 import sympy as sp
 
+from .._validation import brief
 from ..errors import InvalidTypeError, InvalidValueError
 from ._numbers import exact_number
 from ._reference_bound import ReferenceBound
@@ -68,15 +69,15 @@ _ORBIT_REGIME = ("finitely many disjoint orbits (or parts of orbits), each point
 
 def _orbit_list(orbits: Any, width: int, what: str) -> list[list[tuple]]:
     if isinstance(orbits, (str, bytes)) or not isinstance(orbits, Sequence) or len(orbits) == 0:
-        raise InvalidValueError(f"orbits must be a non-empty sequence of orbits, got {orbits!r}")
+        raise InvalidValueError(f"orbits must be a non-empty sequence of orbits, got {brief(orbits)}")
     out = []
     for i, orbit in enumerate(orbits):
         if isinstance(orbit, (str, bytes)) or not isinstance(orbit, Sequence) or len(orbit) == 0:
-            raise InvalidValueError(f"orbits[{i}] must be a non-empty sequence of points, got {orbit!r}")
+            raise InvalidValueError(f"orbits[{i}] must be a non-empty sequence of points, got {brief(orbit)}")
         pts = []
         for j, pt in enumerate(orbit):
             if isinstance(pt, (str, bytes)) or not isinstance(pt, Sequence) or len(pt) != width:
-                raise InvalidValueError(f"orbits[{i}][{j}] must be a tuple {what}, got {pt!r}")
+                raise InvalidValueError(f"orbits[{i}][{j}] must be a tuple {what}, got {brief(pt)}")
             pts.append(tuple(pt))
         out.append(pts)
     return out
@@ -91,7 +92,7 @@ def _masses(orbits: list[list[tuple]]) -> list[list[sp.Expr]]:
             if not p.is_number:
                 raise InvalidTypeError(f"orbits[{i}][{j}] mass must be a number, got {p}")
             if p < 0:
-                raise InvalidValueError(f"orbits[{i}][{j}] mass must be >= 0, got {pt[0]!r}")
+                raise InvalidValueError(f"orbits[{i}][{j}] mass must be >= 0, got {brief(pt[0])}")
             row.append(p)
         masses.append(row)
     total = sp.Add(*[p for row in masses for p in row])
@@ -111,10 +112,10 @@ def _vector(name: str, value: Any) -> sp.Matrix:
     else:
         entries = [value]
     if not entries or any(isinstance(e, (list, tuple)) for e in entries):
-        raise InvalidValueError(f"{name} must be a number or a flat vector of numbers, got {value!r}")
+        raise InvalidValueError(f"{name} must be a number or a flat vector of numbers, got {brief(value)}")
     vec = [exact_number(f"{name}[{i}]", e) for i, e in enumerate(entries)]
     if any(not e.is_number for e in vec):
-        raise InvalidTypeError(f"{name} must have numeric entries, got {value!r}")
+        raise InvalidTypeError(f"{name} must have numeric entries, got {brief(value)}")
     return sp.Matrix(vec)
 
 
@@ -124,9 +125,9 @@ def _matrix(name: str, value: Any, m: int) -> sp.Matrix:
         mat = sp.Matrix([[exact_number(f"{name}[{i}][{j}]", e) for j, e in enumerate(row)]
                          for i, row in enumerate(rows)])
     except TypeError:
-        raise InvalidTypeError(f"{name} must be an {m} x {m} matrix, got {value!r}") from None
+        raise InvalidTypeError(f"{name} must be an {m} x {m} matrix, got {brief(value)}") from None
     if mat.shape != (m, m) or any(not e.is_number for e in mat):
-        raise InvalidValueError(f"{name} must be an {m} x {m} numeric matrix, got {value!r}")
+        raise InvalidValueError(f"{name} must be an {m} x {m} numeric matrix, got {brief(value)}")
     return mat
 
 
@@ -215,7 +216,7 @@ def wang2023_invariant_classification(orbits: Sequence[Sequence[tuple[Any, Hasha
         for j, (pt, p) in enumerate(zip(orbit, ps)):
             label = pt[1]
             if not isinstance(label, Hashable):
-                raise InvalidTypeError(f"orbits[{i}][{j}] label must be hashable, got {label!r}")
+                raise InvalidTypeError(f"orbits[{i}][{j}] label must be hashable, got {brief(label)}")
             by_label[label] = by_label.get(label, sp.Integer(0)) + p
         total += sp.Add(*ps) - max(by_label.values())
     return _bound(total, r"\Pr_x\big[h(x) \neq f(x)\big]",

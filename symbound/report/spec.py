@@ -45,6 +45,7 @@ from typing import Any, Callable
 
 import sympy as sp
 
+from .._validation import MAX_GROUP_ORDER, brief
 from ..errors import InvalidValueError
 
 __all__ = ["SpecError", "Spec", "Field", "TABLES", "KINDS", "load_spec", "parse_spec", "parse_text",
@@ -126,7 +127,7 @@ def _real(low=None, high=None, low_closed=True, high_closed=True):
                                 f'"p/q" or "k*pi/q"), got {_show(v)}')
         else:
             if isinstance(v, float) and not math.isfinite(v):
-                raise SpecError(f"{where} must be a finite number in {rng}, got {v!r}")
+                raise SpecError(f"{where} must be a finite number in {rng}, got {brief(v)}")
             x = v
         xs = sp.sympify(x)
         bad = ((low is not None and (xs < low if low_closed else xs <= low))
@@ -243,10 +244,11 @@ KINDS: dict[str, dict[str, tuple[tuple[Field, ...], str]]] = {
                   "flat torus R^d / pZ^d (sb.Torus)"),
     },
     "group": {
-        "cyclic": ((Field("order", "integer >= 1", "k", REQUIRED, _integer(1)), _PLANE, _NAME),
+        "cyclic": ((Field("order", "integer in [1, 10^7]", "k", REQUIRED,
+                          _integer(1, MAX_GROUP_ORDER)), _PLANE, _NAME),
                    "cyclic group C_k of rotations of a coordinate plane (sb.groups.Cyclic)"),
-        "dihedral": ((Field("order", "integer >= 1", "k (the group has 2k elements)", REQUIRED,
-                            _integer(1)), _PLANE, _NAME),
+        "dihedral": ((Field("order", "integer in [1, 10^7]", "k (the group has 2k elements)",
+                            REQUIRED, _integer(1, MAX_GROUP_ORDER)), _PLANE, _NAME),
                      "dihedral group D_k of a coordinate plane (sb.groups.Dihedral)"),
         "so": ((Field("n", "integer >= 1", "SO(n); default: the space's ambient dimension", None,
                       _integer(1)), _PLANE, _NAME),

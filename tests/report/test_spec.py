@@ -67,10 +67,10 @@ def test_number_strings_other_than_fractions_and_pi_are_refused(text):
     (('[space]', '[spaces]'), 'unknown key "spaces" (did you mean "space"?)'),
     (('r_outer = 1', 'r_outer = 1\nradius = 2'), 'unknown key "radius"'),
     # wrong types
-    (('order = 8', 'order = "8"'), "[group] order must be an integer >= 1, got a string"),
-    (('order = 8', 'order = 8.0'), "[group] order must be an integer >= 1, got a float"),
+    (('order = 8', 'order = "8"'), "[group] order must be an integer in [1, 10000000], got a string"),
+    (('order = 8', 'order = 8.0'), "[group] order must be an integer in [1, 10000000], got a float"),
     (('order = 8', 'order = true'), "got a boolean"),
-    (('order = 8', 'order = 0'), "[group] order must be an integer >= 1, got 0"),
+    (('order = 8', 'order = 0'), "[group] order must be an integer in [1, 10000000], got 0"),
     (('r_outer = 1', 'r_outer = [1]'), "[space] r_outer must be a number in (0, inf)"),
     (('r_outer = 1', 'r_outer = -1'), "[space] r_outer must be a number in (0, inf), got -1"),
     (('r_outer = 1', 'r_outer = nan'), "must be a finite number"),

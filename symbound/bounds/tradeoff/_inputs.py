@@ -28,6 +28,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..._validation import brief
 from ..._validation import check_integer, check_real
 from ...errors import InvalidTypeError, InvalidValueError
 from ...seam import SupErrorUpperBound
@@ -73,7 +74,7 @@ def exact_number(name: str, value: Any) -> sp.Expr:
     if isinstance(value, sp.Basic):
         return value
     if isinstance(value, bool):
-        raise InvalidTypeError(f"{name} must be a real number, got a bool ({value!r})")
+        raise InvalidTypeError(f"{name} must be a real number, got a bool ({brief(value)})")
     if isinstance(value, numbers.Integral):
         return sp.Integer(int(value))
     if isinstance(value, Fraction):
@@ -81,17 +82,19 @@ def exact_number(name: str, value: Any) -> sp.Expr:
     if isinstance(value, numbers.Real):
         f = float(value)
         if not math.isfinite(f):
-            raise InvalidValueError(f"{name} must be a finite real number, got {value!r}")
+            raise InvalidValueError(f"{name} must be a finite real number, got {brief(value)}")
         return sp.Rational(f)
     raise InvalidTypeError(f"{name} must be a real number or a SymPy expression, got "
                            f"{type(value).__name__} ({value!r})")
 
 
 def positive_constant(name: str, value: Any) -> sp.Expr:
-    """A positive constant (L, L_l, M, B) as an exact SymPy number or a positive symbol."""
+    """A positive constant (L, L_l, M, B) as an exact SymPy number or a positive symbol, at most
+    1e300 (the trade-off's curves and scans are computed in float64: loss_lipschitz = 1e308
+    overflowed them)."""
     if value is None:
         raise InvalidValueError(f"{name} must be given (a positive number)")
-    check_real(name, value, 0, None, low_closed=False)
+    check_real(name, value, 0, 1e300, low_closed=False)
     return exact_number(name, value)
 
 
@@ -175,7 +178,9 @@ def data_error(value: Any, group=None, space=None) -> DataError:
     if isinstance(value, sp.Basic) and value.free_symbols:
         check_real("data_equivariance_error", value, 0, None)
         return DataError(value, 0.0, "given symbolically")
-    check_real("data_equivariance_error", value, 0, None)
+    # at most 1e300: the curves L_l c (eta_d - eta)_+ and the level scans are computed in float64
+    # (1e308 overflowed there)
+    check_real("data_equivariance_error", value, 0, 1e300, allow_symbolic=False)
     return DataError(exact_number("data_equivariance_error", value), 0.0, "given by the user")
 
 

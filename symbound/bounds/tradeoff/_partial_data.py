@@ -41,6 +41,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
+from ..._validation import brief
 from ..._covering import integer_bound
 from ..._validation import check_integer, check_real
 from ...errors import InvalidTypeError, InvalidValueError
@@ -112,7 +113,7 @@ def _measured_pairs(data_error) -> list[tuple[float, SupErrorUpperBound]]:
     for item in items:
         if not (isinstance(item, tuple) and len(item) == 2):
             raise InvalidTypeError("data_error must be a callable, a mapping {theta: SupErrorUpperBound} "
-                                   f"or a sequence of (theta, SupErrorUpperBound) pairs, got an item {item!r}")
+                                   f"or a sequence of (theta, SupErrorUpperBound) pairs, got an item {brief(item)}")
         th, ub = item
         check_real("data_error angle", th, 0, math.pi, allow_symbolic=False)
         if float(th) == 0:
@@ -171,7 +172,8 @@ def partial_data(space, th: np.ndarray, *, breaking_rate, data_error, reynolds_g
     if reynolds_gap is not None:
         check_real("reynolds_gap", reynolds_gap, 0, None, allow_symbolic=False)
     if breaking_rate is not None:
-        check_real("breaking_rate", breaking_rate, 0, None, allow_symbolic=False)
+        # at most 1e300: the data error breaking_rate * theta is computed in float64
+        check_real("breaking_rate", breaking_rate, 0, 1e300, allow_symbolic=False)
         lam = float(breaking_rate)
 
         def data(t, lam=lam):

@@ -46,7 +46,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ..._validation import check_choice, check_integer, check_probability, suggest_keywords
+from ..._validation import (check_choice, check_integer, check_probability, check_real_array,
+                            suggest_keywords)
 from ...errors import InvalidTypeError, InvalidValueError
 from ...functions import latex_of
 from ...symbols import symbol
@@ -244,9 +245,7 @@ class TradeOff(Parameters):
     def _eta_array(self, eta) -> np.ndarray:
         if isinstance(eta, sp.Basic) and eta.free_symbols:
             raise InvalidTypeError(f"eta must be a number or an array of numbers, got {eta}")
-        a = np.asarray(eta, dtype=np.float64)
-        if not np.all(np.isfinite(a)):
-            raise InvalidValueError(f"eta must be finite, got {a[~np.isfinite(a)].ravel()[0]!r}")
+        a = check_real_array("eta", eta)  # no strings, ragged lists, NaN or infinities
         if np.any(a < 0):
             raise InvalidValueError(f"eta must be >= 0 (a sup equivariance error), got {a[a < 0].ravel()[0]!r}")
         return a
@@ -287,6 +286,7 @@ class TradeOff(Parameters):
         :mod:`symbound.bounds.tradeoff.closed_forms`), for the power-law entropy-integral bound
         when the optimum is one of the candidates C3.
         """
+        check_choice("which", which, tuple(WHICH))
         if which not in self._optima:
             self._optima[which] = optimal_level(self, which)
         return self._optima[which]

@@ -46,7 +46,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
-from ..._validation import check_choice, check_integer, check_probability
+from ..._validation import check_choice, check_integer, check_probability, check_real_array
 from ...errors import InvalidValueError
 from ...groups import SO, PartialRotations
 from ...quotient._planar import planar_radii as _radii
@@ -165,16 +165,19 @@ class PartialTradeOff(Parameters):
 
     @staticmethod
     def _theta_array(theta) -> np.ndarray:
-        th = np.asarray(theta, dtype=np.float64)
+        th = check_real_array("theta", theta)
         bad = ~np.isfinite(th) | (th < 0) | (th > math.pi)
         if np.any(bad):
             raise InvalidValueError(f"theta must lie in [0, pi] (the angles of SO(2)), got {th[bad].ravel()[0]!r}")
+        tiny = (th > 0) & (th < 1e-300)  # the rotation count ceil(pi / theta) must fit a float64
+        if np.any(tiny):
+            raise InvalidValueError(f"theta must be 0 or in [1e-300, pi], got {th[tiny].ravel()[0]!r}")
         return th
 
     def generalization(self, eps: Any, theta: Any) -> tuple[np.ndarray, np.ndarray]:
         """``Gen(eps, theta)`` (P1) and which covering gives it (0 partial set, 1 full group, 2 plain;
         each curve's own driver says when its plain branch gave the value)."""
-        e, th = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), self._theta_array(theta))
+        e, th = np.broadcast_arrays(check_real_array("eps", eps), self._theta_array(theta))
         if np.any(e < 0) or not np.all(np.isfinite(e)):
             raise InvalidValueError("eps must be finite and >= 0 (a sup equivariance error)")
         out = np.empty(e.shape)
@@ -202,7 +205,7 @@ class PartialTradeOff(Parameters):
     def approximation(self, eps: Any, theta: Any, which: str = "upper") -> np.ndarray:
         """Upper ``(1 - eps/U(theta))_+ rho`` or lower ``(U(theta) - eps)_+ / 2`` (P2)."""
         check_choice("which", which, tuple(_WHICH))
-        e, th = np.broadcast_arrays(np.asarray(eps, dtype=np.float64), self._theta_array(theta))
+        e, th = np.broadcast_arrays(check_real_array("eps", eps), self._theta_array(theta))
         U = self.data_error(th)
         if which == "lower":
             return np.maximum(U - e, 0.0) / 2
@@ -221,9 +224,9 @@ class PartialTradeOff(Parameters):
         partition bound; otherwise 5 levels of ``[0, U(theta)]`` per theta and a staggered check at
         the 4 midpoints — with certified coverings each level costs one certified quadrature of the
         entropy integral, so keep the theta grid small)."""
+        check_choice("which", which, tuple(_WHICH))
         if which in self._optima:
             return self._optima[which]
-        check_choice("which", which, tuple(_WHICH))
         th = self.thetas
         U = self.data_error(th)
         fractions = [0.0, 1.0] if self.method == "partition" else list(np.linspace(0, 1, 5))

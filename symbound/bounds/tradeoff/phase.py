@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ..._validation import check_integer
-from ...errors import InvalidValueError
+from ..._validation import brief, check_integer, check_real_array
+from ...errors import InvalidTypeError, InvalidValueError
 from ._search import TIE
 from .results import REGIMES
 
@@ -112,12 +112,17 @@ def _edges(c: np.ndarray, log: bool) -> np.ndarray:
 
 
 def _axis(name: str, values, low_int: bool) -> np.ndarray:
-    a = np.asarray(values).ravel()
+    try:
+        a = np.asarray(values, dtype=object if isinstance(values, (list, tuple)) else None).ravel()
+    except ValueError:  # a ragged list
+        raise InvalidTypeError(f"{name} must be a number or a flat grid of numbers, got "
+                               f"{brief(values)}") from None
     if a.size == 0:
         raise InvalidValueError(f"{name} must be a nonempty grid")
+    if not low_int:
+        return check_real_array(name, a, 0)
     if low_int:
-        return np.array([check_integer(name, int(v) if float(v).is_integer() else v, 1) for v in a],
-                        dtype=np.int64)
+        return np.array([check_integer(name, v, 1, 10**18) for v in a], dtype=np.int64)
     a = a.astype(np.float64)
     if not np.all(np.isfinite(a)) or np.any(a < 0):
         raise InvalidValueError(f"{name} must be finite and >= 0, got {a[~(np.isfinite(a) & (a >= 0))][0]!r}")

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import sympy as sp
 
+from ..._validation import brief, check_integer, check_real
 from ...errors import InvalidValueError
 from . import closed_forms as cf
 from ._search import certified_threshold
@@ -18,6 +19,8 @@ __all__ = ["threshold_n", "threshold_closed_form"]
 
 def threshold_n(t, which: str, n_max: int, rtol: float) -> Threshold:
     """The threshold of :meth:`TradeOff.threshold_n` (see its docstring)."""
+    n_max = check_integer("n_max", n_max, 1)
+    check_real("rtol", rtol, 0, 1, low_closed=False, high_closed=False, allow_symbolic=False)
     c = t._c(which)
     Ll = float(t.constants["loss_lipschitz"])
     cf_expr, cf_kind = threshold_closed_form(t, which)
@@ -36,7 +39,7 @@ def threshold_n(t, which: str, n_max: int, rtol: float) -> Threshold:
     if t.levels is not None:
         if t.levels[0] != 0:
             raise InvalidValueError("threshold_n compares full symmetry with matching: the level "
-                                    f"grid must contain 0, got levels starting at {t.levels[0]!r}")
+                                    f"grid must contain 0, got levels starting at {brief(t.levels[0])}")
         above = t.levels[t.levels >= eta_d]
         if above.size == 0:
             raise InvalidValueError(f"no level of the grid covers eta_d = {eta_d:g} (largest "
