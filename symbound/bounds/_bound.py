@@ -64,6 +64,11 @@ def _can_time_limit() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+#: canonical symbols a value may be given for even when a bound does not contain them (the sample
+#: size, confidence and resolutions of a comparison); any other absent symbol is refused
+_CONTEXT_SYMBOLS = frozenset({"n", "delta", "eps", "u", "alpha"})
+
+
 def _resolve_symbol(expr_symbols, key) -> sp.Symbol:
     """Map a user key (a canonical name, a Symbol, or a name of a free symbol) to a symbol."""
     if isinstance(key, sp.Symbol):
@@ -315,6 +320,10 @@ class Bound:
         out, records = {}, []
         for key, val in values.items():
             sym = _resolve_symbol(syms, key)
+            if sym not in syms and sym.name not in _CONTEXT_SYMBOLS:
+                raise InvalidValueError(
+                    f"{sym.name} is not a free symbol of this bound (its value was fixed when the "
+                    f"bound was built, or it does not enter): rebuild the bound with the new value")
             v, rec = convert_value(sym.name, val, sym.name)
             _check_known_domain(sym, v, val)
             out[sym] = v

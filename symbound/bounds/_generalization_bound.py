@@ -83,8 +83,11 @@ class GeneralizationBound(Bound):
             sym = _resolve_symbol(syms, key)
             pname = _SPEC_OF_SYMBOL.get(sym.name)
             cur = _spec_value(self.spec, pname) if pname else None
-            if pname and isinstance(cur, sp.Basic) and sym in cur.free_symbols:
-                if cur == sym:
+            if pname and isinstance(cur, sp.Basic) and (sym in cur.free_symbols
+                                                        or not cur.free_symbols):
+                # a parameter fixed to a number at construction is rebuilt with the new value
+                # (derive, don't freeze: substituting into an expression without it did nothing)
+                if cur == sym or not cur.free_symbols:
                     updates[pname] = val
                 else:
                     updates[pname] = xreplace_numbers(cur, {sym: convert_value(sym.name, val)[0]})

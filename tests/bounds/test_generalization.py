@@ -438,3 +438,33 @@ def test_default_bound_is_certified_and_equals_the_formula_with_the_certified_co
     assert N == 41**2
     by_hand = 2 * eps + math.sqrt((2 * 2 * N * math.log(2) + 2 * math.log(20)) / 1e5)
     assert b.evaluate(n=10**5, delta=0.05, eps=eps) == pytest.approx(by_hand, rel=1e-12)
+
+
+# ---- a constructor parameter fixed to a number is rebuilt by subs, never ignored ---------------
+
+def test_subs_of_a_fixed_parameter_rebuilds_the_bound():
+    # built with L = 1, then L = 3 given: the value must be that of a bound built with L = 3
+    # (it used to stay the L = 1 value: the substitution found no L in the expression)
+    from symbound import Ball, generalization_bound
+
+    kw = dict(loss_lipschitz=1, loss_bound=1, classes=1)
+    b1 = generalization_bound(Ball(2), None, lipschitz=1, **kw)
+    b3 = generalization_bound(Ball(2), None, lipschitz=3, **kw)
+    v3 = b3.evaluate(n=10**4, delta=0.05)
+    assert b1.evaluate(n=10**4, delta=0.05) < v3  # L enters this bound
+    assert b1.subs(L=3).evaluate(n=10**4, delta=0.05) == v3
+    assert b1.evaluate(L=3, n=10**4, delta=0.05) == v3
+
+
+def test_a_constant_that_does_not_enter_a_plain_bound_is_refused():
+    import sympy as sp
+    import pytest
+
+    from symbound.bounds import Bound
+    from symbound.errors import InvalidValueError
+    from symbound.symbols import symbol
+
+    b = Bound(1 / sp.sqrt(symbol("n")))
+    with pytest.raises(InvalidValueError, match="L is not a free symbol"):
+        b.subs(L=3)
+    assert b.evaluate(n=100, delta=0.05) == 0.1  # context symbols (n, delta) may be given
