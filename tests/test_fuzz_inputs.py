@@ -374,6 +374,7 @@ EXCLUDED = {
     # exception classes
     "SymboundError": "an exception class", "InvalidValueError": "an exception class",
     "InvalidTypeError": "an exception class", "NumericalError": "an exception class",
+    "FloatOverflowError": "an exception class",
     "AmbiguousDimensionError": "an exception class",
     # constants
     "RELATIONS": "a constant (a tuple of strings)",
