@@ -39,11 +39,11 @@ never form such a value exactly before rounding it (SymPy would expand ``(1 + 2/
 Every returned expression is an evaluated SymPy number: nothing unevaluated (an unevaluated power
 left in a result slowed later SymPy work by orders of magnitude through SymPy's cache).
 
-An integer count with more than :data:`PRINT_DIGITS` digits is returned as a :class:`LargeCount`:
-an exact SymPy Integer that prints in scientific form (``≈1.07151e+30103``; Python refuses ``str``
-of an int past 4300 digits) and whose ``float()`` raises
-:class:`~symbound.errors.FloatOverflowError` (a ``NumericalError`` and an ``OverflowError``)
-instead of returning ``inf``; ``CoveringBound.__float__`` raises it too for any value past float64.
+An integer count beyond float64 (about 1.8e308) is returned as a :class:`LargeCount`: an exact
+SymPy Integer whose ``float()`` raises :class:`~symbound.errors.FloatOverflowError` (a
+``NumericalError`` and an ``OverflowError``) instead of returning ``inf``, and which past
+:data:`PRINT_DIGITS` digits prints in scientific form (``≈1.07151e+30103``; Python refuses ``str``
+of an int past 4300 digits); ``CoveringBound.__float__`` raises it too for any value past float64.
 Its logarithm stays available in log form (``CoveringBound.log_expr``, ``CoveringBound.log()``).
 """
 
@@ -162,12 +162,13 @@ def _scientific(n: int, figures: int = 6) -> tuple[str, int]:
 
 
 class LargeCount(sp.Integer):
-    """An exact integer count with more than about :data:`PRINT_DIGITS` decimal digits.
+    """An exact integer count beyond float64 (``2^1024``, about 1.8e308).
 
-    It is a SymPy Integer (the value is kept exactly: ``int(n)``, ``n.p``, arithmetic), which
-    prints in scientific form with ``≈`` (``str``, ``repr``, text and LaTeX), and whose ``float()``
-    raises :class:`~symbound.errors.FloatOverflowError` instead of returning ``inf`` (use ``ln N``:
-    ``CoveringBound.log_expr``).  Arithmetic on it gives plain SymPy Integers.
+    It is a SymPy Integer (the value is kept exactly: ``int(n)``, ``n.p``, arithmetic) whose
+    ``float()`` raises :class:`~symbound.errors.FloatOverflowError` instead of returning ``inf``
+    (use ``ln N``: ``CoveringBound.log_expr``).  Up to :data:`PRINT_DIGITS` digits it prints as the
+    integer it is; past that (Python refuses ``str`` of an int past 4300 digits) in scientific form
+    with ``≈`` (``str``, ``repr``, text and LaTeX).  Arithmetic on it gives plain SymPy Integers.
 
     Examples
     --------
@@ -176,21 +177,32 @@ class LargeCount(sp.Integer):
     '≈4.039e+2385'
     >>> int(n) == 3**5000
     True
+    >>> str(LargeCount(10**400)) == "1" + "0" * 400
+    True
     """
+
+    def _exact_digits(self) -> bool:
+        return abs(int(self.p)).bit_length() <= _PRINT_BITS
 
     def _display(self) -> tuple[str, int]:
         return _scientific(int(self.p))
 
     def _sympystr(self, printer=None) -> str:
+        if self._exact_digits():
+            return str(int(self.p))
         mantissa, exponent = self._display()
         return f"≈{mantissa}e+{exponent}"
 
     _textstr = _sympystr
 
     def _sympyrepr(self, printer=None) -> str:
+        if self._exact_digits():
+            return f"LargeCount({int(self.p)})"
         return f"LargeCount({self._sympystr()})"
 
     def _latex(self, printer=None) -> str:
+        if self._exact_digits():
+            return str(int(self.p))
         mantissa, exponent = self._display()
         return f"\\approx {mantissa} \\cdot 10^{{{exponent}}}"
 
@@ -201,13 +213,18 @@ class LargeCount(sp.Integer):
 
     def __float__(self) -> float:
         raise FloatOverflowError(
-            f"the count {self._sympystr()} exceeds float64; use its logarithm (ln N: "
-            "CoveringBound.log_expr or CoveringBound.log())")
+            f"the count {self._sympystr() if not self._exact_digits() else f'of {len(str(int(self.p)))} digits'}"
+            " exceeds float64; use its logarithm (ln N: CoveringBound.log_expr or "
+            "CoveringBound.log())")
+
+
+#: bits of the largest float64 (counts of more bits are LargeCounts: their float() would be inf)
+_FLOAT_BITS = 1024
 
 
 def _count(n: int) -> sp.Integer:
-    """An integer count as a SymPy Integer, a :class:`LargeCount` past :data:`PRINT_DIGITS` digits."""
-    return LargeCount(n) if abs(n).bit_length() > _PRINT_BITS else sp.Integer(n)
+    """An integer count as a SymPy Integer, a :class:`LargeCount` beyond float64."""
+    return LargeCount(n) if abs(n).bit_length() > _FLOAT_BITS else sp.Integer(n)
 
 
 def _trim(lo: int, hi: int, e: int, bits: int) -> tuple[int, int, int]:

@@ -321,3 +321,17 @@ def test_integer_bound_refuses_an_unresolvable_ceiling_inside_a_formula():
     with mpmath.workdps(MAX_EXACT_DIGITS + 40):
         v = mpmath.sqrt(2) * mpmath.mpf(10) ** (MAX_EXACT_DIGITS + 5)
         assert mpmath.mpf(int(lo)) <= v <= mpmath.mpf(int(hi))
+
+
+def test_counts_beyond_float64_refuse_float_at_any_size():
+    # a count of 751 digits (below the scientific-printing limit) used to give float() == inf
+    # silently; it prints exactly (digits checked against the exact Fraction formula's floor)
+    c = Ball(3).covering_number(1e-250)
+    want = (1 + 2 / Fraction(1e-250)) ** 3
+    floor = want.numerator // want.denominator
+    assert floor <= int(c) <= floor * (1 + Fraction(1, 2**200))  # an outward enclosure of it
+    assert str(c) == str(int(c))
+    with pytest.raises(FloatOverflowError):
+        float(c)
+    small = Ball(3).covering_number(1e-100)  # about 8e300: a float holds it
+    assert float(small) == float(int(small))
