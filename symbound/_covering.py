@@ -51,6 +51,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
 import mpmath
 import sympy as sp
 
@@ -322,6 +324,17 @@ def power_difference_upper(a: int, b: int, q: int, d: int) -> sp.Integer:
     return _count(num << e if e >= 0 else -((-num) >> -e))
 
 
+def _asymptotic_digits(log_value: sp.Expr, rough: sp.Float) -> int:
+    """Significant digits an asymptotic value ``exp(log_value)`` carries: 30, or fewer when
+    ``log_value`` holds floats (15 digits for float64 inputs), whose relative error ``10^-p`` is an
+    absolute error ``|ln N| 10^-p`` of the logarithm and so a relative error of the value."""
+    floats = log_value.atoms(sp.Float)
+    if not floats:
+        return 30
+    p = min(f._prec for f in floats) * 0.30103
+    return max(1, min(30, int(p - math.log10(max(1.0, abs(float(rough)))))))
+
+
 def value_from_log(log_value: sp.Expr, kind: str) -> sp.Expr | None:
     """The value ``exp(log_value)`` of a covering bound of ``kind`` when it exceeds
     ``10^MAX_RESOLVED_DIGITS``, without forming the value's exact expression; None below that (the
@@ -342,6 +355,8 @@ def value_from_log(log_value: sp.Expr, kind: str) -> sp.Expr | None:
     (True, True)
     """
     rough = sp.N(log_value, 15)
+    if rough.is_Rational:  # an exact logarithm such as 0 (a count of 1)
+        rough = sp.Float(rough, 15)
     if not rough.is_Float:
         raise NumericalError(f"cannot evaluate the logarithm {log_value} to a real number")
     if rough <= _MAX_RESOLVED_LN:
@@ -351,7 +366,7 @@ def value_from_log(log_value: sp.Expr, kind: str) -> sp.Expr | None:
     with mpmath.workdps(70 + digits):
         m = mpmath.exp(mpmath.mpf(exact._mpf_))
         if kind == "asymptotic":
-            return sp.Float(m, 30)
+            return sp.Float(m, _asymptotic_digits(log_value, rough))
         margin = mpmath.mpf(10) ** -50
         return _count(int(mpmath.ceil(m * (1 + margin))) if kind == "upper"
                       else int(mpmath.floor(m * (1 - margin))))

@@ -20,7 +20,7 @@ from symbound._covering import (LargeCount, power_difference_upper, power_enclos
                                 rational_power, value_from_log)
 from symbound.bounds import generalization_bound
 from symbound.errors import FloatOverflowError, NumericalError
-from symbound.spaces import Ball, Cube, Sphere, Torus
+from symbound.spaces import Annulus, Ball, Cube, Sphere, Torus
 
 DIMS = (1, 2, 10, 100, 1000, 10**4)
 EPSS = (1e-3, 1e-30, 1e-300)
@@ -335,3 +335,19 @@ def test_counts_beyond_float64_refuse_float_at_any_size():
         float(c)
     small = Ball(3).covering_number(1e-100)  # about 8e300: a float holds it
     assert float(small) == float(int(small))
+
+
+@pytest.mark.parametrize("eps", [1e-300, Fraction(1, 10**300)])
+def test_asymptotic_floats_claim_only_the_digits_they_have(eps):
+    # the annulus' asymptotic count 3 / eps^2 (area 3 pi over omega_2 = pi), from its logarithm;
+    # with a float eps the logarithm holds 15-digit floats, so the value has about 12 correct
+    # digits: it used to come back as a 30-digit Float (rel. error 7e-15 in a 30-digit number)
+    c = Annulus(1.0, 2.0).covering(sp.Rational(eps.numerator, eps.denominator)
+                                   if isinstance(eps, Fraction) else eps, "asymptotic").expr
+    assert c.is_Float
+    e = Fraction(eps)
+    with mpmath.workdps(60):
+        want = 3 / (mpmath.mpf(e.numerator) / e.denominator) ** 2
+        rel = abs(mpmath.mpf(c._mpf_) / want - 1)
+        digits = c._prec * math.log10(2)
+        assert rel < mpmath.mpf(10) ** (1 - digits)
