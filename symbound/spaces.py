@@ -56,6 +56,7 @@ import sympy as sp
 
 from ._covering import (KINDS, MAX_RESOLVED_DIGITS, CoveringBound, check_kind, integer_bound,
                         integral, power_difference_upper, rational_power, value_from_log)
+from ._steiner import cube_steiner_enclosure
 from ._validation import check_choice, check_integer, check_real, one_dimension
 from .errors import InvalidTypeError, InvalidValueError
 from .printing import latex_to_text
@@ -79,6 +80,9 @@ RealLike = Union[int, float, sp.Expr]
 
 _REF = "THEORY.md §1"
 _REF_STEINER = "THEORY.md §1; Steiner's formula (Schneider, Convex Bodies, 2nd ed., §4.2)"
+#: above this dimension the Euclidean cube's upper bound at a numeric eps is computed in integer and
+#: directed-rounding arithmetic (:meth:`Cube._upper_enclosed`), never as a (d+1)-term SymPy sum
+_STEINER_SYMPY_MAX_DIM = 12
 _ASYMPTOTIC_REGIME = "asymptotic as eps -> 0"
 _DENSITY_CAVEAT = (
     "leading order up to the covering density theta_m >= 1 of R^m "
@@ -705,12 +709,31 @@ class Cube(Space):
     def _upper(self, eps):
         if self.metric == "sup" or self._dim == 1:
             return self._exact(eps)
+        t = 2 * self.side / eps
+        if self._dim > _STEINER_SYMPY_MAX_DIM and t.is_Rational:
+            return self._upper_enclosed(eps, int(t.p), int(t.q))
         g, lg = self.grid_bound(eps)
         s, ls = self.steiner_bound(eps)
         return _smallest_upper([
             (g, lg, "grid bound", _REF, ()),
             (s, ls, "Steiner packing bound", _REF_STEINER, ()),
         ])
+
+    def _upper_enclosed(self, eps, p: int, q: int) -> CoveringBound:
+        """The smaller of the grid and Steiner bounds as integers, at a numeric eps with
+        ``2a/eps = p/q`` rational: the Steiner sum enclosed by
+        :func:`~symbound._steiner.cube_steiner_enclosure` (its upper end's floor is an upper bound
+        on the count), the grid bound ``n^d`` by :func:`~symbound._covering.rational_power`
+        (rounded up when huge); the smaller integer wins, the grid on a tie (as the SymPy path)."""
+        d = self._dim
+        n = _ceil(self.side * sp.sqrt(d) / (2 * eps))
+        grid = int(rational_power(n, d, "upper"))
+        steiner = cube_steiner_enclosure(d, p, q)[1]
+        if steiner < grid:
+            count = sp.Integer(steiner)
+            return _bound(count, sp.log(count), "upper", "Steiner packing bound", _REF_STEINER)
+        count = sp.Integer(grid)
+        return _bound(count, sp.log(count), "upper", "grid bound", _REF)
 
     def _lower(self, eps):
         if self.metric == "sup" or self._dim == 1:
