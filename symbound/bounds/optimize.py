@@ -474,20 +474,32 @@ def _steps(f, sym, lo, hi) -> MinimizeResult:
     return _best_piece(f, sym, ev, A, h, cands, x_hi, seed, method)
 
 
-def _mask_steps(e: sp.Expr, sym: sp.Symbol) -> sp.Expr:
-    """``e`` with its outermost ceilings and floors in ``sym``, and the ``Piecewise`` in ``sym``
-    whose branches are constant between breakpoints, replaced by constants.  A ``Piecewise`` with a
-    branch that varies with ``sym`` keeps ``sym`` (it is not constant between its breakpoints)."""
-    if isinstance(e, (sp.ceiling, sp.floor)) and sym in e.free_symbols:
-        return sp.Dummy("step")
-    if isinstance(e, sp.Piecewise) and sym in e.free_symbols:
-        parts = [_mask_steps(x, sym) for x, _cond in e.args]
-        if all(sym not in p.free_symbols for p in parts):
-            return sp.Dummy("step")
-        return sp.Add(*parts)
-    if not e.args or sym not in e.free_symbols:
-        return e
-    return e.func(*[_mask_steps(a, sym) for a in e.args])
+def _only_in_steps(e: sp.Expr, sym: sp.Symbol) -> bool:
+    """Whether ``sym`` occurs in ``e`` only inside ceilings, floors and ``Piecewise`` whose
+    branches are (recursively) constant between breakpoints: ``e`` is then constant between them.
+    Read off the tree without rebuilding it (rebuilding re-evaluates powers such as
+    ``(1 + 2/eps)^784``, whose assumption queries can take minutes in SymPy)."""
+    if sym not in e.free_symbols or isinstance(e, (sp.ceiling, sp.floor)):
+        return True
+    if isinstance(e, sp.Piecewise):
+        return all(_only_in_steps(x, sym) for x, _cond in e.args)
+    if e == sym or not e.args:
+        return False
+    return all(_only_in_steps(a, sym) for a in e.args)
+
+
+def _linear_plus_steps(f: sp.Expr, sym: sp.Symbol, A: sp.Expr) -> bool:
+    """Whether ``f = A sym + h`` with ``h`` constant between breakpoints (:func:`_only_in_steps`),
+    read from the terms of ``f`` as they stand (a form this misses is treated as not pure: the
+    pieces are then ranked by full evaluations, which is slower, never wrong)."""
+    slope = sp.Integer(0)
+    for t in sp.Add.make_args(f):
+        c, rest = t.as_coeff_Mul()
+        if rest == sym:
+            slope += c
+        elif not _only_in_steps(t, sym):
+            return False
+    return slope == A
 
 
 #: pieces refined by golden section when h varies inside the pieces
@@ -499,7 +511,7 @@ def _best_piece(f, sym, ev, A, h, cands, x_hi, seed, method) -> MinimizeResult:
     cands.sort(key=lambda c: c[0])
     pos = [c[0] for c in cands] + [x_hi]
     # is h constant between breakpoints?  (only ceilings / floors / constant Piecewise carry sym)
-    pure = A > 0 and sym not in (_mask_steps(f, sym) - A * sym).expand().free_symbols
+    pure = A > 0 and _linear_plus_steps(f, sym, A)
     hval = _fast(h, sym) if A > 0 else None
     scored = []
     for i, (x, ex) in enumerate(cands):
