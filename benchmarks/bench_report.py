@@ -26,6 +26,9 @@ ap.add_argument("--repeat", type=int, default=3)
 args = ap.parse_args()
 ROOT = Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, PYTHONPATH=str(ROOT), NUMBA_THREADING_LAYER="workqueue")
+# "warm" includes Python's bytecode cache, as an installed package has it (pip compiles on install):
+# a shell that sets PYTHONDONTWRITEBYTECODE would otherwise recompile every module on every run
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def run_cli(extra: list[str]) -> tuple[float, float]:
