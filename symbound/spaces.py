@@ -167,19 +167,17 @@ def _floor_count(value: fractions.Fraction, power: int = 1) -> int | None:
     """``floor(value**power)`` of an upper bound on a count (None beyond ``10**MAX_RESOLVED_DIGITS``,
     where :func:`~symbound._covering.rational_power` rounds outwards instead; a huge power is never
     expanded)."""
-    if power > 1 and power * (value.numerator.bit_length() - value.denominator.bit_length() - 1) \
-            > 3.33 * MAX_RESOLVED_DIGITS:
+    if power > 1 and _huge_power(value.numerator, value.denominator, power):
         return None
     value = value**power
     n = value.numerator // value.denominator
     return n if n < 10**MAX_RESOLVED_DIGITS else None
 
 
-def _huge_power(base: sp.Expr, d: int) -> bool:
-    """Whether ``base**d`` (``base`` an exact rational) has more than about ``MAX_RESOLVED_DIGITS``
-    digits (then it is enclosed, never expanded)."""
-    return bool(base.is_Rational) and d * (int(base.p).bit_length() - int(base.q).bit_length() - 1) \
-        > 3.33 * MAX_RESOLVED_DIGITS
+def _huge_power(p: int, q: int, d: int) -> bool:
+    """Whether ``(p/q)**d`` surely has more than about ``MAX_RESOLVED_DIGITS`` digits (from a lower
+    estimate of its bit length; such a power is enclosed, never expanded)."""
+    return d * (p.bit_length() - q.bit_length() - 1) > 3.33 * MAX_RESOLVED_DIGITS
 
 
 def _decide(rel) -> bool | None:
@@ -729,11 +727,10 @@ class Cube(Space):
         n = _ceil(self.side * sp.sqrt(d) / (2 * eps))
         grid = int(rational_power(n, d, "upper"))
         steiner = cube_steiner_enclosure(d, p, q)[1]
-        if steiner < grid:
-            count = sp.Integer(steiner)
-            return _bound(count, sp.log(count), "upper", "Steiner packing bound", _REF_STEINER)
-        count = sp.Integer(grid)
-        return _bound(count, sp.log(count), "upper", "grid bound", _REF)
+        count, method, ref = ((steiner, "Steiner packing bound", _REF_STEINER) if steiner < grid
+                              else (grid, "grid bound", _REF))
+        count = sp.Integer(count)
+        return _bound(count, sp.log(count), "upper", method, ref)
 
     def _lower(self, eps):
         if self.metric == "sup" or self._dim == 1:
@@ -843,7 +840,7 @@ class Sphere(Space):
         if d == 2:
             return self._circle(eps)
         u = 2 / eps
-        if _is_numeric(eps) and _huge_power(u + 1, d):
+        if _is_numeric(eps) and u.is_Rational and _huge_power(int(u.p) + int(u.q), int(u.q), d):
             # (u+1)^d - (u-1)^d with u = P/Q: ((P+Q)/Q)^d - ((P-Q)/Q)^d, enclosed and rounded up,
             # never expanded; its log is that of the integer (a certified answer's log_expr is
             # ln of its integer anyway, see integral)

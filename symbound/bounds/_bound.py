@@ -22,8 +22,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._validation import brief
-from .._validation import check_integer, check_real, closest_name
+from .._validation import brief, check_integer, check_real, closest_name
 from ..errors import InvalidTypeError, InvalidValueError, NumericalError, SlowEvaluationWarning
 from ..functions import BranchMin, display_expr, latex_of, xreplace_numbers
 from ..printing import latex_to_text, number_text, prettify, text
